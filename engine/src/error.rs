@@ -1,0 +1,128 @@
+//! The engine's one error type, and the wire shape every adapter turns it into.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Validation messages keyed by field name (dotted for nested fields, e.g. `labels.env`).
+///
+/// One message per field: the first problem found is the one a person needs to fix first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    /// Records `message` for `field` unless that field already has one.
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_insert_with(|| message.into());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// `Ok(value)` when nothing was recorded, otherwise the errors.
+    pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+}
+
+/// Everything an engine operation can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The named kind of thing does not exist (or is not visible to the caller).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The request contradicts what is stored, e.g. a duplicate name.
+    #[error("{0}")]
+    Conflict(String),
+    /// The input broke one or more rules; nothing was written.
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// A fault of ours (database, I/O). The text is logged, never shown to callers.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl EngineError {
+    /// A stable, machine-readable code for the kind of error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::NotFound(_) => "not_found",
+            EngineError::Conflict(_) => "conflict",
+            EngineError::Invalid(_) => "validation_failed",
+            EngineError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<FieldErrors> for EngineError {
+    fn from(errors: FieldErrors) -> Self {
+        EngineError::Invalid(errors)
+    }
+}
+
+#[cfg(feature = "server")]
+impl From<sqlx::Error> for EngineError {
+    fn from(error: sqlx::Error) -> Self {
+        EngineError::Internal(error.to_string())
+    }
+}
+
+#[cfg(feature = "server")]
+impl From<sqlx::migrate::MigrateError> for EngineError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        EngineError::Internal(error.to_string())
+    }
+}
+
+/// The JSON body of every error response: `{"code", "detail", "fields"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub detail: String,
+    #[serde(default)]
+    pub fields: FieldErrors,
+}
+
+impl ErrorBody {
+    pub fn new(code: impl Into<String>, detail: impl Into<String>) -> Self {
+        ErrorBody {
+            code: code.into(),
+            detail: detail.into(),
+            fields: FieldErrors::default(),
+        }
+    }
+}
+
+impl From<&EngineError> for ErrorBody {
+    fn from(error: &EngineError) -> Self {
+        let detail = match error {
+            // Internals stay in the log; callers get an opaque message.
+            EngineError::Internal(_) => "internal server error".to_owned(),
+            EngineError::Invalid(_) => "the request has invalid fields".to_owned(),
+            other => other.to_string(),
+        };
+        let fields = match error {
+            EngineError::Invalid(fields) => fields.clone(),
+            _ => FieldErrors::default(),
+        };
+        ErrorBody {
+            code: error.code().to_owned(),
+            detail,
+            fields,
+        }
+    }
+}

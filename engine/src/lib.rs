@@ -1,0 +1,20 @@
+//! Hookhub's engine: the one place where webhook rules live.
+//!
+//! Everything that talks to Hookhub — the native JSON API, the dialects, the dashboard's server
+//! functions — is a thin adapter over this crate. Without features it holds the domain types and
+//! their validation, which the browser build shares; the `server` feature adds storage and the
+//! [`Engine`] that runs operations against it.
+
+pub mod error;
+pub mod ids;
+pub mod page;
+pub mod subscription;
+
+#[cfg(feature = "server")]
+mod service;
+#[cfg(feature = "server")]
+pub mod store;
+
+pub use error::{EngineError, ErrorBody, FieldErrors};
+#[cfg(feature = "server")]
+pub use service::Engine;

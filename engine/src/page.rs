@@ -1,0 +1,47 @@
+//! Keyset pagination: a bounded page size and an opaque cursor.
+
+use serde::{Deserialize, Serialize};
+
+use crate::FieldErrors;
+
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+pub const MAX_PAGE_SIZE: u32 = 250;
+
+/// What a caller asks for: at most `limit` items after `cursor`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    #[serde(default)]
+    pub limit: Option<i64>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// A validated page request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u32,
+    pub cursor: Option<String>,
+}
+
+impl PageRequest {
+    pub fn validate(self) -> Result<Page, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let limit = match self.limit {
+            None => DEFAULT_PAGE_SIZE,
+            Some(n) if (1..=i64::from(MAX_PAGE_SIZE)).contains(&n) => n as u32,
+            Some(_) => {
+                errors.add("limit", format!("must be between 1 and {MAX_PAGE_SIZE}"));
+                DEFAULT_PAGE_SIZE
+            }
+        };
+        let cursor = self.cursor.filter(|c| !c.is_empty());
+        errors.into_result(Page { limit, cursor })
+    }
+}
+
+/// One page of results and the cursor for the next page (absent on the last page).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paged<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,123 @@
+//! Storage: one connection pool to SQLite or PostgreSQL, chosen by the database URL's scheme.
+//!
+//! Queries are written once, in SQL both backends accept (`$N` parameters, `ON CONFLICT`,
+//! `RETURNING`), and run through [`on_pool!`], which compiles each query once per backend. The
+//! schemas store the same values (UUID ids, epoch-millisecond times, JSON text) so rows decode into
+//! the same Rust types on both.
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use chrono::{DateTime, Utc};
+use sqlx::{
+    migrate::Migrator,
+    postgres::PgPoolOptions,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    PgPool, SqlitePool,
+};
+
+use crate::EngineError;
+
+pub mod projects;
+pub mod subscriptions;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// The connection pool of whichever backend the store was opened on.
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the store's concrete pool, compiling it for each backend.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store.pool() {
+            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// A handle to the database; cheap to clone (the pool is shared).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+}
+
+impl Store {
+    /// Connects to `sqlite:…` (the file is created if missing) or `postgres://…`.
+    pub async fn open(url: &str) -> Result<Store, EngineError> {
+        let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Pool::Postgres(PgPoolOptions::new().max_connections(16).connect(url).await?)
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                // WAL lets readers proceed while one writer commits.
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: a commit that returned survives a power cut, which is what "accepted
+                // means stored" promises.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                // Writers queue on SQLite's single write lock instead of failing at once.
+                .busy_timeout(Duration::from_secs(10));
+            create_parent_dir(options.get_filename())?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Pool::Sqlite(pool)
+        } else {
+            return Err(EngineError::Internal(format!(
+                "unsupported database URL scheme in {:?}: use sqlite:… or postgres://…",
+                url.split(':').next().unwrap_or_default()
+            )));
+        };
+        Ok(Store { pool })
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Applies the migrations this binary carries that the database has not seen yet.
+    pub async fn migrate(&self) -> Result<(), EngineError> {
+        match &self.pool {
+            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Waits for every connection to be returned and closes the pool.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+fn create_parent_dir(file: &Path) -> Result<(), EngineError> {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(|e| {
+            EngineError::Internal(format!("cannot create {}: {e}", dir.display()))
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Times are stored as Unix epoch milliseconds.
+pub(crate) fn to_millis(time: DateTime<Utc>) -> i64 {
+    time.timestamp_millis()
+}
+
+pub(crate) fn from_millis(millis: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(millis).unwrap_or_default()
+}
+
+/// Whether `error` is the database refusing a duplicate in a unique column.
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
+}
