@@ -1,1 +1,73 @@
+//! Hookhub's dashboard: the Leptos application, rendered on the server and hydrated in the browser.
+//!
+//! Pages call the server functions in [`api`], which are thin adapters over the engine; no
+//! business rule lives in a component.
 
+pub mod api;
+mod components;
+pub mod error;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Redirect, Route, Router, Routes, A},
+    path,
+};
+
+use crate::pages::{NotFound, SubscriptionsPage};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="data:," />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser: the attribute tells tests (and people) hydration finished.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/hookhub.css" />
+        <Title text="Hookhub" />
+        <Router>
+            <header class="topbar">
+                <A href="/" attr:class="brand">
+                    "Hookhub"
+                </A>
+                <nav aria-label="Main">
+                    <A href="/projects/default/subscriptions">"Subscriptions"</A>
+                </nav>
+            </header>
+            <main>
+                <Routes fallback=NotFound>
+                    <Route
+                        path=path!("/")
+                        view=|| view! { <Redirect path="/projects/default/subscriptions" /> }
+                    />
+                    <Route path=path!("/projects/:project/subscriptions") view=SubscriptionsPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,1 +1,86 @@
-fn main(){}
+//! `hookhub`: parses the command line and runs the chosen sub-command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use engine::Engine;
+use server::{
+    config::{Cli, Command, ServeArgs},
+    startup,
+    state::AppState,
+};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("hookhub: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    match cli.command {
+        Command::Migrate => {
+            Engine::open(&cli.database_url).await?;
+            println!("database is up to date");
+        }
+        Command::Serve(args) => serve(&cli.database_url, args).await?,
+    }
+    Ok(())
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let engine = Engine::open(database_url).await?;
+    let listener = TcpListener::bind(args.listen).await?;
+    // Scripts and tests read this line to learn the port.
+    println!("Hookhub listening on http://{}", listener.local_addr()?);
+
+    let shutdown = CancellationToken::new();
+    tokio::spawn(cancel_on_signal(shutdown.clone()));
+    let state = AppState {
+        engine: engine.clone(),
+        leptos_options: startup::leptos_options(&args.site_root),
+    };
+    startup::serve(listener, startup::router(state, args.max_body_bytes), shutdown).await?;
+    engine.store().close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Cancels `shutdown` on ctrl-c or SIGTERM: the one signal every long-running task watches.
+async fn cancel_on_signal(shutdown: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down");
+    shutdown.cancel();
+}

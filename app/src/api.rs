@@ -1,0 +1,68 @@
+//! Server functions: the dashboard's calls into the engine. Each one only translates arguments.
+
+use engine::{
+    ids::SubscriptionId,
+    page::Paged,
+    subscription::{Subscription, SubscriptionForm},
+};
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+fn engine() -> Result<engine::Engine, AppError> {
+    use_context::<engine::Engine>()
+        .ok_or_else(|| engine::EngineError::Internal("engine missing from context".into()).into())
+}
+
+#[server(prefix = "/_hookhub")]
+pub async fn list_subscriptions(
+    project: String,
+    cursor: Option<String>,
+) -> Result<Paged<Subscription>, AppError> {
+    let page = engine::page::PageRequest {
+        limit: None,
+        cursor,
+    };
+    Ok(engine()?.list_subscriptions(&project, page).await?)
+}
+
+/// Creates a subscription from the form's text fields.
+#[server(prefix = "/_hookhub")]
+pub async fn create_subscription(
+    project: String,
+    name: String,
+    url: String,
+    description: String,
+    timeout_seconds: String,
+    labels: String,
+) -> Result<Subscription, AppError> {
+    let form = SubscriptionForm {
+        name,
+        url,
+        description,
+        timeout_seconds,
+        labels,
+    };
+    Ok(engine()?
+        .create_subscription(&project, form.into_input()?)
+        .await?)
+}
+
+#[server(prefix = "/_hookhub")]
+pub async fn set_subscription_enabled(
+    project: String,
+    id: SubscriptionId,
+    enabled: bool,
+) -> Result<Subscription, AppError> {
+    let patch = engine::subscription::SubscriptionPatch {
+        enabled: Some(enabled),
+        ..Default::default()
+    };
+    Ok(engine()?.update_subscription(&project, id, patch).await?)
+}
+
+#[server(prefix = "/_hookhub")]
+pub async fn delete_subscription(project: String, id: SubscriptionId) -> Result<(), AppError> {
+    Ok(engine()?.delete_subscription(&project, id).await?)
+}

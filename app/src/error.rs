@@ -1,0 +1,45 @@
+//! The error type server functions return: the engine's `{code, detail, fields}` across the wire.
+
+use engine::{ErrorBody, FieldErrors};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{}", .0.detail)]
+#[serde(transparent)]
+pub struct AppError(pub ErrorBody);
+
+impl AppError {
+    pub fn fields(&self) -> &FieldErrors {
+        &self.0.fields
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    /// Failures of the call itself (network, encoding) rather than of the operation.
+    fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
+        AppError(ErrorBody::new("request_failed", error.to_string()))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<engine::EngineError> for AppError {
+    fn from(error: engine::EngineError) -> Self {
+        if let engine::EngineError::Internal(detail) = &error {
+            leptos::logging::error!("server function failed: {detail}");
+        }
+        AppError(ErrorBody::from(&error))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        engine::EngineError::Invalid(errors).into()
+    }
+}

@@ -1,0 +1,11 @@
+//! The Hookhub server: the native JSON API and the dashboard on one axum router.
+//!
+//! `main.rs` parses the command line; everything it starts is here so that integration tests can
+//! run the same server in-process on port 0.
+
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod startup;
+pub mod state;

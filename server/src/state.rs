@@ -1,0 +1,12 @@
+//! The state every request handler shares.
+
+use axum::extract::FromRef;
+use engine::Engine;
+use leptos::prelude::LeptosOptions;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub engine: Engine,
+    /// Where the dashboard's compiled assets are and what they are called.
+    pub leptos_options: LeptosOptions,
+}
