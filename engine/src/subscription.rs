@@ -152,7 +152,10 @@ fn check_name(name: &str, errors: &mut FieldErrors) {
     if name.is_empty() {
         errors.add("name", "is required");
     } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.add("name", format!("must be at most {NAME_MAX_CHARS} characters"));
+        errors.add(
+            "name",
+            format!("must be at most {NAME_MAX_CHARS} characters"),
+        );
     } else if name.chars().any(char::is_control) {
         errors.add("name", "must not contain control characters");
     }
@@ -320,7 +323,12 @@ mod tests {
 
     #[test]
     fn urls_must_be_absolute_http() {
-        for bad in ["not a url", "ftp://example.com/x", "/relative", "mailto:a@b.c"] {
+        for bad in [
+            "not a url",
+            "ftp://example.com/x",
+            "/relative",
+            "mailto:a@b.c",
+        ] {
             let input = SubscriptionIn {
                 url: bad.into(),
                 ..valid_input()
@@ -361,7 +369,9 @@ mod tests {
         };
         assert!(errors_of(input).get("labels").is_some());
 
-        let too_many = (0..=LABELS_MAX).map(|i| (format!("k{i}"), "v".into())).collect();
+        let too_many = (0..=LABELS_MAX)
+            .map(|i| (format!("k{i}"), "v".into()))
+            .collect();
         let input = SubscriptionIn {
             labels: too_many,
             ..valid_input()

@@ -54,7 +54,12 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Box<dyn std::e
         engine: engine.clone(),
         leptos_options: startup::leptos_options(&args.site_root),
     };
-    startup::serve(listener, startup::router(state, args.max_body_bytes), shutdown).await?;
+    startup::serve(
+        listener,
+        startup::router(state, args.max_body_bytes),
+        shutdown,
+    )
+    .await?;
     engine.store().close().await;
     tracing::info!("stopped");
     Ok(())

@@ -12,9 +12,7 @@ use leptos_router::{
 };
 
 use crate::{
-    api::{
-        list_subscriptions, CreateSubscription, DeleteSubscription, SetSubscriptionEnabled,
-    },
+    api::{list_subscriptions, CreateSubscription, DeleteSubscription, SetSubscriptionEnabled},
     components::{ErrorList, FormField},
 };
 
@@ -143,7 +141,10 @@ fn SubscriptionTable(
             .into_any();
     }
     let next = page.next_cursor.map(|cursor| {
-        let href = format!("/projects/{}/subscriptions?cursor={cursor}", project.get_untracked());
+        let href = format!(
+            "/projects/{}/subscriptions?cursor={cursor}",
+            project.get_untracked()
+        );
         view! { <A href=href attr:class="pager-next">"Next page →"</A> }
     });
     view! {

@@ -51,7 +51,12 @@ impl Store {
     /// Connects to `sqlite:…` (the file is created if missing) or `postgres://…`.
     pub async fn open(url: &str) -> Result<Store, EngineError> {
         let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Pool::Postgres(PgPoolOptions::new().max_connections(16).connect(url).await?)
+            Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(16)
+                    .connect(url)
+                    .await?,
+            )
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -99,9 +104,8 @@ impl Store {
 
 fn create_parent_dir(file: &Path) -> Result<(), EngineError> {
     match file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(|e| {
-            EngineError::Internal(format!("cannot create {}: {e}", dir.display()))
-        }),
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
+            .map_err(|e| EngineError::Internal(format!("cannot create {}: {e}", dir.display()))),
         _ => Ok(()),
     }
 }

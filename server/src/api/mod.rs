@@ -9,5 +9,7 @@ use crate::{error::ApiError, state::AppState};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(subscriptions::router())
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API route") })
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API route")
+        })
 }

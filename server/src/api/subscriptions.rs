@@ -63,7 +63,9 @@ async fn update(
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
     ApiJson(patch): ApiJson<SubscriptionPatch>,
 ) -> Result<ApiJson<Subscription>, ApiError> {
-    Ok(ApiJson(engine.update_subscription(&project, id, patch).await?))
+    Ok(ApiJson(
+        engine.update_subscription(&project, id, patch).await?,
+    ))
 }
 
 async fn remove(

@@ -1,0 +1,5 @@
+//! Integration tests: the real server on port 0, a fresh SQLite file per test, driven over HTTP.
+
+mod dashboard;
+mod helpers;
+mod subscriptions;
