@@ -3,7 +3,7 @@
 use engine::{
     ids::SubscriptionId,
     page::Paged,
-    subscription::{Subscription, SubscriptionForm},
+    subscription::Subscription,
 };
 use leptos::prelude::*;
 
@@ -37,7 +37,7 @@ pub async fn create_subscription(
     timeout_seconds: String,
     labels: String,
 ) -> Result<Subscription, AppError> {
-    let form = SubscriptionForm {
+    let form = engine::subscription::SubscriptionForm {
         name,
         url,
         description,

@@ -3,6 +3,9 @@
 //! Pages call the server functions in [`api`], which are thin adapters over the engine; no
 //! business rule lives in a component.
 
+// Deeply nested view types exceed the default limit in builds without `erase_components`.
+#![recursion_limit = "256"]
+
 pub mod api;
 mod components;
 pub mod error;

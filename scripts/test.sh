@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test: the Rust suites (engine unit tests, server integration tests), then the
+# dashboard in a real Chromium through Playwright. Sets up whatever is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+export PATH="$PWD/.tools/node_modules/.bin:$PATH"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "building the server and the browser bundle (debug)"
+cargo leptos build
+
+step "Rust tests"
+# cargo-leptos compiles with this flag; passing it too lets cargo reuse those artefacts.
+RUSTFLAGS="--cfg erase_components" cargo test --locked -p engine -p server
+
+step "browser tests (Playwright, Chromium)"
+(cd end2end && npx playwright test)
