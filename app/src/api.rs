@@ -1,10 +1,6 @@
 //! Server functions: the dashboard's calls into the engine. Each one only translates arguments.
 
-use engine::{
-    ids::SubscriptionId,
-    page::Paged,
-    subscription::Subscription,
-};
+use engine::{ids::SubscriptionId, page::Paged, subscription::Subscription};
 use leptos::prelude::*;
 
 use crate::error::AppError;

@@ -6,6 +6,7 @@
 //! [`Engine`] that runs operations against it.
 
 pub mod error;
+pub mod filter;
 pub mod ids;
 pub mod page;
 pub mod subscription;

@@ -1,0 +1,369 @@
+//! The payload filter language: a JSON document that an event must satisfy to be delivered.
+//!
+//! ```json
+//! {"data.amount": {"$gte": 100}, "$or": [{"type": "order.paid"}, {"data.vip": true}]}
+//! ```
+//! Keys are dotted paths into the event document (`type`, `group`, `object.name`, `data.…`), each
+//! with a value (shorthand for `$eq`) or an object of operators: `$eq $neq $gt $gte $lt $lte $in
+//! $nin $exists $regex`. `$and`, `$or` (lists) and `$not` (one filter) combine filters; several
+//! keys in one object must all hold. The notifier form `{"for_all": ["node", …]}` matches events
+//! whose object type or group is one of the kinds listed.
+//!
+//! A filter is parsed once, when a subscription is saved, so that a bad one is refused with the
+//! reason instead of silently never matching.
+
+use std::cmp::Ordering;
+
+use regex::Regex;
+use serde_json::{Map, Value};
+
+/// Nesting deeper than this is refused: filters are written by people, not generated.
+pub const MAX_DEPTH: usize = 16;
+pub const MAX_REGEX_LEN: usize = 512;
+
+/// A parsed filter, ready to be evaluated against events.
+#[derive(Debug, Clone)]
+pub enum Filter {
+    All(Vec<Filter>),
+    Any(Vec<Filter>),
+    Not(Box<Filter>),
+    /// The event's object type or group is one of these kinds.
+    ForAll(Vec<String>),
+    Field {
+        path: Vec<String>,
+        test: Test,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum Test {
+    Eq(Value),
+    Neq(Value),
+    Cmp(Ordering, bool, Value),
+    In(Vec<Value>),
+    Nin(Vec<Value>),
+    Exists(bool),
+    Regex(Regex),
+}
+
+impl Filter {
+    /// Parses a filter document, or says what is wrong with it and where.
+    pub fn parse(document: &Value) -> Result<Filter, String> {
+        parse_filter(document, 0)
+    }
+
+    /// Whether `event` (the event's JSON document) satisfies the filter.
+    pub fn matches(&self, event: &Value) -> bool {
+        match self {
+            Filter::All(filters) => filters.iter().all(|f| f.matches(event)),
+            Filter::Any(filters) => filters.iter().any(|f| f.matches(event)),
+            Filter::Not(filter) => !filter.matches(event),
+            Filter::ForAll(kinds) => ["object.type", "group"].iter().any(|path| {
+                lookup(event, &split_path(path))
+                    .and_then(Value::as_str)
+                    .is_some_and(|kind| kinds.iter().any(|k| k == kind))
+            }),
+            Filter::Field { path, test } => test.holds(lookup(event, path)),
+        }
+    }
+}
+
+impl Test {
+    fn holds(&self, value: Option<&Value>) -> bool {
+        match (self, value) {
+            (Test::Exists(expected), value) => value.is_some_and(|v| !v.is_null()) == *expected,
+            (Test::Neq(expected), value) => value != Some(expected),
+            (Test::Nin(options), value) => value.is_none_or(|v| !options.contains(v)),
+            (_, None) => false,
+            (Test::Eq(expected), Some(value)) => value == expected,
+            (Test::In(options), Some(value)) => options.contains(value),
+            (Test::Cmp(ordering, or_equal, bound), Some(value)) => compare(value, bound)
+                .is_some_and(|o| o == *ordering || (*or_equal && o == Ordering::Equal)),
+            (Test::Regex(regex), Some(value)) => value.as_str().is_some_and(|s| regex.is_match(s)),
+        }
+    }
+}
+
+/// Numbers compare with numbers and strings with strings; anything else does not compare.
+fn compare(value: &Value, bound: &Value) -> Option<Ordering> {
+    match (value, bound) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64()?.partial_cmp(&b.as_f64()?),
+        (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
+        _ => None,
+    }
+}
+
+fn split_path(path: &str) -> Vec<String> {
+    path.split('.').map(str::to_owned).collect()
+}
+
+/// Follows a dotted path through objects (and arrays, by index).
+fn lookup<'a>(document: &'a Value, path: &[String]) -> Option<&'a Value> {
+    path.iter().try_fold(document, |node, key| match node {
+        Value::Object(map) => map.get(key),
+        Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    })
+}
+
+fn parse_filter(document: &Value, depth: usize) -> Result<Filter, String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("is nested deeper than {MAX_DEPTH} levels"));
+    }
+    let Value::Object(map) = document else {
+        return Err("must be a JSON object".into());
+    };
+    let mut parts = map
+        .iter()
+        .map(|(key, value)| parse_entry(key, value, depth))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        Filter::All(parts)
+    })
+}
+
+fn parse_entry(key: &str, value: &Value, depth: usize) -> Result<Filter, String> {
+    match key {
+        "$and" | "$or" => {
+            let items = value
+                .as_array()
+                .filter(|items| !items.is_empty())
+                .ok_or_else(|| format!("{key} takes a non-empty list of filters"))?;
+            let filters = items
+                .iter()
+                .map(|item| parse_filter(item, depth + 1))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("in {key}: {e}"))?;
+            Ok(if key == "$and" {
+                Filter::All(filters)
+            } else {
+                Filter::Any(filters)
+            })
+        }
+        "$not" => parse_filter(value, depth + 1)
+            .map(|f| Filter::Not(Box::new(f)))
+            .map_err(|e| format!("in $not: {e}")),
+        "for_all" => {
+            let kinds = value
+                .as_array()
+                .and_then(|items| {
+                    items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .filter(|kinds: &Vec<String>| !kinds.is_empty())
+                .ok_or("for_all takes a non-empty list of kinds, e.g. [\"node\"]")?;
+            Ok(Filter::ForAll(kinds))
+        }
+        _ if key.starts_with('$') => Err(format!("unknown operator {key}")),
+        _ if key.is_empty() || key.split('.').any(str::is_empty) => {
+            Err(format!("{key:?} is not a dotted path"))
+        }
+        path => {
+            let test = match value {
+                Value::Object(ops) if ops.keys().any(|k| k.starts_with('$')) => {
+                    return parse_operators(path, ops);
+                }
+                other => Test::Eq(other.clone()),
+            };
+            Ok(Filter::Field {
+                path: split_path(path),
+                test,
+            })
+        }
+    }
+}
+
+/// `{"$gte": 1, "$lt": 10}`: every operator must hold.
+fn parse_operators(path: &str, ops: &Map<String, Value>) -> Result<Filter, String> {
+    let mut tests = ops
+        .iter()
+        .map(|(op, operand)| parse_test(op, operand).map_err(|e| format!("{path}: {e}")))
+        .map(|test| {
+            test.map(|test| Filter::Field {
+                path: split_path(path),
+                test,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(if tests.len() == 1 {
+        tests.remove(0)
+    } else {
+        Filter::All(tests)
+    })
+}
+
+fn parse_test(op: &str, operand: &Value) -> Result<Test, String> {
+    let comparable = |ordering, or_equal| match operand {
+        Value::Number(_) | Value::String(_) => Ok(Test::Cmp(ordering, or_equal, operand.clone())),
+        _ => Err(format!("{op} compares with a number or a string")),
+    };
+    let list = || {
+        operand
+            .as_array()
+            .cloned()
+            .ok_or_else(|| format!("{op} takes a list of values"))
+    };
+    match op {
+        "$eq" => Ok(Test::Eq(operand.clone())),
+        "$neq" => Ok(Test::Neq(operand.clone())),
+        "$gt" => comparable(Ordering::Greater, false),
+        "$gte" => comparable(Ordering::Greater, true),
+        "$lt" => comparable(Ordering::Less, false),
+        "$lte" => comparable(Ordering::Less, true),
+        "$in" => list().map(Test::In),
+        "$nin" => list().map(Test::Nin),
+        "$exists" => operand
+            .as_bool()
+            .map(Test::Exists)
+            .ok_or_else(|| "$exists takes true or false".into()),
+        "$regex" => {
+            let pattern = operand.as_str().ok_or("$regex takes a string")?;
+            if pattern.len() > MAX_REGEX_LEN {
+                return Err(format!("$regex is longer than {MAX_REGEX_LEN} characters"));
+            }
+            Regex::new(pattern)
+                .map(Test::Regex)
+                .map_err(|e| format!("$regex is not a valid pattern: {e}"))
+        }
+        other => Err(format!("unknown operator {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn event() -> Value {
+        json!({
+            "type": "deployment.created",
+            "group": "deployments",
+            "object": {"type": "deployment", "name": "api", "version": "v2"},
+            "data": {"amount": 120, "currency": "EUR", "tags": ["a", "b"], "vip": true, "none": null},
+            "message": "created"
+        })
+    }
+
+    fn check(filter: Value) -> bool {
+        Filter::parse(&filter)
+            .unwrap_or_else(|e| panic!("{filter} did not parse: {e}"))
+            .matches(&event())
+    }
+
+    #[test]
+    fn equality_shorthand_and_operator() {
+        assert!(check(json!({"type": "deployment.created"})));
+        assert!(!check(json!({"type": "deployment.deleted"})));
+        assert!(check(json!({"data.currency": {"$eq": "EUR"}})));
+        assert!(check(json!({"data.currency": {"$neq": "USD"}})));
+        assert!(!check(json!({"data.currency": {"$neq": "EUR"}})));
+        assert!(check(json!({"data.missing": {"$neq": "x"}})));
+        assert!(check(json!({"object.name": "api", "object.version": "v2"})));
+        assert!(!check(
+            json!({"object.name": "api", "object.version": "v1"})
+        ));
+    }
+
+    #[test]
+    fn comparisons_on_numbers_and_strings() {
+        assert!(check(json!({"data.amount": {"$gt": 100}})));
+        assert!(!check(json!({"data.amount": {"$gt": 120}})));
+        assert!(check(json!({"data.amount": {"$gte": 120}})));
+        assert!(check(json!({"data.amount": {"$lt": 120.5}})));
+        assert!(!check(json!({"data.amount": {"$lt": 120}})));
+        assert!(check(json!({"data.amount": {"$lte": 120}})));
+        assert!(check(json!({"data.amount": {"$gte": 100, "$lt": 200}})));
+        assert!(!check(json!({"data.amount": {"$gte": 100, "$lt": 110}})));
+        assert!(check(json!({"object.version": {"$gt": "v1"}})));
+        // A string never compares with a number, and a missing field never compares at all.
+        assert!(!check(json!({"data.currency": {"$gt": 1}})));
+        assert!(!check(json!({"data.missing": {"$lt": 1}})));
+    }
+
+    #[test]
+    fn membership() {
+        assert!(check(json!({"data.currency": {"$in": ["EUR", "USD"]}})));
+        assert!(!check(json!({"data.currency": {"$in": ["GBP"]}})));
+        assert!(check(json!({"data.currency": {"$nin": ["GBP"]}})));
+        assert!(!check(json!({"data.currency": {"$nin": ["EUR"]}})));
+        assert!(check(json!({"data.missing": {"$nin": ["EUR"]}})));
+        assert!(check(json!({"data.tags.1": "b"})));
+    }
+
+    #[test]
+    fn existence_treats_null_as_absent() {
+        assert!(check(json!({"data.vip": {"$exists": true}})));
+        assert!(check(json!({"data.missing": {"$exists": false}})));
+        assert!(check(json!({"data.none": {"$exists": false}})));
+        assert!(!check(json!({"data.amount": {"$exists": false}})));
+    }
+
+    #[test]
+    fn regular_expressions() {
+        assert!(check(json!({"type": {"$regex": "^deployment\\."}})));
+        assert!(!check(json!({"type": {"$regex": "^pipeline\\."}})));
+        assert!(!check(json!({"data.amount": {"$regex": "1"}})));
+    }
+
+    #[test]
+    fn combinators() {
+        assert!(check(
+            json!({"$and": [{"type": "deployment.created"}, {"data.vip": true}]})
+        ));
+        assert!(!check(
+            json!({"$and": [{"type": "deployment.created"}, {"data.vip": false}]})
+        ));
+        assert!(check(json!({"$or": [{"type": "x"}, {"data.vip": true}]})));
+        assert!(!check(json!({"$or": [{"type": "x"}, {"data.vip": false}]})));
+        assert!(check(json!({"$not": {"type": "x"}})));
+        assert!(!check(json!({"$not": {"type": "deployment.created"}})));
+        assert!(check(json!({})), "the empty filter matches everything");
+    }
+
+    #[test]
+    fn notifier_for_all_form() {
+        assert!(check(json!({"for_all": ["node", "deployment"]})));
+        assert!(
+            check(json!({"for_all": ["deployments"]})),
+            "matches the group too"
+        );
+        assert!(!check(json!({"for_all": ["node"]})));
+    }
+
+    #[test]
+    fn invalid_filters_say_why() {
+        let cases = [
+            (json!([1, 2]), "must be a JSON object"),
+            (json!({"$xor": []}), "unknown operator $xor"),
+            (json!({"a": {"$near": 1}}), "unknown operator $near"),
+            (json!({"$and": []}), "non-empty list"),
+            (json!({"$or": [1]}), "in $or: must be a JSON object"),
+            (
+                json!({"a": {"$gt": true}}),
+                "compares with a number or a string",
+            ),
+            (json!({"a": {"$in": 1}}), "takes a list"),
+            (json!({"a": {"$exists": "yes"}}), "true or false"),
+            (json!({"a": {"$regex": "("}}), "not a valid pattern"),
+            (json!({"for_all": []}), "for_all takes"),
+            (json!({"a..b": 1}), "not a dotted path"),
+        ];
+        for (filter, reason) in cases {
+            let error = Filter::parse(&filter).expect_err(&filter.to_string());
+            assert!(
+                error.contains(reason),
+                "{filter}: {error:?} lacks {reason:?}"
+            );
+        }
+        let mut deep = json!({"a": 1});
+        for _ in 0..=MAX_DEPTH {
+            deep = json!({ "$not": deep });
+        }
+        assert!(Filter::parse(&deep).unwrap_err().contains("nested deeper"));
+    }
+}
