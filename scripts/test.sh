@@ -12,8 +12,11 @@ step "building the server and the browser bundle (debug)"
 cargo leptos build
 
 step "Rust tests"
-# cargo-leptos compiles with this flag; passing it too lets cargo reuse those artefacts.
-RUSTFLAGS="--cfg erase_components" cargo test --locked -p engine -p server
+# Compile exactly as cargo-leptos did (its cfg flag and the bundle name leptos reads at compile
+# time), so cargo reuses those artefacts and leaves the binary the browser tests run unchanged.
+RUSTFLAGS="--cfg erase_components" \
+  LEPTOS_OUTPUT_NAME=$(sed -n 's/^output-name = "\(.*\)"/\1/p' Cargo.toml) \
+  cargo test --locked -p engine -p server
 
 step "browser tests (Playwright, Chromium)"
 (cd end2end && npx playwright test)

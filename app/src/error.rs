@@ -27,11 +27,18 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Also sets the server function's HTTP status, so bad input is a 4xx here just as in the API.
 #[cfg(feature = "ssr")]
 impl From<engine::EngineError> for AppError {
     fn from(error: engine::EngineError) -> Self {
         if let engine::EngineError::Internal(detail) = &error {
-            leptos::logging::error!("server function failed: {detail}");
+            tracing::error!(%detail, "server function failed");
+        }
+        if let (Some(response), Ok(status)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(error.http_status()),
+        ) {
+            response.set_status(status);
         }
         AppError(ErrorBody::from(&error))
     }

@@ -12,19 +12,31 @@ export function uniqueName(prefix: string) {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
+/** Console errors a test expects, e.g. Chromium's log line for a deliberately rejected request. */
+export interface ConsoleGuard {
+  allow(pattern: RegExp): void;
+}
+
+export const test = base.extend<{ consoleGuard: ConsoleGuard }>({
+  // Fails the test on any console error or uncaught exception it did not declare.
+  consoleGuard: [
     async ({ page }, use) => {
       const errors: string[] = [];
+      const allowed: RegExp[] = [];
       page.on('console', (message) => {
         if (message.type() === 'error') errors.push(message.text());
       });
       page.on('pageerror', (error) => errors.push(error.message));
-      await use(errors);
-      expect(errors, 'console errors during the test').toEqual([]);
+      await use({ allow: (pattern) => allowed.push(pattern) });
+      const unexpected = errors.filter((e) => !allowed.some((pattern) => pattern.test(e)));
+      expect(unexpected, 'console errors during the test').toEqual([]);
     },
     { auto: true },
   ],
 });
+
+/** Chromium's console line for a response with this status. */
+export const statusLogged = (status: number) =>
+  new RegExp(`^Failed to load resource: the server responded with a status of ${status} `);
 
 export { expect };

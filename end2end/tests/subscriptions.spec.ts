@@ -1,5 +1,5 @@
 // The Subscriptions page after hydration: create, persist, validate, toggle and delete.
-import { test, expect, openHydrated, uniqueName } from './fixtures';
+import { test, expect, openHydrated, statusLogged, uniqueName } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const PAGE = '/projects/default/subscriptions';
@@ -34,7 +34,8 @@ test('a subscription created through the form is listed without a reload and per
   await expect(rowOf(page, name)).toBeVisible();
 });
 
-test('an invalid URL is reported next to the field and nothing is created', async ({ page }) => {
+test('an invalid URL is reported next to the field and nothing is created', async ({ page, consoleGuard }) => {
+  consoleGuard.allow(statusLogged(422));
   await openHydrated(page, PAGE);
   const name = uniqueName('invalid');
 
@@ -48,7 +49,8 @@ test('an invalid URL is reported next to the field and nothing is created', asyn
   await expect(rowOf(page, name)).toHaveCount(0);
 });
 
-test('a duplicate name is refused with a readable message', async ({ page }) => {
+test('a duplicate name is refused with a readable message', async ({ page, consoleGuard }) => {
+  consoleGuard.allow(statusLogged(409));
   await openHydrated(page, PAGE);
   const name = uniqueName('dup');
   await fillCreateForm(page, name, 'https://example.com/one');

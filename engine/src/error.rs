@@ -66,6 +66,16 @@ impl EngineError {
             EngineError::Internal(_) => "internal",
         }
     }
+
+    /// The HTTP status every adapter answers this error with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            EngineError::NotFound(_) => 404,
+            EngineError::Conflict(_) => 409,
+            EngineError::Invalid(_) => 422,
+            EngineError::Internal(_) => 500,
+        }
+    }
 }
 
 impl From<FieldErrors> for EngineError {

@@ -29,17 +29,12 @@ impl ApiError {
 
 impl From<EngineError> for ApiError {
     fn from(error: EngineError) -> Self {
-        let status = match &error {
-            EngineError::NotFound(_) => StatusCode::NOT_FOUND,
-            EngineError::Conflict(_) => StatusCode::CONFLICT,
-            EngineError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            EngineError::Internal(detail) => {
-                tracing::error!(%detail, "request failed");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        };
+        if let EngineError::Internal(detail) = &error {
+            tracing::error!(%detail, "request failed");
+        }
         ApiError {
-            status,
+            status: StatusCode::from_u16(error.http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             body: ErrorBody::from(&error),
         }
     }
