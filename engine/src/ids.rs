@@ -43,3 +43,15 @@ typed_id!(
     /// Identifies a webhook subscription.
     SubscriptionId
 );
+typed_id!(
+    /// Identifies an event; sent to receivers as `webhook-id`, stable across retries.
+    EventId
+);
+typed_id!(
+    /// Identifies one delivery of one event to one subscription.
+    DeliveryId
+);
+typed_id!(
+    /// Identifies one try of a delivery.
+    AttemptId
+);

@@ -6,13 +6,17 @@
 //! [`Engine`] that runs operations against it.
 
 pub mod error;
+pub mod event;
 pub mod filter;
 pub mod ids;
+pub mod matching;
 pub mod page;
 pub mod subscription;
 
 #[cfg(feature = "server")]
 mod service;
+#[cfg(feature = "server")]
+pub mod signing;
 #[cfg(feature = "server")]
 pub mod store;
 

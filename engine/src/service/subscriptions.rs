@@ -4,6 +4,7 @@ use super::Engine;
 use crate::{
     ids::SubscriptionId,
     page::{PageRequest, Paged},
+    signing::generate_secret,
     store::subscriptions as rows,
     subscription::{Subscription, SubscriptionIn, SubscriptionPatch},
     EngineError, FieldErrors,
@@ -55,11 +56,12 @@ impl Engine {
     ) -> Result<Subscription, EngineError> {
         let fields = input.validate()?;
         let project_id = self.project_id(project).await?;
-        let id = rows::insert(&self.store, project_id, &fields).await?;
+        let id = rows::insert(&self.store, project_id, &fields, &generate_secret()).await?;
         self.get_subscription(project, id).await
     }
 
     /// Applies `patch` on top of the stored subscription and validates the result as a whole.
+    /// Enabling a subscription (`"enabled": true`) also clears its failed state.
     pub async fn update_subscription(
         &self,
         project: &str,
@@ -67,9 +69,13 @@ impl Engine {
         patch: SubscriptionPatch,
     ) -> Result<Subscription, EngineError> {
         let current = self.get_subscription(project, id).await?;
-        let fields = current.patched(patch).validate()?;
+        let stored = rows::secrets_and_headers(&self.store, id)
+            .await?
+            .ok_or(EngineError::NotFound("subscription"))?;
+        let reactivate = patch.enabled == Some(true);
+        let fields = current.patched(patch, &stored.headers).validate()?;
         let project_id = self.project_id(project).await?;
-        if !rows::update(&self.store, project_id, id, &fields).await? {
+        if !rows::update(&self.store, project_id, id, &fields, reactivate).await? {
             return Err(EngineError::NotFound("subscription"));
         }
         self.get_subscription(project, id).await

@@ -1,13 +1,14 @@
 //! Subscription rows: the SQL behind creating, reading, listing, updating and deleting them.
 
 use chrono::Utc;
+use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::{from_millis, is_unique_violation, on_pool, to_millis, Store};
 use crate::{
     ids::{ProjectId, SubscriptionId},
-    subscription::{Labels, Subscription, ValidSubscription},
+    subscription::{ContentType, Header, Labels, PayloadFormat, Subscription, ValidSubscription},
     EngineError,
 };
 
@@ -16,10 +17,42 @@ macro_rules! select {
     ($tail:literal) => {
         concat!(
             "SELECT s.id, p.name AS project, s.name, s.url, s.description, s.enabled,
-                    s.timeout_seconds, s.labels, s.created_at, s.updated_at
+                    s.timeout_seconds, s.labels, s.event_types, s.event_groups, s.object_type,
+                    s.object_name, s.object_version, s.filter, s.headers, s.content_type, s.method,
+                    s.retry, s.include_result, s.channel, s.channel_config, s.payload_format,
+                    s.rate_limit, s.failed, s.disabled_reason, s.last_delivery_at, s.created_at,
+                    s.updated_at
              FROM subscriptions s JOIN projects p ON p.id = s.project_id ",
             $tail
         )
+    };
+}
+
+/// Binds a validated subscription's fields as `$3` … `$23`, in the order the writes below use.
+macro_rules! bind_fields {
+    ($query:expr, $fields:expr) => {
+        $query
+            .bind(&$fields.name)
+            .bind(&$fields.url)
+            .bind(&$fields.description)
+            .bind($fields.enabled)
+            .bind($fields.timeout_seconds as i32)
+            .bind(Json(&$fields.labels))
+            .bind(Json(&$fields.event_types))
+            .bind(Json(&$fields.event_groups))
+            .bind(&$fields.object_type)
+            .bind(&$fields.object_name)
+            .bind(&$fields.object_version)
+            .bind($fields.filter.as_ref().map(Json))
+            .bind(Json(&$fields.headers))
+            .bind($fields.content_type.as_str())
+            .bind(&$fields.method)
+            .bind($fields.retry)
+            .bind($fields.include_result)
+            .bind(&$fields.channel)
+            .bind(Json(&$fields.channel_config))
+            .bind($fields.payload_format.as_str())
+            .bind($fields.rate_limit.map(|r| r as i32))
     };
 }
 
@@ -33,10 +66,30 @@ struct Row {
     enabled: bool,
     timeout_seconds: i32,
     labels: Json<Labels>,
+    event_types: Json<Vec<String>>,
+    event_groups: Json<Vec<String>>,
+    object_type: Option<String>,
+    object_name: Option<String>,
+    object_version: Option<String>,
+    filter: Option<Json<Value>>,
+    headers: Json<Vec<Header>>,
+    content_type: String,
+    method: String,
+    retry: bool,
+    include_result: bool,
+    channel: String,
+    channel_config: Json<Value>,
+    payload_format: String,
+    rate_limit: Option<i32>,
+    failed: bool,
+    disabled_reason: Option<String>,
+    last_delivery_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
 }
 
+/// Rows become the public shape: protected header values never leave this module in clear
+/// except through [`secrets_and_headers`].
 impl From<Row> for Subscription {
     fn from(row: Row) -> Self {
         Subscription {
@@ -48,6 +101,24 @@ impl From<Row> for Subscription {
             enabled: row.enabled,
             timeout_seconds: u32::try_from(row.timeout_seconds).unwrap_or_default(),
             labels: row.labels.0,
+            event_types: row.event_types.0,
+            event_groups: row.event_groups.0,
+            object_type: row.object_type,
+            object_name: row.object_name,
+            object_version: row.object_version,
+            filter: row.filter.map(|f| f.0),
+            headers: row.headers.0.iter().map(Header::redacted).collect(),
+            content_type: ContentType::parse(&row.content_type).unwrap_or_default(),
+            method: row.method,
+            retry: row.retry,
+            include_result: row.include_result,
+            channel: row.channel,
+            channel_config: row.channel_config.0,
+            payload_format: PayloadFormat::parse(&row.payload_format).unwrap_or_default(),
+            rate_limit: row.rate_limit.and_then(|r| u32::try_from(r).ok()),
+            failed: row.failed,
+            disabled_reason: row.disabled_reason,
+            last_delivery_at: row.last_delivery_at.map(from_millis),
             created_at: from_millis(row.created_at),
             updated_at: from_millis(row.updated_at),
         }
@@ -80,6 +151,20 @@ pub async fn list(
     Ok(rows.into_iter().map(Subscription::from).collect())
 }
 
+/// The subscriptions that may receive new events: enabled and not failed.
+pub async fn receiving(
+    store: &Store,
+    project: ProjectId,
+) -> Result<Vec<Subscription>, EngineError> {
+    let rows: Vec<Row> = on_pool!(store, pool => {
+        sqlx::query_as(select!("WHERE s.project_id = $1 AND s.enabled AND NOT s.failed"))
+            .bind(project.0)
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows.into_iter().map(Subscription::from).collect())
+}
+
 pub async fn get(
     store: &Store,
     project: ProjectId,
@@ -95,28 +180,63 @@ pub async fn get(
     Ok(row.map(Subscription::from))
 }
 
+/// What signing and sending need and responses never show.
+#[derive(Debug, Clone)]
+pub struct Confidential {
+    /// Header values in clear.
+    pub headers: Vec<Header>,
+    /// The current secret first, then a rotated-out one while it is still valid.
+    pub secrets: Vec<String>,
+}
+
+pub async fn secrets_and_headers(
+    store: &Store,
+    id: SubscriptionId,
+) -> Result<Option<Confidential>, EngineError> {
+    type Columns = (Json<Vec<Header>>, String, Option<String>, Option<i64>);
+    let row: Option<Columns> = on_pool!(store, pool => {
+        sqlx::query_as(
+            "SELECT headers, secret, previous_secret, previous_secret_expires_at
+             FROM subscriptions WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await?
+    });
+    let now = to_millis(Utc::now());
+    Ok(row.map(|(headers, secret, previous, expires)| {
+        let still_valid = previous.filter(|_| expires.is_some_and(|e| e > now));
+        Confidential {
+            headers: headers.0,
+            secrets: std::iter::once(secret).chain(still_valid).collect(),
+        }
+    }))
+}
+
 pub async fn insert(
     store: &Store,
     project: ProjectId,
     fields: &ValidSubscription,
+    secret: &str,
 ) -> Result<SubscriptionId, EngineError> {
     let id = SubscriptionId::generate();
     let now = to_millis(Utc::now());
     let result = on_pool!(store, pool => {
-        sqlx::query(
-            "INSERT INTO subscriptions
-                 (id, project_id, name, url, description, enabled, timeout_seconds, labels,
-                  created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        bind_fields!(
+            sqlx::query(
+                "INSERT INTO subscriptions
+                     (id, project_id, name, url, description, enabled, timeout_seconds, labels,
+                      event_types, event_groups, object_type, object_name, object_version, filter,
+                      headers, content_type, method, retry, include_result, channel,
+                      channel_config, payload_format, rate_limit, secret, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                         $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)",
+            )
+            .bind(id.0)
+            .bind(project.0),
+            fields
         )
-        .bind(id.0)
-        .bind(project.0)
-        .bind(&fields.name)
-        .bind(&fields.url)
-        .bind(&fields.description)
-        .bind(fields.enabled)
-        .bind(fields.timeout_seconds as i32)
-        .bind(Json(&fields.labels))
+        .bind(secret)
         .bind(now)
         .execute(pool)
         .await
@@ -128,29 +248,36 @@ pub async fn insert(
     }
 }
 
-/// Overwrites every field; `false` when there is no such subscription in the project.
+/// Overwrites every field. Re-enabling a subscription also clears its failed state, which is how
+/// an operator says "the endpoint is fixed". `false` when there is no such subscription.
 pub async fn update(
     store: &Store,
     project: ProjectId,
     id: SubscriptionId,
     fields: &ValidSubscription,
+    reactivate: bool,
 ) -> Result<bool, EngineError> {
     let result = on_pool!(store, pool => {
-        sqlx::query(
-            "UPDATE subscriptions
-             SET name = $3, url = $4, description = $5, enabled = $6, timeout_seconds = $7,
-                 labels = $8, updated_at = $9
-             WHERE project_id = $1 AND id = $2",
+        bind_fields!(
+            sqlx::query(
+                "UPDATE subscriptions
+                 SET name = $3, url = $4, description = $5, enabled = $6, timeout_seconds = $7,
+                     labels = $8, event_types = $9, event_groups = $10, object_type = $11,
+                     object_name = $12, object_version = $13, filter = $14, headers = $15,
+                     content_type = $16, method = $17, retry = $18, include_result = $19,
+                     channel = $20, channel_config = $21, payload_format = $22, rate_limit = $23,
+                     updated_at = $24,
+                     failed = CASE WHEN $25 THEN FALSE ELSE failed END,
+                     failing_since = CASE WHEN $25 THEN NULL ELSE failing_since END,
+                     disabled_reason = CASE WHEN $25 THEN NULL ELSE disabled_reason END
+                 WHERE project_id = $1 AND id = $2",
+            )
+            .bind(project.0)
+            .bind(id.0),
+            fields
         )
-        .bind(project.0)
-        .bind(id.0)
-        .bind(&fields.name)
-        .bind(&fields.url)
-        .bind(&fields.description)
-        .bind(fields.enabled)
-        .bind(fields.timeout_seconds as i32)
-        .bind(Json(&fields.labels))
         .bind(to_millis(Utc::now()))
+        .bind(reactivate)
         .execute(pool)
         .await
         .map(|done| done.rows_affected())

@@ -1,0 +1,200 @@
+//! Events: what a producer sends in, the rules it must pass, and the document filters see.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::{ids::EventId, FieldErrors};
+
+pub const TYPE_MAX_CHARS: usize = 128;
+pub const MESSAGE_MAX_CHARS: usize = 4096;
+pub const IDEMPOTENCY_KEY_MAX_CHARS: usize = 256;
+pub const OBJECT_FIELD_MAX_CHARS: usize = 256;
+pub const BATCH_MAX: usize = 500;
+pub const LEVELS: &[&str] = &["debug", "info", "warning", "error", "critical"];
+
+/// The object an event is about, e.g. a deployment and its version.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectRef {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+/// An event as a producer sends it, not yet validated.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventIn {
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub group: Option<String>,
+    pub object: Option<ObjectRef>,
+    pub data: Option<Value>,
+    pub message: String,
+    pub level: Option<String>,
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// A repeat with the same key returns the first event instead of creating another.
+    pub idempotency_key: Option<String>,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: EventId,
+    pub project: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub group: Option<String>,
+    pub object: Option<ObjectRef>,
+    pub data: Value,
+    pub message: String,
+    pub level: String,
+    pub occurred_at: DateTime<Utc>,
+    pub idempotency_key: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Event {
+    /// The JSON document filters are evaluated against (paths like `type`, `object.name`,
+    /// `data.amount`).
+    pub fn document(&self) -> Value {
+        json!({
+            "id": self.id,
+            "type": self.event_type,
+            "group": self.group,
+            "object": self.object,
+            "data": self.data,
+            "message": self.message,
+            "level": self.level,
+        })
+    }
+}
+
+/// Whether `text` is an event type or group name: letters, digits, `_ - . :`.
+pub fn is_event_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= TYPE_MAX_CHARS
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+}
+
+impl EventIn {
+    /// Checks the event; `field_prefix` names its place in a batch (e.g. `events.3.`).
+    pub fn validate(mut self, field_prefix: &str) -> Result<EventIn, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let field = |name: &str| format!("{field_prefix}{name}");
+        self.event_type = self.event_type.trim().to_owned();
+        if self.event_type.is_empty() {
+            errors.add(field("type"), "is required");
+        } else if !is_event_name(&self.event_type) {
+            errors.add(
+                field("type"),
+                format!("may only contain letters, digits, '_', '-', '.' and ':', at most {TYPE_MAX_CHARS} characters"),
+            );
+        }
+        self.group = self
+            .group
+            .map(|g| g.trim().to_owned())
+            .filter(|g| !g.is_empty());
+        if self.group.as_deref().is_some_and(|g| !is_event_name(g)) {
+            errors.add(
+                field("group"),
+                "may only contain letters, digits, '_', '-', '.' and ':'",
+            );
+        }
+        if let Some(object) = &self.object {
+            let parts = [
+                ("type", Some(&object.kind)),
+                ("name", object.name.as_ref()),
+                ("version", object.version.as_ref()),
+            ];
+            if object.kind.trim().is_empty() {
+                errors.add(field("object.type"), "is required when an object is given");
+            }
+            for (name, value) in parts {
+                if value.is_some_and(|v| v.chars().count() > OBJECT_FIELD_MAX_CHARS) {
+                    errors.add(
+                        field(&format!("object.{name}")),
+                        format!("must be at most {OBJECT_FIELD_MAX_CHARS} characters"),
+                    );
+                }
+            }
+        }
+        if self.message.chars().count() > MESSAGE_MAX_CHARS {
+            errors.add(
+                field("message"),
+                format!("must be at most {MESSAGE_MAX_CHARS} characters"),
+            );
+        }
+        match self.level.as_deref() {
+            None => {}
+            Some(level) if LEVELS.contains(&level) => {}
+            Some(_) => errors.add(
+                field("level"),
+                format!("must be one of {}", LEVELS.join(", ")),
+            ),
+        }
+        if self
+            .idempotency_key
+            .as_ref()
+            .is_some_and(|k| k.is_empty() || k.chars().count() > IDEMPOTENCY_KEY_MAX_CHARS)
+        {
+            errors.add(
+                field("idempotency_key"),
+                format!("must be 1 to {IDEMPOTENCY_KEY_MAX_CHARS} characters"),
+            );
+        }
+        errors.into_result(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(event_type: &str) -> EventIn {
+        EventIn {
+            event_type: event_type.into(),
+            ..EventIn::default()
+        }
+    }
+
+    #[test]
+    fn type_is_required_and_restricted() {
+        assert!(input("deployment.created").validate("").is_ok());
+        assert_eq!(
+            input(" ").validate("").unwrap_err().get("type"),
+            Some("is required")
+        );
+        assert!(input("a b").validate("").is_err());
+        assert!(
+            input("x*").validate("").is_err(),
+            "wildcards are for subscriptions only"
+        );
+    }
+
+    #[test]
+    fn batch_positions_prefix_the_field_names() {
+        let errors = input("").validate("events.3.").unwrap_err();
+        assert!(errors.get("events.3.type").is_some());
+    }
+
+    #[test]
+    fn level_object_and_key_are_checked() {
+        let event = EventIn {
+            level: Some("loud".into()),
+            object: Some(ObjectRef::default()),
+            idempotency_key: Some(String::new()),
+            message: "m".repeat(MESSAGE_MAX_CHARS + 1),
+            ..input("t")
+        };
+        let errors = event.validate("").unwrap_err();
+        for field in ["level", "object.type", "idempotency_key", "message"] {
+            assert!(errors.get(field).is_some(), "{field} not reported");
+        }
+    }
+}

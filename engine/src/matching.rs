@@ -1,0 +1,211 @@
+//! Which subscriptions an event goes to: the one rule, tested on its own.
+
+use crate::{event::Event, filter::Filter, subscription::Subscription};
+
+/// Whether `event` must be delivered to `subscription`.
+///
+/// - the subscription is enabled and not failed;
+/// - its selection holds: with no event types and no groups it takes everything; otherwise the
+///   event's type matches one of `event_types` (`*` and a trailing `prefix.*` are wildcards) or
+///   its group is one of `event_groups` (Waldur's groups stand for sets of types);
+/// - every object scope field it sets equals the event's;
+/// - its payload filter, if any, holds. `filter` is the subscription's filter, parsed once by
+///   the caller for the whole batch.
+pub fn matches(subscription: &Subscription, filter: Option<&Filter>, event: &Event) -> bool {
+    subscription.enabled
+        && !subscription.failed
+        && selects(subscription, event)
+        && in_scope(subscription, event)
+        && filter.is_none_or(|f| f.matches(&event.document()))
+}
+
+fn selects(subscription: &Subscription, event: &Event) -> bool {
+    let (types, groups) = (&subscription.event_types, &subscription.event_groups);
+    (types.is_empty() && groups.is_empty())
+        || types
+            .iter()
+            .any(|pattern| type_matches(pattern, &event.event_type))
+        || event.group.as_ref().is_some_and(|g| groups.contains(g))
+}
+
+/// `*` matches every type; `deployment.*` every type starting with `deployment.`.
+pub fn type_matches(pattern: &str, event_type: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => event_type.starts_with(prefix),
+        None => pattern == event_type,
+    }
+}
+
+fn in_scope(subscription: &Subscription, event: &Event) -> bool {
+    let object = event.object.as_ref();
+    let scope = [
+        (&subscription.object_type, object.map(|o| &o.kind)),
+        (
+            &subscription.object_name,
+            object.and_then(|o| o.name.as_ref()),
+        ),
+        (
+            &subscription.object_version,
+            object.and_then(|o| o.version.as_ref()),
+        ),
+    ];
+    scope
+        .iter()
+        .all(|(wanted, actual)| wanted.as_ref().is_none_or(|w| Some(w) == *actual))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use serde_json::json;
+
+    use super::*;
+    use crate::{
+        event::ObjectRef,
+        ids::EventId,
+        subscription::{SubscriptionIn, ValidSubscription},
+    };
+
+    fn subscription(tweak: impl FnOnce(&mut SubscriptionIn)) -> Subscription {
+        let mut input = SubscriptionIn {
+            name: "s".into(),
+            url: "https://example.com".into(),
+            ..SubscriptionIn::default()
+        };
+        tweak(&mut input);
+        let valid: ValidSubscription = input.validate().unwrap();
+        Subscription {
+            id: crate::ids::SubscriptionId::generate(),
+            project: "p".into(),
+            name: valid.name,
+            url: valid.url,
+            description: valid.description,
+            enabled: valid.enabled,
+            timeout_seconds: valid.timeout_seconds,
+            labels: valid.labels,
+            event_types: valid.event_types,
+            event_groups: valid.event_groups,
+            object_type: valid.object_type,
+            object_name: valid.object_name,
+            object_version: valid.object_version,
+            filter: valid.filter,
+            headers: valid.headers,
+            content_type: valid.content_type,
+            method: valid.method,
+            retry: valid.retry,
+            include_result: valid.include_result,
+            channel: valid.channel,
+            channel_config: valid.channel_config,
+            payload_format: valid.payload_format,
+            rate_limit: valid.rate_limit,
+            failed: false,
+            disabled_reason: None,
+            last_delivery_at: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn event() -> Event {
+        Event {
+            id: EventId::generate(),
+            project: "p".into(),
+            event_type: "deployment.created".into(),
+            group: Some("deployments".into()),
+            object: Some(ObjectRef {
+                kind: "deployment".into(),
+                name: Some("api".into()),
+                version: Some("v2".into()),
+            }),
+            data: json!({"amount": 5}),
+            message: String::new(),
+            level: "info".into(),
+            occurred_at: Utc::now(),
+            idempotency_key: None,
+            created_at: Utc::now(),
+        }
+    }
+
+    fn check(subscription: &Subscription) -> bool {
+        let filter = subscription
+            .filter
+            .as_ref()
+            .map(|f| Filter::parse(f).unwrap());
+        matches(subscription, filter.as_ref(), &event())
+    }
+
+    #[test]
+    fn an_unselective_subscription_takes_everything() {
+        assert!(check(&subscription(|_| {})));
+    }
+
+    #[test]
+    fn disabled_or_failed_subscriptions_take_nothing() {
+        let mut s = subscription(|s| s.enabled = false);
+        assert!(!check(&s));
+        s.enabled = true;
+        s.failed = true;
+        assert!(!check(&s));
+    }
+
+    #[test]
+    fn event_types_exact_and_wildcard() {
+        for (types, expected) in [
+            (vec!["deployment.created"], true),
+            (vec!["deployment.deleted"], false),
+            (vec!["deployment.*"], true),
+            (vec!["pipeline.*", "deployment.*"], true),
+            (vec!["deploy*"], true),
+            (vec!["*"], true),
+            (vec!["pipeline.*"], false),
+            (vec!["deployment"], false),
+        ] {
+            let s = subscription(|s| s.event_types = types.iter().map(|t| t.to_string()).collect());
+            assert_eq!(check(&s), expected, "{types:?}");
+        }
+    }
+
+    #[test]
+    fn groups_select_alongside_types() {
+        assert!(check(&subscription(
+            |s| s.event_groups = vec!["deployments".into()]
+        )));
+        assert!(!check(&subscription(
+            |s| s.event_groups = vec!["users".into()]
+        )));
+        assert!(check(&subscription(|s| {
+            s.event_types = vec!["other".into()];
+            s.event_groups = vec!["deployments".into()];
+        })));
+    }
+
+    #[test]
+    fn object_scope_must_equal_where_set() {
+        assert!(check(&subscription(
+            |s| s.object_type = Some("deployment".into())
+        )));
+        assert!(!check(&subscription(
+            |s| s.object_type = Some("pipeline".into())
+        )));
+        assert!(check(&subscription(|s| {
+            s.object_name = Some("api".into());
+            s.object_version = Some("v2".into());
+        })));
+        assert!(!check(&subscription(
+            |s| s.object_version = Some("v1".into())
+        )));
+    }
+
+    #[test]
+    fn the_payload_filter_must_hold() {
+        assert!(check(&subscription(
+            |s| s.filter = Some(json!({"data.amount": {"$gt": 1}}))
+        )));
+        assert!(!check(&subscription(
+            |s| s.filter = Some(json!({"data.amount": {"$gt": 9}}))
+        )));
+        assert!(check(&subscription(
+            |s| s.filter = Some(json!({"for_all": ["deployment"]}))
+        )));
+    }
+}
