@@ -5,6 +5,7 @@
 //! their validation, which the browser build shares; the `server` feature adds storage and the
 //! [`Engine`] that runs operations against it.
 
+pub mod delivery;
 pub mod error;
 pub mod event;
 pub mod filter;
@@ -14,9 +15,17 @@ pub mod page;
 pub mod subscription;
 
 #[cfg(feature = "server")]
+pub mod channel;
+#[cfg(feature = "server")]
+pub mod dispatch;
+#[cfg(feature = "server")]
+pub mod retry;
+#[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]
 pub mod signing;
+#[cfg(feature = "server")]
+pub mod ssrf;
 #[cfg(feature = "server")]
 pub mod store;
 

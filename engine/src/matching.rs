@@ -63,7 +63,7 @@ mod tests {
     use crate::{
         event::ObjectRef,
         ids::EventId,
-        subscription::{SubscriptionIn, ValidSubscription},
+        subscription::{test_support::subscription_from, SubscriptionIn},
     };
 
     fn subscription(tweak: impl FnOnce(&mut SubscriptionIn)) -> Subscription {
@@ -73,37 +73,7 @@ mod tests {
             ..SubscriptionIn::default()
         };
         tweak(&mut input);
-        let valid: ValidSubscription = input.validate().unwrap();
-        Subscription {
-            id: crate::ids::SubscriptionId::generate(),
-            project: "p".into(),
-            name: valid.name,
-            url: valid.url,
-            description: valid.description,
-            enabled: valid.enabled,
-            timeout_seconds: valid.timeout_seconds,
-            labels: valid.labels,
-            event_types: valid.event_types,
-            event_groups: valid.event_groups,
-            object_type: valid.object_type,
-            object_name: valid.object_name,
-            object_version: valid.object_version,
-            filter: valid.filter,
-            headers: valid.headers,
-            content_type: valid.content_type,
-            method: valid.method,
-            retry: valid.retry,
-            include_result: valid.include_result,
-            channel: valid.channel,
-            channel_config: valid.channel_config,
-            payload_format: valid.payload_format,
-            rate_limit: valid.rate_limit,
-            failed: false,
-            disabled_reason: None,
-            last_delivery_at: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-        }
+        subscription_from(input.validate().unwrap())
     }
 
     fn event() -> Event {

@@ -303,3 +303,42 @@ fn keep_protected_value(header: Header, stored: &[Header]) -> Header {
         .and_then(|s| s.value.clone());
     Header { value, ..header }
 }
+
+/// Builds stored-looking subscriptions for other modules' unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    pub fn subscription_from(valid: ValidSubscription) -> Subscription {
+        Subscription {
+            id: SubscriptionId::generate(),
+            project: "default".into(),
+            name: valid.name,
+            url: valid.url,
+            description: valid.description,
+            enabled: valid.enabled,
+            timeout_seconds: valid.timeout_seconds,
+            labels: valid.labels,
+            event_types: valid.event_types,
+            event_groups: valid.event_groups,
+            object_type: valid.object_type,
+            object_name: valid.object_name,
+            object_version: valid.object_version,
+            filter: valid.filter,
+            headers: valid.headers.iter().map(Header::redacted).collect(),
+            content_type: valid.content_type,
+            method: valid.method,
+            retry: valid.retry,
+            include_result: valid.include_result,
+            channel: valid.channel,
+            channel_config: valid.channel_config,
+            payload_format: valid.payload_format,
+            rate_limit: valid.rate_limit,
+            failed: false,
+            disabled_reason: None,
+            last_delivery_at: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! The `http` channel: one shared client, the subscription's timeout, redirects not followed.
+
+use std::time::{Duration, Instant};
+
+use reqwest::{redirect, Client, Method};
+use serde_json::Value;
+
+use super::{only_keys, BoxFuture, Channel, Outbound, Outcome, RESPONSE_BODY_CAP};
+use crate::{delivery::ErrorKind, retry::parse_retry_after};
+
+const CONFIG_KEYS: &[(&str, &str)] = &[(
+    "verify_certificate",
+    "false to accept any TLS certificate (default true)",
+)];
+
+pub struct HttpChannel {
+    client: Client,
+    /// For subscriptions that turn certificate checks off.
+    lenient_client: Client,
+}
+
+impl HttpChannel {
+    pub fn new(
+        builder: impl Fn() -> reqwest::ClientBuilder,
+    ) -> Result<HttpChannel, reqwest::Error> {
+        let configure = |b: reqwest::ClientBuilder| {
+            b.redirect(redirect::Policy::none())
+                .user_agent(concat!("Hookhub/", env!("CARGO_PKG_VERSION")))
+                .pool_idle_timeout(Duration::from_secs(60))
+        };
+        Ok(HttpChannel {
+            client: configure(builder()).build()?,
+            lenient_client: configure(builder())
+                .danger_accept_invalid_certs(true)
+                .build()?,
+        })
+    }
+}
+
+impl Channel for HttpChannel {
+    fn name(&self) -> &'static str {
+        "http"
+    }
+
+    fn description(&self) -> &'static str {
+        "HTTP request to the subscription's URL, signed with Standard Webhooks headers"
+    }
+
+    fn config_keys(&self) -> &'static [(&'static str, &'static str)] {
+        CONFIG_KEYS
+    }
+
+    fn check_config(&self, config: &Value) -> Result<(), String> {
+        let object = only_keys(config, CONFIG_KEYS)?;
+        match object.get("verify_certificate") {
+            None | Some(Value::Bool(_)) => Ok(()),
+            Some(_) => Err("verify_certificate must be true or false".into()),
+        }
+    }
+
+    fn deliver<'a>(&'a self, request: &'a Outbound) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            let verify = request.config.get("verify_certificate") != Some(&Value::Bool(false));
+            let client = if verify {
+                &self.client
+            } else {
+                &self.lenient_client
+            };
+            let method = Method::from_bytes(request.method.as_bytes()).unwrap_or(Method::POST);
+            let mut builder = client
+                .request(method, &request.url)
+                .timeout(request.timeout)
+                .body(request.body.clone());
+            for (key, value) in &request.headers {
+                builder = builder.header(key, value);
+            }
+            let started = Instant::now();
+            match builder.send().await {
+                Err(error) => Outcome {
+                    error: Some(classify(&error)),
+                    ..Outcome::default()
+                },
+                Ok(response) => {
+                    read_response(response, request.timeout.saturating_sub(started.elapsed())).await
+                }
+            }
+        })
+    }
+}
+
+async fn read_response(mut response: reqwest::Response, time_left: Duration) -> Outcome {
+    let status = response.status();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after);
+    // Only the first RESPONSE_BODY_CAP bytes are kept; a receiver that trickles its body is cut
+    // off when the subscription's timeout runs out.
+    let mut body = Vec::new();
+    let read = tokio::time::timeout(time_left, async {
+        while body.len() < RESPONSE_BODY_CAP {
+            match response.chunk().await {
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                _ => break,
+            }
+        }
+    })
+    .await;
+    body.truncate(RESPONSE_BODY_CAP);
+    let error = if read.is_err() {
+        Some((
+            ErrorKind::Timeout,
+            "timed out reading the response body".to_owned(),
+        ))
+    } else if status.is_success() {
+        None
+    } else {
+        Some((
+            ErrorKind::HttpStatus,
+            format!("the receiver answered {status}"),
+        ))
+    };
+    Outcome {
+        status: Some(status.as_u16()),
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        error,
+        retry_after,
+    }
+}
+
+/// Names the failure the way the attempt log reports it.
+fn classify(error: &reqwest::Error) -> (ErrorKind, String) {
+    let chain = error_chain(error);
+    let kind = if error.is_timeout() {
+        ErrorKind::Timeout
+    } else if chain.contains(crate::ssrf::REFUSAL_MARK) {
+        ErrorKind::RefusedByPolicy
+    } else if chain.to_ascii_lowercase().contains("certificate") || chain.contains("tls") {
+        ErrorKind::Tls
+    } else {
+        ErrorKind::Connect
+    };
+    (kind, chain)
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,137 @@
+//! Deliveries (one per event and matching subscription) and their attempts, as adapters show them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AttemptId, DeliveryId, EventId, SubscriptionId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryStatus {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Claimed by a worker that is sending it now.
+    Sending,
+    Succeeded,
+    /// No attempts left (or retries are off) and the last one failed.
+    Failed,
+    /// Dropped without sending, e.g. its subscription was disabled.
+    Cancelled,
+}
+
+impl DeliveryStatus {
+    pub const ALL: &'static [DeliveryStatus] = &[
+        DeliveryStatus::Pending,
+        DeliveryStatus::Sending,
+        DeliveryStatus::Succeeded,
+        DeliveryStatus::Failed,
+        DeliveryStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Sending => "sending",
+            DeliveryStatus::Succeeded => "succeeded",
+            DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DeliveryStatus> {
+        DeliveryStatus::ALL
+            .iter()
+            .copied()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: DeliveryId,
+    pub event_id: EventId,
+    pub subscription_id: SubscriptionId,
+    pub status: DeliveryStatus,
+    pub attempts: u32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// A manual replay: never retried automatically.
+    pub manual: bool,
+    pub last_status_code: Option<u16>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Why an attempt failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Timeout,
+    Connect,
+    Tls,
+    /// The target resolved to an address the SSRF policy refuses.
+    RefusedByPolicy,
+    /// The receiver answered, but not with 2xx.
+    HttpStatus,
+    /// A delivery channel other than HTTP failed.
+    Channel,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Connect => "connect",
+            ErrorKind::Tls => "tls",
+            ErrorKind::RefusedByPolicy => "refused_by_policy",
+            ErrorKind::HttpStatus => "http_status",
+            ErrorKind::Channel => "channel",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ErrorKind> {
+        [
+            ErrorKind::Timeout,
+            ErrorKind::Connect,
+            ErrorKind::Tls,
+            ErrorKind::RefusedByPolicy,
+            ErrorKind::HttpStatus,
+            ErrorKind::Channel,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+}
+
+/// One HTTP header as recorded in the attempt log.
+pub type HeaderPair = (String, String);
+
+/// One try of a delivery: what was sent and what came back (bodies capped).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub id: AttemptId,
+    pub delivery_id: DeliveryId,
+    pub subscription_id: SubscriptionId,
+    pub attempt_number: u32,
+    pub worker: String,
+    pub request_url: String,
+    pub request_method: String,
+    /// Protected header values are masked.
+    pub request_headers: Vec<HeaderPair>,
+    pub request_body: String,
+    pub response_status: Option<u16>,
+    pub response_headers: Option<Vec<HeaderPair>>,
+    pub response_body: Option<String>,
+    pub error_kind: Option<ErrorKind>,
+    pub error_message: Option<String>,
+    pub duration_ms: u64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A delivery with its full attempt log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryDetail {
+    #[serde(flatten)]
+    pub delivery: Delivery,
+    pub attempts_log: Vec<Attempt>,
+}

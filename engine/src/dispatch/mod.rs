@@ -1,0 +1,3 @@
+//! Dispatch: claim due deliveries, send them, record what happened.
+
+pub mod payload;

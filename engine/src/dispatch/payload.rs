@@ -1,0 +1,223 @@
+//! The request body of a delivery: the event in the subscription's envelope and encoding.
+
+use serde_json::{json, Map, Value};
+
+use crate::{
+    event::Event,
+    ids::ProjectId,
+    subscription::{ContentType, PayloadFormat, Subscription},
+};
+
+/// A rendered body and the `Content-Type` it is sent with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// `origin` identifies where the event came from, for envelopes that carry it (Wazo's
+/// `origin_uuid`): the project's id.
+pub fn render(subscription: &Subscription, event: &Event, origin: ProjectId) -> Body {
+    let fields = envelope(subscription, event, origin);
+    match subscription.content_type {
+        ContentType::Json => Body {
+            content_type: "application/json",
+            bytes: serde_json::to_vec(&Value::Object(fields)).unwrap_or_default(),
+        },
+        ContentType::Form => Body {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: form_encode(&fields).into_bytes(),
+        },
+    }
+}
+
+fn envelope(subscription: &Subscription, event: &Event, origin: ProjectId) -> Map<String, Value> {
+    let timestamp = event
+        .occurred_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let object = event.object.as_ref();
+    let value = match subscription.payload_format {
+        PayloadFormat::Hookhub => json!({
+            "id": event.id,
+            "type": event.event_type,
+            "group": event.group,
+            "object": event.object,
+            "data": event.data,
+            "message": event.message,
+            "level": event.level,
+            "timestamp": timestamp,
+        }),
+        PayloadFormat::Waldur => json!({
+            "timestamp": timestamp,
+            "message": event.message,
+            "type": event.event_type,
+            "context": event.data,
+            "levelname": event.level.to_ascii_uppercase(),
+        }),
+        PayloadFormat::Wazo => json!({
+            "name": event.event_type,
+            "origin_uuid": origin,
+            "data": event.data,
+        }),
+        PayloadFormat::Ubiops => {
+            let mut body = json!({
+                "event": event.event_type,
+                "object_type": object.map(|o| &o.kind),
+                "object_name": object.and_then(|o| o.name.as_ref()),
+                "version": object.and_then(|o| o.version.as_ref()),
+                "timestamp": timestamp,
+                "message": event.message,
+            });
+            if subscription.include_result {
+                body["result"] = event.data.get("result").cloned().unwrap_or(Value::Null);
+            }
+            body
+        }
+    };
+    match value {
+        Value::Object(fields) => fields,
+        _ => Map::new(),
+    }
+}
+
+/// One form field per top-level field: text as is, anything else as its JSON text.
+fn form_encode(fields: &Map<String, Value>) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in fields {
+        match value {
+            Value::String(text) => form.append_pair(key, text),
+            Value::Null => form.append_pair(key, ""),
+            other => form.append_pair(key, &other.to_string()),
+        };
+    }
+    form.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use serde_json::json;
+
+    use super::*;
+    use crate::{event::ObjectRef, ids::EventId, subscription::SubscriptionIn};
+
+    fn subscription(format: &str, content_type: &str, include_result: bool) -> Subscription {
+        let valid = SubscriptionIn {
+            name: "s".into(),
+            url: "https://example.com".into(),
+            payload_format: Some(format.into()),
+            content_type: Some(content_type.into()),
+            include_result,
+            ..SubscriptionIn::default()
+        }
+        .validate()
+        .unwrap();
+        crate::subscription::test_support::subscription_from(valid)
+    }
+
+    fn event() -> Event {
+        Event {
+            id: EventId::generate(),
+            project: "p".into(),
+            event_type: "deployment_request_finished".into(),
+            group: None,
+            object: Some(ObjectRef {
+                kind: "deployment".into(),
+                name: Some("api".into()),
+                version: Some("v1".into()),
+            }),
+            data: json!({"result": {"ok": true}, "n": 1}),
+            message: "done".into(),
+            level: "info".into(),
+            occurred_at: Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap(),
+            idempotency_key: None,
+            created_at: Utc::now(),
+        }
+    }
+
+    fn json_of(body: Body) -> Value {
+        assert_eq!(body.content_type, "application/json");
+        serde_json::from_slice(&body.bytes).unwrap()
+    }
+
+    #[test]
+    fn hookhub_envelope() {
+        let event = event();
+        let body = json_of(render(
+            &subscription("hookhub", "json", false),
+            &event,
+            ProjectId::generate(),
+        ));
+        assert_eq!(body["id"], json!(event.id));
+        assert_eq!(body["type"], "deployment_request_finished");
+        assert_eq!(body["object"]["name"], "api");
+        assert_eq!(body["timestamp"], "2026-11-23T12:00:00.000Z");
+    }
+
+    #[test]
+    fn waldur_envelope() {
+        let body = json_of(render(
+            &subscription("waldur", "json", false),
+            &event(),
+            ProjectId::generate(),
+        ));
+        let keys: Vec<_> = body.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(
+            keys,
+            ["context", "levelname", "message", "timestamp", "type"]
+        );
+        assert_eq!(body["levelname"], "INFO");
+        assert_eq!(body["context"]["n"], 1);
+    }
+
+    #[test]
+    fn wazo_envelope_names_the_origin() {
+        let origin = ProjectId::generate();
+        let body = json_of(render(
+            &subscription("wazo", "json", false),
+            &event(),
+            origin,
+        ));
+        assert_eq!(
+            body,
+            json!({"name": "deployment_request_finished", "origin_uuid": origin, "data": {"result": {"ok": true}, "n": 1}})
+        );
+    }
+
+    #[test]
+    fn ubiops_envelope_includes_the_result_only_when_asked() {
+        let without = json_of(render(
+            &subscription("ubiops", "json", false),
+            &event(),
+            ProjectId::generate(),
+        ));
+        assert!(without.get("result").is_none());
+        assert_eq!(without["object_name"], "api");
+        let with = json_of(render(
+            &subscription("ubiops", "json", true),
+            &event(),
+            ProjectId::generate(),
+        ));
+        assert_eq!(with["result"], json!({"ok": true}));
+    }
+
+    #[test]
+    fn form_encoding_carries_the_same_fields() {
+        let body = render(
+            &subscription("waldur", "form", false),
+            &event(),
+            ProjectId::generate(),
+        );
+        assert_eq!(body.content_type, "application/x-www-form-urlencoded");
+        let pairs: std::collections::BTreeMap<String, String> =
+            url::form_urlencoded::parse(&body.bytes)
+                .into_owned()
+                .collect();
+        assert_eq!(pairs["type"], "deployment_request_finished");
+        assert_eq!(pairs["levelname"], "INFO");
+        assert_eq!(
+            serde_json::from_str::<Value>(&pairs["context"]).unwrap()["n"],
+            1
+        );
+    }
+}

@@ -1,0 +1,252 @@
+//! The SSRF guard: callback URLs must not reach this machine or its private networks.
+//!
+//! Checked twice: when a subscription is saved (its host is resolved) and when connecting, by
+//! the resolver the HTTP client uses, so a name that later resolves somewhere private (DNS
+//! rebinding) is still refused. Operators allow private targets wholesale or by CIDR.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
+    str::FromStr,
+    sync::Arc,
+};
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+
+/// Error text the resolver uses, so the attempt log can report `refused_by_policy`.
+pub const REFUSAL_MARK: &str = "refused by the SSRF policy";
+
+/// A CIDR block such as `10.0.0.0/8` or `fd00::/8`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl FromStr for Cidr {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Cidr, String> {
+        let (address, prefix) = text.split_once('/').unwrap_or((text, ""));
+        let network: IpAddr = address
+            .parse()
+            .map_err(|_| format!("{text:?} is not an IP address or CIDR block"))?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = if prefix.is_empty() {
+            max
+        } else {
+            prefix
+                .parse()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("{text:?} has an invalid prefix length"))?
+        };
+        Ok(Cidr { network, prefix })
+    }
+}
+
+impl Cidr {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.network, canonical(ip)) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                prefix_eq(&net.octets(), &ip.octets(), self.prefix)
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                prefix_eq(&net.octets(), &ip.octets(), self.prefix)
+            }
+            _ => false,
+        }
+    }
+}
+
+fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
+    let (whole, rest) = ((bits / 8) as usize, bits % 8);
+    a[..whole] == b[..whole] && (rest == 0 || (a[whole] ^ b[whole]) >> (8 - rest) == 0)
+}
+
+/// IPv4-mapped IPv6 addresses (`::ffff:127.0.0.1`) are judged as the IPv4 address they carry.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+/// Loopback, private, link-local (incl. cloud metadata), unique-local, CGNAT, unspecified,
+/// broadcast and multicast addresses.
+pub fn is_internal(ip: IpAddr) -> bool {
+    match canonical(ip) {
+        IpAddr::V4(v4) => {
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || Cidr {
+                    network: IpAddr::V4(Ipv4Addr::new(100, 64, 0, 0)),
+                    prefix: 10,
+                }
+                .contains(ip)
+                || v4.octets()[0] == 0
+        }
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
+                || (v6.segments()[0] & 0xffc0) == 0xfe80 // link local fe80::/10
+                || v6 == Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254) // AWS metadata over IPv6
+        }
+    }
+}
+
+/// Which targets deliveries may reach.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TargetPolicy {
+    /// Allow every internal address (for trusted, private set-ups).
+    pub allow_private: bool,
+    /// Internal ranges allowed even when `allow_private` is off.
+    pub allowed: Vec<Cidr>,
+}
+
+impl TargetPolicy {
+    pub fn permits(&self, ip: IpAddr) -> bool {
+        self.allow_private || !is_internal(ip) || self.allowed.iter().any(|c| c.contains(ip))
+    }
+
+    /// Resolves `host` and refuses it if any address it has is not permitted.
+    pub async fn check_host(&self, host: &str, port: u16) -> Result<(), String> {
+        let addresses: Vec<SocketAddr> = match host.trim_matches(['[', ']']).parse::<IpAddr>() {
+            Ok(ip) => vec![SocketAddr::new(ip, port)],
+            Err(_) => tokio::net::lookup_host((host, port))
+                .await
+                .map_err(|e| format!("cannot resolve {host}: {e}"))?
+                .collect(),
+        };
+        match addresses.iter().find(|a| !self.permits(a.ip())) {
+            Some(bad) => Err(format!(
+                "{host} resolves to {}, an internal address ({REFUSAL_MARK})",
+                bad.ip()
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The HTTP client's resolver: resolves as usual, then drops what the policy refuses.
+#[derive(Debug, Clone)]
+pub struct GuardedResolver(pub Arc<TargetPolicy>);
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let policy = self.0.clone();
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let resolved: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let permitted: Vec<SocketAddr> = resolved
+                .iter()
+                .copied()
+                .filter(|a| policy.permits(a.ip()))
+                .collect();
+            if permitted.is_empty() && !resolved.is_empty() {
+                return Err(
+                    format!("{host} resolves only to internal addresses ({REFUSAL_MARK})").into(),
+                );
+            }
+            Ok(Box::new(permitted.into_iter()) as Addrs)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn internal_addresses_are_recognised() {
+        for internal in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "100.127.255.255",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "fd00:ec2::254",
+        ] {
+            assert!(is_internal(ip(internal)), "{internal} should be internal");
+        }
+        for public in [
+            "8.8.8.8",
+            "172.32.0.1",
+            "100.128.0.1",
+            "93.184.216.34",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(!is_internal(ip(public)), "{public} should be public");
+        }
+    }
+
+    #[test]
+    fn cidr_blocks_contain_their_addresses() {
+        let block: Cidr = "10.0.0.0/8".parse().unwrap();
+        assert!(block.contains(ip("10.255.0.1")));
+        assert!(!block.contains(ip("11.0.0.1")));
+        let narrow: Cidr = "192.168.1.128/25".parse().unwrap();
+        assert!(narrow.contains(ip("192.168.1.200")));
+        assert!(!narrow.contains(ip("192.168.1.100")));
+        let single: Cidr = "127.0.0.1".parse().unwrap();
+        assert!(single.contains(ip("127.0.0.1")) && !single.contains(ip("127.0.0.2")));
+        assert!("10.0.0.0/33".parse::<Cidr>().is_err());
+        assert!("nonsense".parse::<Cidr>().is_err());
+    }
+
+    #[test]
+    fn the_policy_allows_wholesale_or_by_range() {
+        let strict = TargetPolicy::default();
+        assert!(!strict.permits(ip("127.0.0.1")));
+        assert!(strict.permits(ip("8.8.8.8")));
+        let loopback = TargetPolicy {
+            allow_private: false,
+            allowed: vec!["127.0.0.0/8".parse().unwrap()],
+        };
+        assert!(loopback.permits(ip("127.0.0.1")));
+        assert!(!loopback.permits(ip("10.0.0.1")));
+        assert!(TargetPolicy {
+            allow_private: true,
+            allowed: vec![]
+        }
+        .permits(ip("10.0.0.1")));
+    }
+
+    #[tokio::test]
+    async fn hosts_are_resolved_before_judging() {
+        let strict = TargetPolicy::default();
+        let refusal = strict.check_host("localhost", 80).await.unwrap_err();
+        assert!(refusal.contains(REFUSAL_MARK), "{refusal}");
+        assert!(strict.check_host("127.0.0.1", 80).await.is_err());
+        assert!(strict.check_host("[::1]", 80).await.is_err());
+        let loopback = TargetPolicy {
+            allow_private: false,
+            allowed: vec!["127.0.0.0/8".parse().unwrap(), "::1".parse().unwrap()],
+        };
+        assert!(loopback.check_host("localhost", 80).await.is_ok());
+    }
+}
