@@ -21,7 +21,7 @@ pub mod dispatch;
 #[cfg(feature = "server")]
 pub mod retry;
 #[cfg(feature = "server")]
-mod service;
+pub mod service;
 #[cfg(feature = "server")]
 pub mod signing;
 #[cfg(feature = "server")]

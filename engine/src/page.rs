@@ -45,3 +45,21 @@ pub struct Paged<T> {
     pub data: Vec<T>,
     pub next_cursor: Option<String>,
 }
+
+impl<T> Paged<T> {
+    /// Builds a page from a query that fetched one row more than `limit`: that extra row only
+    /// says whether another page follows, and the cursor is the last kept item's.
+    pub fn from_overfetch(
+        mut data: Vec<T>,
+        limit: u32,
+        cursor_of: impl Fn(&T) -> String,
+    ) -> Paged<T> {
+        let next_cursor = if data.len() > limit as usize {
+            data.truncate(limit as usize);
+            data.last().map(cursor_of)
+        } else {
+            None
+        };
+        Paged { data, next_cursor }
+    }
+}

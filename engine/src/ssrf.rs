@@ -12,6 +12,9 @@ use std::{
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
+/// How long saving a subscription waits for its host to resolve.
+const LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Error text the resolver uses, so the attempt log can report `refused_by_policy`.
 pub const REFUSAL_MARK: &str = "refused by the SSRF policy";
 
@@ -114,14 +117,19 @@ impl TargetPolicy {
         self.allow_private || !is_internal(ip) || self.allowed.iter().any(|c| c.contains(ip))
     }
 
-    /// Resolves `host` and refuses it if any address it has is not permitted.
+    /// Resolves `host` and refuses it if any address it has is not permitted. A host that does
+    /// not resolve (yet) cannot be judged and passes: the resolver checks again at connect time.
     pub async fn check_host(&self, host: &str, port: u16) -> Result<(), String> {
         let addresses: Vec<SocketAddr> = match host.trim_matches(['[', ']']).parse::<IpAddr>() {
             Ok(ip) => vec![SocketAddr::new(ip, port)],
-            Err(_) => tokio::net::lookup_host((host, port))
-                .await
-                .map_err(|e| format!("cannot resolve {host}: {e}"))?
-                .collect(),
+            Err(_) => {
+                match tokio::time::timeout(LOOKUP_TIMEOUT, tokio::net::lookup_host((host, port)))
+                    .await
+                {
+                    Ok(Ok(found)) => found.collect(),
+                    _ => return Ok(()),
+                }
+            }
         };
         match addresses.iter().find(|a| !self.permits(a.ip())) {
             Some(bad) => Err(format!(
@@ -248,5 +256,9 @@ mod tests {
             allowed: vec!["127.0.0.0/8".parse().unwrap(), "::1".parse().unwrap()],
         };
         assert!(loopback.check_host("localhost", 80).await.is_ok());
+        assert!(
+            strict.check_host("no-such-host.invalid", 80).await.is_ok(),
+            "judged at connect time"
+        );
     }
 }

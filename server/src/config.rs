@@ -2,7 +2,14 @@
 
 use std::net::SocketAddr;
 
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand};
+use engine::{
+    retry::{parse_duration, RetryPolicy},
+    service::Settings,
+    ssrf::{Cidr, TargetPolicy},
+};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/hookhub.db";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -14,14 +21,63 @@ pub struct Cli {
     #[arg(long, global = true, env = "HOOKHUB_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
 
+    #[command(flatten)]
+    pub engine: EngineArgs,
+
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// How deliveries behave; shared by `serve` and `worker`.
+#[derive(Debug, Clone, Args)]
+pub struct EngineArgs {
+    /// Allow callback URLs on loopback and private networks (only for trusted set-ups).
+    #[arg(long, global = true, env = "HOOKHUB_ALLOW_PRIVATE_TARGETS")]
+    pub allow_private_targets: bool,
+
+    /// Internal ranges callbacks may reach anyway, e.g. `10.1.0.0/16,127.0.0.1` (comma separated).
+    #[arg(long, global = true, env = "HOOKHUB_ALLOW_TARGETS", value_delimiter = ',', value_parser = str::parse::<Cidr>)]
+    pub allow_targets: Vec<Cidr>,
+
+    /// Delays between retries, e.g. `5s,5m,30m,2h,5h,10h,10h` (the default).
+    #[arg(long, global = true, env = "HOOKHUB_RETRY_SCHEDULE", value_parser = RetryPolicy::parse_schedule)]
+    pub retry_schedule: Option<Vec<Duration>>,
+
+    /// The least wait after a 429 or a timeout, e.g. `60s` (the default).
+    #[arg(long, global = true, env = "HOOKHUB_THROTTLED_RETRY_MINIMUM", value_parser = parse_duration)]
+    pub throttled_retry_minimum: Option<Duration>,
+
+    /// How long a subscription's deliveries may keep failing before it is marked failed, e.g. `120h`.
+    #[arg(long, global = true, env = "HOOKHUB_FAILURE_WINDOW", default_value = "120h", value_parser = parse_duration)]
+    pub failure_window: Duration,
+}
+
+impl EngineArgs {
+    pub fn settings(&self) -> Settings {
+        let defaults = RetryPolicy::default();
+        Settings {
+            retry: RetryPolicy {
+                schedule: self.retry_schedule.clone().unwrap_or(defaults.schedule),
+                throttled_minimum: self
+                    .throttled_retry_minimum
+                    .unwrap_or(defaults.throttled_minimum),
+                ..defaults
+            },
+            failure_window: self.failure_window,
+            targets: TargetPolicy {
+                allow_private: self.allow_private_targets,
+                allowed: self.allow_targets.clone(),
+            },
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the API and the dashboard.
+    /// Serve the API and the dashboard, and deliver (unless --no-worker).
     Serve(ServeArgs),
+    /// Only deliver: claim due deliveries and send them.
+    Worker(WorkerArgs),
     /// Bring the database schema up to date, then exit.
     Migrate,
 }
@@ -39,4 +95,18 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "HOOKHUB_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+
+    /// Serve only; leave delivering to `hookhub worker` processes.
+    #[arg(long, env = "HOOKHUB_NO_WORKER")]
+    pub no_worker: bool,
+
+    #[command(flatten)]
+    pub worker: WorkerArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WorkerArgs {
+    /// Deliveries in flight at once.
+    #[arg(long, env = "HOOKHUB_CONCURRENCY", default_value_t = 64)]
+    pub concurrency: usize,
 }

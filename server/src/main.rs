@@ -3,9 +3,13 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use engine::Engine;
+use engine::{
+    dispatch::{run_worker, WorkerConfig},
+    service::Settings,
+    Engine,
+};
 use server::{
-    config::{Cli, Command, ServeArgs},
+    config::{Cli, Command, ServeArgs, WorkerArgs},
     startup,
     state::AppState,
 };
@@ -32,24 +36,37 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let settings = cli.engine.settings();
     match cli.command {
         Command::Migrate => {
-            Engine::open(&cli.database_url).await?;
+            Engine::open(&cli.database_url, settings).await?;
             println!("database is up to date");
         }
-        Command::Serve(args) => serve(&cli.database_url, args).await?,
+        Command::Serve(args) => serve(&cli.database_url, settings, args).await?,
+        Command::Worker(args) => work(&cli.database_url, settings, args).await?,
     }
     Ok(())
 }
 
-async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let engine = Engine::open(database_url).await?;
+async fn serve(
+    database_url: &str,
+    settings: Settings,
+    args: ServeArgs,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let engine = Engine::open(database_url, settings).await?;
     let listener = TcpListener::bind(args.listen).await?;
     // Scripts and tests read this line to learn the port.
     println!("Hookhub listening on http://{}", listener.local_addr()?);
 
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
+    let worker = (!args.no_worker).then(|| {
+        tokio::spawn(run_worker(
+            engine.clone(),
+            worker_config(&args.worker),
+            shutdown.clone(),
+        ))
+    });
     let state = AppState {
         engine: engine.clone(),
         leptos_options: startup::leptos_options(&args.site_root),
@@ -60,9 +77,32 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Box<dyn std::e
         shutdown,
     )
     .await?;
+    if let Some(worker) = worker {
+        worker.await?;
+    }
     engine.store().close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+async fn work(
+    database_url: &str,
+    settings: Settings,
+    args: WorkerArgs,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let engine = Engine::open(database_url, settings).await?;
+    let shutdown = CancellationToken::new();
+    tokio::spawn(cancel_on_signal(shutdown.clone()));
+    run_worker(engine.clone(), worker_config(&args), shutdown).await;
+    engine.store().close().await;
+    Ok(())
+}
+
+fn worker_config(args: &WorkerArgs) -> WorkerConfig {
+    WorkerConfig {
+        concurrency: args.concurrency.max(1),
+        ..WorkerConfig::default()
+    }
 }
 
 /// Cancels `shutdown` on ctrl-c or SIGTERM: the one signal every long-running task watches.

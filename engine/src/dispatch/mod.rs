@@ -1,3 +1,102 @@
-//! Dispatch: claim due deliveries, send them, record what happened.
+//! Dispatch: workers claim due deliveries with a lease, send them, and record what happened.
+//!
+//! Each delivery goes through typed steps — [`prepare`](attempt::prepare) (load, render, sign),
+//! send (through its channel), [`decide`](attempt::decide) (what the outcome means) and record
+//! (one transaction). A worker that dies holding a lease simply lets it expire; the delivery is
+//! then claimed again, by this process after a restart or by another instance.
 
+mod attempt;
 pub mod payload;
+
+use std::{sync::Arc, time::Duration};
+
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use crate::{store::deliveries, Engine};
+
+/// How a worker runs.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// Names this worker in leases and the attempt log.
+    pub worker_id: String,
+    /// Deliveries in flight at once.
+    pub concurrency: usize,
+    /// How long a claim holds; longer than the longest timeout (30 s) plus recording.
+    pub lease: Duration,
+    /// How often an idle worker looks for due retries and expired leases.
+    pub idle_poll: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            worker_id: format!("worker-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]),
+            concurrency: 64,
+            lease: Duration::from_secs(60),
+            idle_poll: Duration::from_millis(500),
+        }
+    }
+}
+
+/// Runs a worker until `shutdown` fires, then waits for the deliveries in flight.
+pub async fn run_worker(engine: Engine, config: WorkerConfig, shutdown: CancellationToken) {
+    let config = Arc::new(config);
+    let slots = Arc::new(Semaphore::new(config.concurrency));
+    let queued = engine.queued_signal();
+    tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, "worker started");
+    while !shutdown.is_cancelled() {
+        // Armed before claiming, so work queued while we claim still wakes us.
+        let woken = queued.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+
+        // Claim only what can start now: a claimed delivery must not wait out its lease.
+        let free = slots.available_permits();
+        if free == 0 {
+            tokio::select! {
+                permit = slots.clone().acquire_owned() => drop(permit),
+                _ = shutdown.cancelled() => break,
+            }
+            continue;
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        let lease_until = now + config.lease.as_millis() as i64;
+        let claimed = match deliveries::claim(
+            engine.store(),
+            &config.worker_id,
+            now,
+            lease_until,
+            free as u32,
+        )
+        .await
+        {
+            Ok(claimed) => claimed,
+            Err(error) => {
+                tracing::warn!(%error, "claiming deliveries failed; retrying");
+                Vec::new()
+            }
+        };
+        if claimed.is_empty() {
+            tokio::select! {
+                _ = woken => {}
+                _ = tokio::time::sleep(config.idle_poll) => {}
+                _ = shutdown.cancelled() => break,
+            }
+            continue;
+        }
+        for delivery in claimed {
+            let Ok(permit) = slots.clone().acquire_owned().await else {
+                break;
+            };
+            let (engine, config) = (engine.clone(), config.clone());
+            tokio::spawn(async move {
+                attempt::run(&engine, &config.worker_id, delivery).await;
+                drop(permit);
+            });
+        }
+    }
+    // Let the deliveries in flight finish and record their outcome.
+    let _ = slots.acquire_many(config.concurrency as u32).await;
+    tracing::info!(worker = %config.worker_id, "worker stopped");
+}

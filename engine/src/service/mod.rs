@@ -3,10 +3,22 @@
 //! Each operation validates its input, applies the business rules and goes to storage; adapters
 //! only translate wire formats to and from these calls.
 
+mod deliveries;
+mod events;
 mod subscriptions;
 
+pub use deliveries::DeliveryFilter;
+pub use events::{EventFilter, Ingested};
+
+use std::{sync::Arc, time::Duration};
+
+use tokio::sync::Notify;
+
 use crate::{
+    channel::{Channels, HttpChannel, LogChannel},
     ids::ProjectId,
+    retry::RetryPolicy,
+    ssrf::{GuardedResolver, TargetPolicy},
     store::{projects, Store},
     EngineError,
 };
@@ -14,23 +26,76 @@ use crate::{
 /// The project every fresh installation starts with.
 pub const DEFAULT_PROJECT: &str = "default";
 
-/// Hookhub's engine; cheap to clone, shared by every request handler.
+/// How the engine behaves; the defaults are for production.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub retry: RetryPolicy,
+    /// A subscription whose deliveries kept failing this long is marked failed.
+    pub failure_window: Duration,
+    pub targets: TargetPolicy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            retry: RetryPolicy::default(),
+            failure_window: Duration::from_secs(5 * 24 * 60 * 60),
+            targets: TargetPolicy::default(),
+        }
+    }
+}
+
+/// Hookhub's engine; cheap to clone, shared by every request handler and worker.
 #[derive(Clone, Debug)]
 pub struct Engine {
     store: Store,
+    channels: Channels,
+    settings: Arc<Settings>,
+    /// Wakes idle workers in this process when new deliveries are queued.
+    queued: Arc<Notify>,
 }
 
 impl Engine {
-    /// Opens the database, brings its schema up to date and makes sure the default project exists.
-    pub async fn open(database_url: &str) -> Result<Engine, EngineError> {
+    /// Opens the database, brings its schema up to date, makes sure the default project exists
+    /// and registers the built-in channels.
+    pub async fn open(database_url: &str, settings: Settings) -> Result<Engine, EngineError> {
         let store = Store::open(database_url).await?;
         store.migrate().await?;
         projects::ensure(&store, DEFAULT_PROJECT).await?;
-        Ok(Engine { store })
+        let resolver = Arc::new(GuardedResolver(Arc::new(settings.targets.clone())));
+        let http =
+            HttpChannel::new(|| reqwest::Client::builder().dns_resolver(resolver.clone()))
+                .map_err(|e| EngineError::Internal(format!("cannot build the HTTP client: {e}")))?;
+        let mut channels = Channels::default();
+        channels.register(http);
+        channels.register(LogChannel);
+        Ok(Engine {
+            store,
+            channels,
+            settings: Arc::new(settings),
+            queued: Arc::new(Notify::new()),
+        })
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub fn channels(&self) -> &Channels {
+        &self.channels
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Signalled whenever this process queues deliveries.
+    pub fn queued_signal(&self) -> Arc<Notify> {
+        self.queued.clone()
+    }
+
+    fn work_queued(&self) {
+        self.queued.notify_waiters();
     }
 
     /// Resolves a project name; an unknown project is `NotFound`.

@@ -6,11 +6,31 @@ use crate::{
     page::{PageRequest, Paged},
     signing::generate_secret,
     store::subscriptions as rows,
-    subscription::{Subscription, SubscriptionIn, SubscriptionPatch},
+    subscription::{Subscription, SubscriptionIn, SubscriptionPatch, ValidSubscription},
     EngineError, FieldErrors,
 };
 
 impl Engine {
+    /// The input's own rules, then the ones that need the running engine: the channel must be
+    /// registered and accept its config, and an HTTP target must not be an internal address.
+    async fn checked(&self, input: SubscriptionIn) -> Result<ValidSubscription, FieldErrors> {
+        let fields = input.validate()?;
+        let mut errors = FieldErrors::default();
+        if let Err((field, reason)) = self.channels.check(&fields.channel, &fields.channel_config) {
+            errors.add(field, reason);
+        }
+        if let Ok(url) = url::Url::parse(&fields.url) {
+            let (host, port) = (
+                url.host_str().unwrap_or_default(),
+                url.port_or_known_default().unwrap_or(80),
+            );
+            if let Err(reason) = self.settings.targets.check_host(host, port).await {
+                errors.add("url", reason);
+            }
+        }
+        errors.into_result(fields)
+    }
+
     /// One page of the project's subscriptions, oldest first.
     pub async fn list_subscriptions(
         &self,
@@ -18,24 +38,12 @@ impl Engine {
         page: PageRequest,
     ) -> Result<Paged<Subscription>, EngineError> {
         let page = page.validate()?;
-        let after = match page.cursor.as_deref() {
-            None => None,
-            Some(cursor) => Some(cursor.parse::<SubscriptionId>().map_err(|_| {
-                let mut errors = FieldErrors::default();
-                errors.add("cursor", "is not a cursor this list returned");
-                errors
-            })?),
-        };
+        let after = super::events::parse_cursor(page.cursor.as_deref())?;
         let project = self.project_id(project).await?;
-        // One extra row tells whether another page follows.
-        let mut data = rows::list(&self.store, project, after, page.limit + 1).await?;
-        let next_cursor = if data.len() > page.limit as usize {
-            data.truncate(page.limit as usize);
-            data.last().map(|s| s.id.to_string())
-        } else {
-            None
-        };
-        Ok(Paged { data, next_cursor })
+        let data = rows::list(&self.store, project, after, page.limit + 1).await?;
+        Ok(Paged::from_overfetch(data, page.limit, |s| {
+            s.id.to_string()
+        }))
     }
 
     pub async fn get_subscription(
@@ -54,7 +62,7 @@ impl Engine {
         project: &str,
         input: SubscriptionIn,
     ) -> Result<Subscription, EngineError> {
-        let fields = input.validate()?;
+        let fields = self.checked(input).await?;
         let project_id = self.project_id(project).await?;
         let id = rows::insert(&self.store, project_id, &fields, &generate_secret()).await?;
         self.get_subscription(project, id).await
@@ -73,7 +81,9 @@ impl Engine {
             .await?
             .ok_or(EngineError::NotFound("subscription"))?;
         let reactivate = patch.enabled == Some(true);
-        let fields = current.patched(patch, &stored.headers).validate()?;
+        let fields = self
+            .checked(current.patched(patch, &stored.headers))
+            .await?;
         let project_id = self.project_id(project).await?;
         if !rows::update(&self.store, project_id, id, &fields, reactivate).await? {
             return Err(EngineError::NotFound("subscription"));
@@ -92,5 +102,18 @@ impl Engine {
         } else {
             Err(EngineError::NotFound("subscription"))
         }
+    }
+
+    /// The current signing secret, for receivers to verify `webhook-signature`.
+    pub async fn subscription_secret(
+        &self,
+        project: &str,
+        id: SubscriptionId,
+    ) -> Result<String, EngineError> {
+        self.get_subscription(project, id).await?;
+        rows::secrets_and_headers(&self.store, id)
+            .await?
+            .and_then(|c| c.secrets.into_iter().next())
+            .ok_or(EngineError::NotFound("subscription"))
     }
 }

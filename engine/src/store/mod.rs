@@ -17,6 +17,9 @@ use sqlx::{
 
 use crate::EngineError;
 
+pub mod attempts;
+pub mod deliveries;
+pub mod events;
 pub mod projects;
 pub mod subscriptions;
 
@@ -87,6 +90,10 @@ impl Store {
         &self.pool
     }
 
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
     /// Applies the migrations this binary carries that the database has not seen yet.
     pub async fn migrate(&self) -> Result<(), EngineError> {
         match &self.pool {
@@ -111,7 +118,7 @@ fn create_parent_dir(file: &Path) -> Result<(), EngineError> {
 }
 
 /// Times are stored as Unix epoch milliseconds.
-pub(crate) fn to_millis(time: DateTime<Utc>) -> i64 {
+pub fn to_millis(time: DateTime<Utc>) -> i64 {
     time.timestamp_millis()
 }
 

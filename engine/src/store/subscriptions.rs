@@ -180,6 +180,17 @@ pub async fn get(
     Ok(row.map(Subscription::from))
 }
 
+/// The dispatcher's read: by id alone, since the delivery it came from is already scoped.
+pub async fn by_id(store: &Store, id: SubscriptionId) -> Result<Option<Subscription>, EngineError> {
+    let row: Option<Row> = on_pool!(store, pool => {
+        sqlx::query_as(select!("WHERE s.id = $1"))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.map(Subscription::from))
+}
+
 /// What signing and sending need and responses never show.
 #[derive(Debug, Clone)]
 pub struct Confidential {

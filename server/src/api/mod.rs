@@ -1,5 +1,8 @@
 //! The native JSON API under `/api/v1`, one module per resource.
 
+mod channels;
+mod deliveries;
+mod events;
 mod subscriptions;
 
 use axum::{http::StatusCode, Router};
@@ -9,6 +12,9 @@ use crate::{error::ApiError, state::AppState};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(subscriptions::router())
+        .merge(events::router())
+        .merge(deliveries::router())
+        .merge(channels::router())
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API route")
         })

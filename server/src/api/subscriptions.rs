@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
             "/projects/{project}/subscriptions/{id}",
             get(read).patch(update).delete(remove),
         )
+        .route("/projects/{project}/subscriptions/{id}/secret", get(secret))
 }
 
 async fn list(
@@ -74,4 +75,17 @@ async fn remove(
 ) -> Result<StatusCode, ApiError> {
     engine.delete_subscription(&project, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Serialize)]
+struct SecretOut {
+    secret: String,
+}
+
+async fn secret(
+    State(engine): State<Engine>,
+    ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
+) -> Result<ApiJson<SecretOut>, ApiError> {
+    let secret = engine.subscription_secret(&project, id).await?;
+    Ok(ApiJson(SecretOut { secret }))
 }

@@ -1,6 +1,14 @@
 //! `spawn_app()`: a real Hookhub on a free port with its own database, stopped when dropped.
 
-use engine::Engine;
+use std::time::Duration;
+
+use engine::{
+    dispatch::{run_worker, WorkerConfig},
+    retry::RetryPolicy,
+    service::Settings,
+    ssrf::TargetPolicy,
+    Engine,
+};
 use serde_json::Value;
 use server::{config::DEFAULT_MAX_BODY_BYTES, startup, state::AppState};
 use tempfile::TempDir;
@@ -14,10 +22,34 @@ pub struct TestApp {
     _data_dir: TempDir,
 }
 
+/// Settings for tests: loopback allowed explicitly (receivers run there), retries in milliseconds.
+pub fn test_settings() -> Settings {
+    Settings {
+        retry: RetryPolicy {
+            schedule: vec![Duration::from_millis(50); 3],
+            jitter: 0.0,
+            throttled_minimum: Duration::from_millis(50),
+            ..RetryPolicy::default()
+        },
+        targets: TargetPolicy {
+            allow_private: false,
+            allowed: vec!["127.0.0.0/8".parse().unwrap()],
+        },
+        ..Settings::default()
+    }
+}
+
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(test_settings()).await
+}
+
+/// A real server and a delivery worker over a fresh SQLite file.
+pub async fn spawn_app_with(settings: Settings) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let database_url = format!("sqlite://{}/hookhub.db", data_dir.path().display());
-    let engine = Engine::open(&database_url).await.expect("engine opens");
+    let engine = Engine::open(&database_url, settings)
+        .await
+        .expect("engine opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
@@ -25,6 +57,11 @@ pub async fn spawn_app() -> TestApp {
         leptos_options: startup::leptos_options("target/site"),
     };
     let shutdown = CancellationToken::new();
+    let worker = WorkerConfig {
+        idle_poll: Duration::from_millis(20),
+        ..WorkerConfig::default()
+    };
+    tokio::spawn(run_worker(state.engine.clone(), worker, shutdown.clone()));
     tokio::spawn(startup::serve(
         listener,
         startup::router(state, DEFAULT_MAX_BODY_BYTES),
@@ -74,4 +111,36 @@ pub async fn expect_error(response: reqwest::Response, status: u16, code: &str) 
     assert_eq!(body["code"], code, "unexpected body {body}");
     assert!(body["detail"].is_string(), "no detail in {body}");
     body
+}
+
+impl TestApp {
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Polls `path` until `done` holds for its JSON, or fails the test after 10 s.
+    pub async fn wait_for(&self, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+        for _ in 0..500 {
+            let value = self.get_json(path).await;
+            if done(&value) {
+                return value;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!(
+            "{path} never reached the expected state: {}",
+            self.get_json(path).await
+        );
+    }
 }

@@ -1,5 +1,7 @@
 //! Integration tests: the real server on port 0, a fresh SQLite file per test, driven over HTTP.
 
 mod dashboard;
+mod delivery;
 mod helpers;
+mod receiver;
 mod subscriptions;

@@ -1,0 +1,197 @@
+//! One attempt of one claimed delivery: prepare → send → decide → record.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use super::payload;
+use crate::{
+    channel::Outbound,
+    delivery::{ErrorKind, HeaderPair},
+    event::Event,
+    ids::{EventId, ProjectId, SubscriptionId},
+    retry::FailureHints,
+    signing,
+    store::{
+        attempts::{self, Health, NewAttempt, Next},
+        deliveries::Claimed,
+        events, subscriptions,
+    },
+    subscription::Subscription,
+    Engine, EngineError,
+};
+
+/// Shown in the attempt log instead of a protected header's value.
+const MASK: &str = "********";
+
+pub async fn run(engine: &Engine, worker: &str, claimed: Claimed) {
+    let delivery = claimed.id;
+    if let Err(error) = attempt(engine, worker, claimed).await {
+        // The lease runs out and the delivery is claimed again: nothing is lost.
+        tracing::warn!(%delivery, %error, "attempt not recorded; it will be retried after the lease");
+    }
+}
+
+async fn attempt(engine: &Engine, worker: &str, claimed: Claimed) -> Result<(), EngineError> {
+    let prepared = match prepare(engine, &claimed).await? {
+        Ok(prepared) => prepared,
+        Err(reason) => {
+            let now = Utc::now().timestamp_millis();
+            return attempts::cancel(engine.store(), claimed.id, worker, &reason, now).await;
+        }
+    };
+    let Some(channel) = engine.channels().get(&prepared.subscription.channel) else {
+        let reason = format!(
+            "channel {:?} is not registered",
+            prepared.subscription.channel
+        );
+        return attempts::cancel(
+            engine.store(),
+            claimed.id,
+            worker,
+            &reason,
+            Utc::now().timestamp_millis(),
+        )
+        .await;
+    };
+
+    let started = Instant::now();
+    let outcome = channel.deliver(&prepared.request).await;
+    let duration = started.elapsed();
+
+    let number = claimed.attempts + 1;
+    let (next, health) = decide(engine, &prepared.subscription, &claimed, number, &outcome);
+    let record = NewAttempt {
+        delivery: claimed.id,
+        project: claimed.project_id,
+        subscription: claimed.subscription_id,
+        number,
+        worker: worker.to_owned(),
+        request_url: prepared.request.url.clone(),
+        request_method: prepared.request.method.clone(),
+        request_headers: prepared.logged_headers,
+        request_body: String::from_utf8_lossy(&prepared.request.body).into_owned(),
+        response_status: outcome.status,
+        response_headers: outcome.status.map(|_| outcome.headers.clone()),
+        response_body: outcome.status.map(|_| outcome.body.clone()),
+        error: outcome.error.clone(),
+        duration_ms: duration.as_millis() as i64,
+        at: Utc::now().timestamp_millis(),
+    };
+    let turned_failed = attempts::record(engine.store(), &record, next, health).await?;
+    if turned_failed {
+        tracing::warn!(subscription = %claimed.subscription_id, "subscription marked failed");
+    }
+    Ok(())
+}
+
+/// A delivery ready to send, and its headers as the attempt log shows them.
+struct Prepared {
+    subscription: Subscription,
+    request: Outbound,
+    logged_headers: Vec<HeaderPair>,
+}
+
+/// Loads what the delivery needs, renders and signs it. The inner `Err` says why it must not be
+/// sent at all (it is cancelled).
+async fn prepare(
+    engine: &Engine,
+    claimed: &Claimed,
+) -> Result<Result<Prepared, String>, EngineError> {
+    let store = engine.store();
+    let subscription_id = SubscriptionId(claimed.subscription_id);
+    let (Some(subscription), Some(confidential), Some(event)) = (
+        subscriptions::by_id(store, subscription_id).await?,
+        subscriptions::secrets_and_headers(store, subscription_id).await?,
+        events::by_id(store, EventId(claimed.event_id)).await?,
+    ) else {
+        return Ok(Err("the subscription or event no longer exists".into()));
+    };
+    if !subscription.enabled || subscription.failed {
+        return Ok(Err("the subscription is disabled or failed".into()));
+    }
+    let body = payload::render(&subscription, &event, ProjectId(claimed.project_id));
+    let (headers, logged_headers) = headers(&event, &body, &confidential);
+    let request = Outbound {
+        url: subscription.url.clone(),
+        method: subscription.method.clone(),
+        headers,
+        body: body.bytes,
+        timeout: Duration::from_secs(u64::from(subscription.timeout_seconds)),
+        config: subscription.channel_config.clone(),
+    };
+    Ok(Ok(Prepared {
+        subscription,
+        request,
+        logged_headers,
+    }))
+}
+
+/// The request headers, and the same with protected values masked for the log.
+fn headers(
+    event: &Event,
+    body: &payload::Body,
+    confidential: &subscriptions::Confidential,
+) -> (Vec<HeaderPair>, Vec<HeaderPair>) {
+    let id = event.id.to_string();
+    let timestamp = Utc::now().timestamp();
+    let signature = signing::signature_header(
+        confidential.secrets.iter().map(String::as_str),
+        &id,
+        timestamp,
+        &body.bytes,
+    );
+    let mut sent: Vec<HeaderPair> = vec![
+        ("content-type".into(), body.content_type.into()),
+        ("webhook-id".into(), id),
+        ("webhook-timestamp".into(), timestamp.to_string()),
+        ("webhook-signature".into(), signature),
+    ];
+    let mut logged = sent.clone();
+    for header in &confidential.headers {
+        let value = header.value.clone().unwrap_or_default();
+        let shown = if header.protected {
+            MASK.to_owned()
+        } else {
+            value.clone()
+        };
+        sent.push((header.key.clone(), value));
+        logged.push((header.key.clone(), shown));
+    }
+    (sent, logged)
+}
+
+/// What the outcome means for the delivery and for the subscription's health.
+fn decide(
+    engine: &Engine,
+    subscription: &Subscription,
+    claimed: &Claimed,
+    number: i32,
+    outcome: &crate::channel::Outcome,
+) -> (Next, Health) {
+    let Some((kind, _)) = &outcome.error else {
+        return (Next::Succeeded, Health::Healthy);
+    };
+    let settings = engine.settings();
+    if outcome.status == Some(410) {
+        return (Next::Failed, Health::Gone);
+    }
+    let health = Health::Failing {
+        give_up_after: settings.failure_window.as_millis() as i64,
+    };
+    // Manual replays are tried once; so is everything of a subscription with retries off.
+    if claimed.manual || !subscription.retry {
+        return (Next::Failed, health);
+    }
+    let hints = FailureHints {
+        throttled: outcome.status == Some(429) || *kind == ErrorKind::Timeout,
+        retry_after: outcome.retry_after,
+    };
+    match settings.retry.delay_after(number as u32, hints) {
+        Some(delay) => (
+            Next::RetryAt(Utc::now().timestamp_millis() + delay.as_millis() as i64),
+            health,
+        ),
+        None => (Next::Failed, health),
+    }
+}

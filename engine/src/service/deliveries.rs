@@ -1,0 +1,76 @@
+//! Reading deliveries and their attempt logs.
+
+use serde::Deserialize;
+
+use super::{events::parse_cursor, Engine};
+use crate::{
+    delivery::{Delivery, DeliveryDetail, DeliveryStatus},
+    ids::{DeliveryId, EventId, SubscriptionId},
+    page::{PageRequest, Paged},
+    store::{
+        attempts,
+        deliveries::{self as rows, DeliveryQuery},
+    },
+    EngineError, FieldErrors,
+};
+
+/// Filters of the delivery list.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DeliveryFilter {
+    pub subscription_id: Option<SubscriptionId>,
+    pub event_id: Option<EventId>,
+    pub status: Option<String>,
+    #[serde(flatten)]
+    pub page: PageRequest,
+}
+
+impl Engine {
+    /// One page of the project's deliveries, newest first.
+    pub async fn list_deliveries(
+        &self,
+        project: &str,
+        filter: DeliveryFilter,
+    ) -> Result<Paged<Delivery>, EngineError> {
+        let page = filter.page.validate()?;
+        let before = parse_cursor(page.cursor.as_deref())?;
+        let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some(text) => Some(DeliveryStatus::parse(text).ok_or_else(|| {
+                let names: Vec<_> = DeliveryStatus::ALL.iter().map(|s| s.as_str()).collect();
+                let mut errors = FieldErrors::default();
+                errors.add("status", format!("must be one of {}", names.join(", ")));
+                errors
+            })?),
+        };
+        let project = self.project_id(project).await?;
+        let query = DeliveryQuery {
+            subscription: filter.subscription_id,
+            event: filter.event_id,
+            status,
+            before,
+            limit: page.limit + 1,
+        };
+        let deliveries = rows::list(&self.store, project, &query).await?;
+        Ok(Paged::from_overfetch(deliveries, page.limit, |d| {
+            d.id.to_string()
+        }))
+    }
+
+    /// A delivery with every attempt made so far.
+    pub async fn get_delivery(
+        &self,
+        project: &str,
+        id: DeliveryId,
+    ) -> Result<DeliveryDetail, EngineError> {
+        let project = self.project_id(project).await?;
+        let delivery = rows::get(&self.store, project, id)
+            .await?
+            .ok_or(EngineError::NotFound("delivery"))?;
+        let attempts_log = attempts::of_delivery(&self.store, id).await?;
+        Ok(DeliveryDetail {
+            delivery,
+            attempts_log,
+        })
+    }
+}

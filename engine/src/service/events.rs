@@ -1,0 +1,182 @@
+//! Ingest: events in, one durable delivery per matching subscription; and reading events back.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Engine;
+use crate::{
+    event::{Event, EventIn, BATCH_MAX},
+    filter::Filter,
+    ids::EventId,
+    matching::matches,
+    page::{PageRequest, Paged},
+    store::{
+        events::{self as rows, EventQuery, Stored},
+        subscriptions, to_millis,
+    },
+    EngineError, FieldErrors,
+};
+
+/// The result of ingesting one event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ingested {
+    pub event: Event,
+    /// How many subscriptions it was queued for (0 for a repeat).
+    pub matched: usize,
+    /// The idempotency key was seen before; `event` is the first one.
+    pub repeated: bool,
+}
+
+/// Filters of the event list.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EventFilter {
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    pub page: PageRequest,
+}
+
+impl Engine {
+    pub async fn ingest_event(
+        &self,
+        project: &str,
+        input: EventIn,
+    ) -> Result<Ingested, EngineError> {
+        let event = input.validate("")?;
+        let mut results = self.ingest(project, vec![event]).await?;
+        Ok(results.remove(0))
+    }
+
+    /// Ingests up to [`BATCH_MAX`] events at once, all or none.
+    pub async fn ingest_events(
+        &self,
+        project: &str,
+        inputs: Vec<EventIn>,
+    ) -> Result<Vec<Ingested>, EngineError> {
+        let mut errors = FieldErrors::default();
+        if inputs.is_empty() || inputs.len() > BATCH_MAX {
+            errors.add("events", format!("must hold 1 to {BATCH_MAX} events"));
+        }
+        let mut valid = Vec::with_capacity(inputs.len());
+        for (i, input) in inputs.into_iter().enumerate() {
+            match input.validate(&format!("events.{i}.")) {
+                Ok(event) => valid.push(event),
+                Err(event_errors) => event_errors.iter().for_each(|(f, m)| errors.add(f, m)),
+            }
+        }
+        let valid = errors.into_result(valid)?;
+        self.ingest(project, valid).await
+    }
+
+    async fn ingest(
+        &self,
+        project: &str,
+        inputs: Vec<EventIn>,
+    ) -> Result<Vec<Ingested>, EngineError> {
+        let project_id = self.project_id(project).await?;
+        let receivers = subscriptions::receiving(&self.store, project_id).await?;
+        // Filters were checked when saved; parse each once for the whole batch.
+        let filters: Vec<Option<Filter>> = receivers
+            .iter()
+            .map(|s| s.filter.as_ref().and_then(|f| Filter::parse(f).ok()))
+            .collect();
+        let now = Utc::now();
+        let batch = inputs
+            .into_iter()
+            .map(|input| {
+                let event = Event {
+                    id: EventId::generate(),
+                    project: project.to_owned(),
+                    event_type: input.event_type,
+                    group: input.group,
+                    object: input.object,
+                    data: input
+                        .data
+                        .unwrap_or_else(|| Value::Object(Default::default())),
+                    message: input.message,
+                    level: input.level.unwrap_or_else(|| "info".to_owned()),
+                    occurred_at: input.occurred_at.unwrap_or(now),
+                    idempotency_key: input.idempotency_key,
+                    created_at: now,
+                };
+                let targets = receivers
+                    .iter()
+                    .zip(&filters)
+                    .filter(|(s, f)| matches(s, f.as_ref(), &event))
+                    .map(|(s, _)| s.id)
+                    .collect();
+                (event, targets)
+            })
+            .collect();
+        let stored = rows::insert_with_deliveries(&self.store, project_id, batch).await?;
+        if stored
+            .iter()
+            .any(|s| matches!(s, Stored::Created(_, n) if *n > 0))
+        {
+            self.work_queued();
+        }
+        Ok(stored
+            .into_iter()
+            .map(|s| match s {
+                Stored::Created(event, matched) => Ingested {
+                    event,
+                    matched,
+                    repeated: false,
+                },
+                Stored::Repeated(event) => Ingested {
+                    event,
+                    matched: 0,
+                    repeated: true,
+                },
+            })
+            .collect())
+    }
+
+    pub async fn get_event(&self, project: &str, id: EventId) -> Result<Event, EngineError> {
+        let project = self.project_id(project).await?;
+        rows::get(&self.store, project, id)
+            .await?
+            .ok_or(EngineError::NotFound("event"))
+    }
+
+    /// One page of the project's events, newest first.
+    pub async fn list_events(
+        &self,
+        project: &str,
+        filter: EventFilter,
+    ) -> Result<Paged<Event>, EngineError> {
+        let page = filter.page.validate()?;
+        let before = parse_cursor(page.cursor.as_deref())?;
+        let project = self.project_id(project).await?;
+        let query = EventQuery {
+            event_type: filter.event_type.filter(|t| !t.is_empty()),
+            since: filter.since.map(to_millis),
+            until: filter.until.map(to_millis),
+            before,
+            limit: page.limit + 1,
+        };
+        let events = rows::list(&self.store, project, &query).await?;
+        Ok(Paged::from_overfetch(events, page.limit, |e| {
+            e.id.to_string()
+        }))
+    }
+}
+
+/// A cursor is the id of the last item of the previous page.
+pub(super) fn parse_cursor<T: std::str::FromStr>(
+    cursor: Option<&str>,
+) -> Result<Option<T>, FieldErrors> {
+    cursor
+        .map(|c| {
+            c.parse().map_err(|_| {
+                let mut errors = FieldErrors::default();
+                errors.add("cursor", "is not a cursor this list returned");
+                errors
+            })
+        })
+        .transpose()
+}

@@ -1,0 +1,181 @@
+//! Delivery rows: queueing, claiming with a lease, and recording each attempt's result.
+
+use uuid::Uuid;
+
+use super::{from_millis, on_pool, Store};
+use crate::{
+    delivery::{Delivery, DeliveryStatus},
+    ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
+    EngineError,
+};
+
+/// `$1` id, `$2` project, `$3` event, `$4` subscription, `$5` due at, `$6` manual.
+pub(crate) const INSERT: &str = "INSERT INTO deliveries
+         (id, project_id, event_id, subscription_id, status, next_attempt_at, manual, created_at,
+          updated_at)
+     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $5, $5)";
+
+/// Claims up to `$4` deliveries that are due, or whose lease ran out (their worker died), for
+/// worker `$1` until `$2`; `$3` is now. On PostgreSQL, `SKIP LOCKED` lets several instances
+/// claim side by side without waiting on, or taking, each other's rows; SQLite has one writer,
+/// so the statement is atomic there as it stands.
+macro_rules! claim_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE deliveries
+             SET status = 'sending', lease_owner = $1, lease_expires_at = $2, updated_at = $3
+             WHERE id IN (
+                 SELECT id FROM deliveries
+                 WHERE (status = 'pending' AND next_attempt_at <= $3)
+                    OR (status = 'sending' AND lease_expires_at <= $3)
+                 ORDER BY next_attempt_at
+                 LIMIT $4 ",
+            $lock,
+            ")
+             RETURNING id, project_id, event_id, subscription_id, attempts, manual"
+        )
+    };
+}
+
+/// A delivery this worker now holds.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub event_id: Uuid,
+    pub subscription_id: Uuid,
+    /// Attempts made before this one.
+    pub attempts: i32,
+    pub manual: bool,
+}
+
+pub async fn claim(
+    store: &Store,
+    worker: &str,
+    now: i64,
+    lease_until: i64,
+    limit: u32,
+) -> Result<Vec<Claimed>, EngineError> {
+    let sql = if store.is_postgres() {
+        claim_sql!("FOR UPDATE SKIP LOCKED")
+    } else {
+        claim_sql!("")
+    };
+    let claimed = on_pool!(store, pool => {
+        sqlx::query_as(sql)
+            .bind(worker)
+            .bind(lease_until)
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(claimed)
+}
+
+macro_rules! select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, event_id, subscription_id, status, attempts, next_attempt_at, manual,
+                    last_status_code, last_error, created_at, updated_at
+             FROM deliveries ",
+            $tail
+        )
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    event_id: Uuid,
+    subscription_id: Uuid,
+    status: String,
+    attempts: i32,
+    next_attempt_at: i64,
+    manual: bool,
+    last_status_code: Option<i32>,
+    last_error: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<Row> for Delivery {
+    fn from(row: Row) -> Self {
+        let status = DeliveryStatus::parse(&row.status).unwrap_or(DeliveryStatus::Pending);
+        Delivery {
+            id: DeliveryId(row.id),
+            event_id: EventId(row.event_id),
+            subscription_id: SubscriptionId(row.subscription_id),
+            status,
+            attempts: u32::try_from(row.attempts).unwrap_or_default(),
+            next_attempt_at: (status == DeliveryStatus::Pending)
+                .then(|| from_millis(row.next_attempt_at)),
+            manual: row.manual,
+            last_status_code: row.last_status_code.and_then(|c| u16::try_from(c).ok()),
+            last_error: row.last_error,
+            created_at: from_millis(row.created_at),
+            updated_at: from_millis(row.updated_at),
+        }
+    }
+}
+
+pub async fn get(
+    store: &Store,
+    project: ProjectId,
+    id: DeliveryId,
+) -> Result<Option<Delivery>, EngineError> {
+    let row: Option<Row> = on_pool!(store, pool => {
+        sqlx::query_as(select!("WHERE project_id = $1 AND id = $2"))
+            .bind(project.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.map(Delivery::from))
+}
+
+/// Filters of the delivery list; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryQuery {
+    pub subscription: Option<SubscriptionId>,
+    pub event: Option<EventId>,
+    pub status: Option<DeliveryStatus>,
+    /// Newest first: deliveries older than this one.
+    pub before: Option<DeliveryId>,
+    pub limit: u32,
+}
+
+pub async fn list(
+    store: &Store,
+    project: ProjectId,
+    query: &DeliveryQuery,
+) -> Result<Vec<Delivery>, EngineError> {
+    let rows: Vec<Row> = on_pool!(store, pool => {
+        sqlx::query_as(select!(
+            "WHERE project_id = $1 AND ($2 IS NULL OR subscription_id = $2)
+               AND ($3 IS NULL OR event_id = $3) AND ($4 IS NULL OR status = $4)
+               AND ($5 IS NULL OR id < $5)
+             ORDER BY id DESC LIMIT $6"
+        ))
+        .bind(project.0)
+        .bind(query.subscription.map(|s| s.0))
+        .bind(query.event.map(|e| e.0))
+        .bind(query.status.map(DeliveryStatus::as_str))
+        .bind(query.before.map(|d| d.0))
+        .bind(i64::from(query.limit))
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows.into_iter().map(Delivery::from).collect())
+}
+
+/// Counts of deliveries by status, for tests and the overview.
+pub async fn count_by_status(store: &Store, status: DeliveryStatus) -> Result<i64, EngineError> {
+    let count = on_pool!(store, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE status = $1")
+            .bind(status.as_str())
+            .fetch_one(pool)
+            .await?
+    });
+    Ok(count)
+}

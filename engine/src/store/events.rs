@@ -1,0 +1,198 @@
+//! Event rows, and the one transaction that stores a batch of events with their deliveries.
+
+use serde_json::Value;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use super::{deliveries, from_millis, on_pool, to_millis, Store};
+use crate::{
+    event::{Event, ObjectRef},
+    ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
+    EngineError,
+};
+
+macro_rules! select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT e.id, p.name AS project, e.type AS event_type, e.group_name, e.object_type,
+                    e.object_name, e.object_version, e.data, e.message, e.level, e.occurred_at,
+                    e.idempotency_key, e.created_at
+             FROM events e JOIN projects p ON p.id = e.project_id ",
+            $tail
+        )
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    project: String,
+    event_type: String,
+    group_name: Option<String>,
+    object_type: Option<String>,
+    object_name: Option<String>,
+    object_version: Option<String>,
+    data: Json<Value>,
+    message: String,
+    level: String,
+    occurred_at: i64,
+    idempotency_key: Option<String>,
+    created_at: i64,
+}
+
+impl From<Row> for Event {
+    fn from(row: Row) -> Self {
+        Event {
+            id: EventId(row.id),
+            project: row.project,
+            event_type: row.event_type,
+            group: row.group_name,
+            object: row.object_type.map(|kind| ObjectRef {
+                kind,
+                name: row.object_name,
+                version: row.object_version,
+            }),
+            data: row.data.0,
+            message: row.message,
+            level: row.level,
+            occurred_at: from_millis(row.occurred_at),
+            idempotency_key: row.idempotency_key,
+            created_at: from_millis(row.created_at),
+        }
+    }
+}
+
+/// How storing one event of a batch went.
+#[derive(Debug, Clone)]
+pub enum Stored {
+    /// New, with this many deliveries queued.
+    Created(Event, usize),
+    /// Its idempotency key was used before: this is the first event, nothing new was queued.
+    Repeated(Event),
+}
+
+/// Stores the events and a pending delivery for each target, all in one transaction: when this
+/// returns, every delivery is durably queued.
+pub async fn insert_with_deliveries(
+    store: &Store,
+    project: ProjectId,
+    batch: Vec<(Event, Vec<SubscriptionId>)>,
+) -> Result<Vec<Stored>, EngineError> {
+    let stored = on_pool!(store, pool => {
+        let mut tx = pool.begin().await?;
+        let mut stored = Vec::with_capacity(batch.len());
+        for (event, targets) in batch {
+            let object = event.object.as_ref();
+            // A NULL key never conflicts; a repeated key inserts nothing.
+            let inserted = sqlx::query(
+                "INSERT INTO events
+                     (id, project_id, type, group_name, object_type, object_name, object_version,
+                      data, message, level, occurred_at, idempotency_key, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                 ON CONFLICT (project_id, idempotency_key) DO NOTHING",
+            )
+            .bind(event.id.0)
+            .bind(project.0)
+            .bind(&event.event_type)
+            .bind(&event.group)
+            .bind(object.map(|o| &o.kind))
+            .bind(object.and_then(|o| o.name.as_ref()))
+            .bind(object.and_then(|o| o.version.as_ref()))
+            .bind(Json(&event.data))
+            .bind(&event.message)
+            .bind(&event.level)
+            .bind(to_millis(event.occurred_at))
+            .bind(&event.idempotency_key)
+            .bind(to_millis(event.created_at))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if inserted == 0 {
+                let first: Row = sqlx::query_as(select!("WHERE e.project_id = $1 AND e.idempotency_key = $2"))
+                    .bind(project.0)
+                    .bind(&event.idempotency_key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                stored.push(Stored::Repeated(first.into()));
+                continue;
+            }
+            let created = to_millis(event.created_at);
+            for subscription in &targets {
+                sqlx::query(deliveries::INSERT)
+                    .bind(DeliveryId::generate().0)
+                    .bind(project.0)
+                    .bind(event.id.0)
+                    .bind(subscription.0)
+                    .bind(created)
+                    .bind(false)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            stored.push(Stored::Created(event, targets.len()));
+        }
+        tx.commit().await?;
+        stored
+    });
+    Ok(stored)
+}
+
+pub async fn get(
+    store: &Store,
+    project: ProjectId,
+    id: EventId,
+) -> Result<Option<Event>, EngineError> {
+    let row: Option<Row> = on_pool!(store, pool => {
+        sqlx::query_as(select!("WHERE e.project_id = $1 AND e.id = $2"))
+            .bind(project.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.map(Event::from))
+}
+
+/// The dispatcher's read: by id alone, since the delivery it came from is already scoped.
+pub async fn by_id(store: &Store, id: EventId) -> Result<Option<Event>, EngineError> {
+    let row: Option<Row> = on_pool!(store, pool => {
+        sqlx::query_as(select!("WHERE e.id = $1"))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.map(Event::from))
+}
+
+/// Filters of the event list; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery {
+    pub event_type: Option<String>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    /// Newest first: events older than this one.
+    pub before: Option<EventId>,
+    pub limit: u32,
+}
+
+pub async fn list(
+    store: &Store,
+    project: ProjectId,
+    query: &EventQuery,
+) -> Result<Vec<Event>, EngineError> {
+    let rows: Vec<Row> = on_pool!(store, pool => {
+        sqlx::query_as(select!(
+            "WHERE e.project_id = $1 AND ($2 IS NULL OR e.type = $2)
+               AND ($3 IS NULL OR e.created_at >= $3) AND ($4 IS NULL OR e.created_at < $4)
+               AND ($5 IS NULL OR e.id < $5)
+             ORDER BY e.id DESC LIMIT $6"
+        ))
+        .bind(project.0)
+        .bind(&query.event_type)
+        .bind(query.since)
+        .bind(query.until)
+        .bind(query.before.map(|id| id.0))
+        .bind(i64::from(query.limit))
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows.into_iter().map(Event::from).collect())
+}

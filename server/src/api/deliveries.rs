@@ -1,0 +1,37 @@
+//! `/projects/{project}/deliveries`: deliveries with their status, and each one's attempt log.
+
+use axum::{extract::State, routing::get, Router};
+use engine::{
+    delivery::{Delivery, DeliveryDetail},
+    ids::DeliveryId,
+    page::Paged,
+    service::DeliveryFilter,
+    Engine,
+};
+
+use crate::{
+    error::ApiError,
+    extract::{ApiJson, ApiPath, ApiQuery},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{project}/deliveries", get(list))
+        .route("/projects/{project}/deliveries/{id}", get(read))
+}
+
+async fn list(
+    State(engine): State<Engine>,
+    ApiPath(project): ApiPath<String>,
+    ApiQuery(filter): ApiQuery<DeliveryFilter>,
+) -> Result<ApiJson<Paged<Delivery>>, ApiError> {
+    Ok(ApiJson(engine.list_deliveries(&project, filter).await?))
+}
+
+async fn read(
+    State(engine): State<Engine>,
+    ApiPath((project, id)): ApiPath<(String, DeliveryId)>,
+) -> Result<ApiJson<DeliveryDetail>, ApiError> {
+    Ok(ApiJson(engine.get_delivery(&project, id).await?))
+}

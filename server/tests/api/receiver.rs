@@ -1,0 +1,73 @@
+//! A real HTTP receiver on port 0 that records every request and answers as scripted.
+
+use std::{
+    collections::VecDeque,
+    sync::{Arc, Mutex},
+};
+
+use axum::{
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::IntoResponse,
+    Router,
+};
+use tokio::net::TcpListener;
+
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+#[derive(Default)]
+struct Inner {
+    received: Vec<Received>,
+    /// Statuses to answer with, in order; 200 once they run out.
+    script: VecDeque<(u16, Vec<(&'static str, &'static str)>)>,
+}
+
+#[derive(Clone)]
+pub struct Receiver {
+    pub url: String,
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl Receiver {
+    pub async fn start() -> Receiver {
+        let inner = Arc::new(Mutex::new(Inner::default()));
+        let app = Router::new().fallback(record).with_state(inner.clone());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Receiver { url, inner }
+    }
+
+    /// Answers the next requests with these statuses (and headers), then 200.
+    pub fn answer(&self, status: u16, headers: &[(&'static str, &'static str)]) {
+        self.inner
+            .lock()
+            .unwrap()
+            .script
+            .push_back((status, headers.to_vec()));
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.inner.lock().unwrap().received.clone()
+    }
+}
+
+async fn record(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
+    let mut inner = inner.lock().unwrap();
+    inner.received.push(Received { headers, body });
+    let (status, extra) = inner.script.pop_front().unwrap_or((200, Vec::new()));
+    let mut response = (StatusCode::from_u16(status).unwrap(), "ok").into_response();
+    for (key, value) in extra {
+        response.headers_mut().insert(key, value.parse().unwrap());
+    }
+    response
+}
