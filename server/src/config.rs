@@ -109,4 +109,9 @@ pub struct WorkerArgs {
     /// Deliveries in flight at once.
     #[arg(long, env = "HOOKHUB_CONCURRENCY", default_value_t = 64)]
     pub concurrency: usize,
+
+    /// How long a claimed delivery stays with its worker; a crashed worker's deliveries are
+    /// claimed again after this. Keep it above the longest timeout (30 s).
+    #[arg(long, env = "HOOKHUB_LEASE", default_value = "60s", value_parser = parse_duration)]
+    pub lease: Duration,
 }

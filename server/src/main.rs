@@ -101,6 +101,7 @@ async fn work(
 fn worker_config(args: &WorkerArgs) -> WorkerConfig {
     WorkerConfig {
         concurrency: args.concurrency.max(1),
+        lease: args.lease,
         ..WorkerConfig::default()
     }
 }

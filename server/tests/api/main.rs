@@ -1,5 +1,6 @@
 //! Integration tests: the real server on port 0, a fresh SQLite file per test, driven over HTTP.
 
+mod crash;
 mod dashboard;
 mod delivery;
 mod helpers;

@@ -23,6 +23,8 @@ pub struct Received {
 #[derive(Default)]
 struct Inner {
     received: Vec<Received>,
+    /// How long each answer takes.
+    delay: std::time::Duration,
     /// Statuses to answer with, in order; 200 once they run out.
     script: VecDeque<(u16, Vec<(&'static str, &'static str)>)>,
 }
@@ -35,7 +37,15 @@ pub struct Receiver {
 
 impl Receiver {
     pub async fn start() -> Receiver {
-        let inner = Arc::new(Mutex::new(Inner::default()));
+        Receiver::start_slow(std::time::Duration::ZERO).await
+    }
+
+    /// A receiver that takes `delay` to answer each request.
+    pub async fn start_slow(delay: std::time::Duration) -> Receiver {
+        let inner = Arc::new(Mutex::new(Inner {
+            delay,
+            ..Inner::default()
+        }));
         let app = Router::new().fallback(record).with_state(inner.clone());
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
@@ -62,6 +72,8 @@ async fn record(
     headers: HeaderMap,
     body: Bytes,
 ) -> impl IntoResponse {
+    let delay = inner.lock().unwrap().delay;
+    tokio::time::sleep(delay).await;
     let mut inner = inner.lock().unwrap();
     inner.received.push(Received { headers, body });
     let (status, extra) = inner.script.pop_front().unwrap_or((200, Vec::new()));
