@@ -51,6 +51,9 @@ pub enum EngineError {
     /// The input broke one or more rules; nothing was written.
     #[error("invalid input")]
     Invalid(FieldErrors),
+    /// An endpoint did not accept a ping; the text says what happened.
+    #[error("the endpoint did not accept the ping: {0}")]
+    Unreachable(String),
     /// A fault of ours (database, I/O). The text is logged, never shown to callers.
     #[error("internal error: {0}")]
     Internal(String),
@@ -63,6 +66,7 @@ impl EngineError {
             EngineError::NotFound(_) => "not_found",
             EngineError::Conflict(_) => "conflict",
             EngineError::Invalid(_) => "validation_failed",
+            EngineError::Unreachable(_) => "endpoint_unreachable",
             EngineError::Internal(_) => "internal",
         }
     }
@@ -73,6 +77,7 @@ impl EngineError {
             EngineError::NotFound(_) => 404,
             EngineError::Conflict(_) => 409,
             EngineError::Invalid(_) => 422,
+            EngineError::Unreachable(_) => 400,
             EngineError::Internal(_) => 500,
         }
     }

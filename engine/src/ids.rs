@@ -55,3 +55,7 @@ typed_id!(
     /// Identifies one try of a delivery.
     AttemptId
 );
+typed_id!(
+    /// Identifies an on-demand endpoint test.
+    TestId
+);

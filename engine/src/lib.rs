@@ -12,6 +12,7 @@ pub mod filter;
 pub mod ids;
 pub mod matching;
 pub mod page;
+pub mod probe;
 pub mod subscription;
 
 #[cfg(feature = "server")]

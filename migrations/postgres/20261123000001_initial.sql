@@ -113,3 +113,14 @@ CREATE TABLE attempts (
 );
 CREATE INDEX attempts_by_delivery ON attempts (delivery_id, attempt_number);
 CREATE INDEX attempts_by_time ON attempts (created_at);
+
+-- On-demand endpoint tests, run in the background: pending, then completed or failed.
+CREATE TABLE endpoint_tests (
+    id               UUID    PRIMARY KEY,
+    project_id       UUID    NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    status           TEXT    NOT NULL,  -- pending | completed | failed
+    response_status  INTEGER,
+    error_message    TEXT,
+    created_at       BIGINT NOT NULL,
+    completed_at     BIGINT
+);

@@ -1,17 +1,15 @@
 //! One attempt of one claimed delivery: prepare → send → decide → record.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::Utc;
 
-use super::payload;
+use super::target::Target;
 use crate::{
     channel::Outbound,
     delivery::{ErrorKind, HeaderPair},
-    event::Event,
     ids::{EventId, ProjectId, SubscriptionId},
     retry::FailureHints,
-    signing,
     store::{
         attempts::{self, Health, NewAttempt, Next},
         deliveries::Claimed,
@@ -20,9 +18,6 @@ use crate::{
     subscription::Subscription,
     Engine, EngineError,
 };
-
-/// Shown in the attempt log instead of a protected header's value.
-const MASK: &str = "********";
 
 pub async fn run(engine: &Engine, worker: &str, claimed: Claimed) {
     let delivery = claimed.id;
@@ -110,55 +105,13 @@ async fn prepare(
     if !subscription.enabled || subscription.failed {
         return Ok(Err("the subscription is disabled or failed".into()));
     }
-    let body = payload::render(&subscription, &event, ProjectId(claimed.project_id));
-    let (headers, logged_headers) = headers(&event, &body, &confidential);
-    let request = Outbound {
-        url: subscription.url.clone(),
-        method: subscription.method.clone(),
-        headers,
-        body: body.bytes,
-        timeout: Duration::from_secs(u64::from(subscription.timeout_seconds)),
-        config: subscription.channel_config.clone(),
-    };
+    let target = Target::of_subscription(&subscription, confidential);
+    let (request, logged_headers) = target.request(&event, ProjectId(claimed.project_id));
     Ok(Ok(Prepared {
         subscription,
         request,
         logged_headers,
     }))
-}
-
-/// The request headers, and the same with protected values masked for the log.
-fn headers(
-    event: &Event,
-    body: &payload::Body,
-    confidential: &subscriptions::Confidential,
-) -> (Vec<HeaderPair>, Vec<HeaderPair>) {
-    let id = event.id.to_string();
-    let timestamp = Utc::now().timestamp();
-    let signature = signing::signature_header(
-        confidential.secrets.iter().map(String::as_str),
-        &id,
-        timestamp,
-        &body.bytes,
-    );
-    let mut sent: Vec<HeaderPair> = vec![
-        ("content-type".into(), body.content_type.into()),
-        ("webhook-id".into(), id),
-        ("webhook-timestamp".into(), timestamp.to_string()),
-        ("webhook-signature".into(), signature),
-    ];
-    let mut logged = sent.clone();
-    for header in &confidential.headers {
-        let value = header.value.clone().unwrap_or_default();
-        let shown = if header.protected {
-            MASK.to_owned()
-        } else {
-            value.clone()
-        };
-        sent.push((header.key.clone(), value));
-        logged.push((header.key.clone(), shown));
-    }
-    (sent, logged)
 }
 
 /// What the outcome means for the delivery and for the subscription's health.

@@ -7,6 +7,7 @@
 
 mod attempt;
 pub mod payload;
+pub mod target;
 
 use std::{sync::Arc, time::Duration};
 

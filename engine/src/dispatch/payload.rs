@@ -2,10 +2,11 @@
 
 use serde_json::{json, Map, Value};
 
+use super::target::Target;
 use crate::{
     event::Event,
     ids::ProjectId,
-    subscription::{ContentType, PayloadFormat, Subscription},
+    subscription::{ContentType, PayloadFormat},
 };
 
 /// A rendered body and the `Content-Type` it is sent with.
@@ -17,9 +18,9 @@ pub struct Body {
 
 /// `origin` identifies where the event came from, for envelopes that carry it (Wazo's
 /// `origin_uuid`): the project's id.
-pub fn render(subscription: &Subscription, event: &Event, origin: ProjectId) -> Body {
-    let fields = envelope(subscription, event, origin);
-    match subscription.content_type {
+pub fn render(target: &Target, event: &Event, origin: ProjectId) -> Body {
+    let fields = envelope(target, event, origin);
+    match target.content_type {
         ContentType::Json => Body {
             content_type: "application/json",
             bytes: serde_json::to_vec(&Value::Object(fields)).unwrap_or_default(),
@@ -31,12 +32,12 @@ pub fn render(subscription: &Subscription, event: &Event, origin: ProjectId) -> 
     }
 }
 
-fn envelope(subscription: &Subscription, event: &Event, origin: ProjectId) -> Map<String, Value> {
+fn envelope(target: &Target, event: &Event, origin: ProjectId) -> Map<String, Value> {
     let timestamp = event
         .occurred_at
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let object = event.object.as_ref();
-    let value = match subscription.payload_format {
+    let value = match target.format {
         PayloadFormat::Hookhub => json!({
             "id": event.id,
             "type": event.event_type,
@@ -68,7 +69,7 @@ fn envelope(subscription: &Subscription, event: &Event, origin: ProjectId) -> Ma
                 "timestamp": timestamp,
                 "message": event.message,
             });
-            if subscription.include_result {
+            if target.include_result {
                 body["result"] = event.data.get("result").cloned().unwrap_or(Value::Null);
             }
             body
@@ -101,7 +102,7 @@ mod tests {
     use super::*;
     use crate::{event::ObjectRef, ids::EventId, subscription::SubscriptionIn};
 
-    fn subscription(format: &str, content_type: &str, include_result: bool) -> Subscription {
+    fn subscription(format: &str, content_type: &str, include_result: bool) -> Target {
         let valid = SubscriptionIn {
             name: "s".into(),
             url: "https://example.com".into(),
@@ -112,7 +113,7 @@ mod tests {
         }
         .validate()
         .unwrap();
-        crate::subscription::test_support::subscription_from(valid)
+        Target::of_valid(valid)
     }
 
     fn event() -> Event {

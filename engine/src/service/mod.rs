@@ -5,10 +5,13 @@
 
 mod deliveries;
 mod events;
+mod probes;
+mod replay;
 mod subscriptions;
 
 pub use deliveries::DeliveryFilter;
 pub use events::{EventFilter, Ingested};
+pub use replay::DEFAULT_ROTATION_OVERLAP;
 
 use std::{sync::Arc, time::Duration};
 

@@ -13,7 +13,10 @@ use crate::{
 impl Engine {
     /// The input's own rules, then the ones that need the running engine: the channel must be
     /// registered and accept its config, and an HTTP target must not be an internal address.
-    async fn checked(&self, input: SubscriptionIn) -> Result<ValidSubscription, FieldErrors> {
+    pub(super) async fn checked(
+        &self,
+        input: SubscriptionIn,
+    ) -> Result<ValidSubscription, FieldErrors> {
         let fields = input.validate()?;
         let mut errors = FieldErrors::default();
         if let Err((field, reason)) = self.channels.check(&fields.channel, &fields.channel_config) {

@@ -179,3 +179,78 @@ pub async fn count_by_status(store: &Store, status: DeliveryStatus) -> Result<i6
     });
     Ok(count)
 }
+
+/// Queues new deliveries of an event (a replay); returns how many.
+pub async fn enqueue(
+    store: &Store,
+    project: ProjectId,
+    event: EventId,
+    targets: &[SubscriptionId],
+    manual: bool,
+    now: i64,
+) -> Result<usize, EngineError> {
+    on_pool!(store, pool => {
+        let mut tx = pool.begin().await?;
+        for subscription in targets {
+            sqlx::query(INSERT)
+                .bind(DeliveryId::generate().0)
+                .bind(project.0)
+                .bind(event.0)
+                .bind(subscription.0)
+                .bind(now)
+                .bind(manual)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(targets.len())
+}
+
+/// Makes a delivery due now, as a manual attempt. `false` when there is no such delivery or a
+/// worker is sending it at this moment.
+pub async fn retry_now(
+    store: &Store,
+    project: ProjectId,
+    id: DeliveryId,
+    now: i64,
+) -> Result<bool, EngineError> {
+    let changed = on_pool!(store, pool => {
+        sqlx::query(
+            "UPDATE deliveries SET status = 'pending', next_attempt_at = $3, manual = TRUE, updated_at = $3
+             WHERE project_id = $1 AND id = $2 AND status <> 'sending'",
+        )
+        .bind(project.0)
+        .bind(id.0)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(changed > 0)
+}
+
+/// Makes every failed delivery of a subscription created since `since` due now, as manual
+/// attempts; returns how many.
+pub async fn requeue_failed(
+    store: &Store,
+    project: ProjectId,
+    subscription: SubscriptionId,
+    since: i64,
+    now: i64,
+) -> Result<u64, EngineError> {
+    let changed = on_pool!(store, pool => {
+        sqlx::query(
+            "UPDATE deliveries SET status = 'pending', next_attempt_at = $4, manual = TRUE, updated_at = $4
+             WHERE project_id = $1 AND subscription_id = $2 AND status = 'failed' AND created_at >= $3",
+        )
+        .bind(project.0)
+        .bind(subscription.0)
+        .bind(since)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(changed)
+}

@@ -22,6 +22,7 @@ pub mod deliveries;
 pub mod events;
 pub mod projects;
 pub mod subscriptions;
+pub mod tests;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");

@@ -315,3 +315,28 @@ pub async fn delete(
     });
     Ok(deleted > 0)
 }
+
+/// Makes `secret` the signing secret; the old one keeps signing until `old_valid_until`.
+pub async fn rotate_secret(
+    store: &Store,
+    project: ProjectId,
+    id: SubscriptionId,
+    secret: &str,
+    old_valid_until: i64,
+) -> Result<bool, EngineError> {
+    let changed = on_pool!(store, pool => {
+        sqlx::query(
+            "UPDATE subscriptions
+             SET previous_secret = secret, previous_secret_expires_at = $4, secret = $3
+             WHERE project_id = $1 AND id = $2",
+        )
+        .bind(project.0)
+        .bind(id.0)
+        .bind(secret)
+        .bind(old_valid_until)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(changed > 0)
+}

@@ -1,6 +1,11 @@
 //! `/projects/{project}/deliveries`: deliveries with their status, and each one's attempt log.
 
-use axum::{extract::State, routing::get, Router};
+use axum::{
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
+    Router,
+};
 use engine::{
     delivery::{Delivery, DeliveryDetail},
     ids::DeliveryId,
@@ -19,6 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/projects/{project}/deliveries", get(list))
         .route("/projects/{project}/deliveries/{id}", get(read))
+        .route("/projects/{project}/deliveries/{id}/retry", post(retry))
 }
 
 async fn list(
@@ -34,4 +40,13 @@ async fn read(
     ApiPath((project, id)): ApiPath<(String, DeliveryId)>,
 ) -> Result<ApiJson<DeliveryDetail>, ApiError> {
     Ok(ApiJson(engine.get_delivery(&project, id).await?))
+}
+
+/// Makes the delivery due now (one manual attempt); 409 while it is being sent.
+async fn retry(
+    State(engine): State<Engine>,
+    ApiPath((project, id)): ApiPath<(String, DeliveryId)>,
+) -> Result<(StatusCode, ApiJson<Delivery>), ApiError> {
+    let delivery = engine.retry_delivery(&project, id).await?;
+    Ok((StatusCode::ACCEPTED, ApiJson(delivery)))
 }

@@ -8,7 +8,7 @@ use axum::{
 };
 use engine::{
     event::{Event, EventIn},
-    ids::EventId,
+    ids::{EventId, SubscriptionId},
     page::Paged,
     service::{EventFilter, Ingested},
     Engine,
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{project}/events", get(list).post(ingest_one))
         .route("/projects/{project}/events/batch", post(ingest_batch))
         .route("/projects/{project}/events/{id}", get(read))
+        .route("/projects/{project}/events/{id}/replay", post(replay))
 }
 
 /// 201 for a new event, 200 when its idempotency key returned the first one.
@@ -70,4 +71,26 @@ async fn read(
     ApiPath((project, id)): ApiPath<(String, EventId)>,
 ) -> Result<ApiJson<Event>, ApiError> {
     Ok(ApiJson(engine.get_event(&project, id).await?))
+}
+
+#[derive(Deserialize)]
+struct ReplayIn {
+    /// Only to this subscription; otherwise to every subscription the event matches now.
+    subscription_id: Option<SubscriptionId>,
+}
+
+#[derive(serde::Serialize)]
+struct Queued {
+    queued: usize,
+}
+
+async fn replay(
+    State(engine): State<Engine>,
+    ApiPath((project, id)): ApiPath<(String, EventId)>,
+    ApiJson(input): ApiJson<ReplayIn>,
+) -> Result<(StatusCode, ApiJson<Queued>), ApiError> {
+    let queued = engine
+        .replay_event(&project, id, input.subscription_id)
+        .await?;
+    Ok((StatusCode::ACCEPTED, ApiJson(Queued { queued })))
 }

@@ -4,6 +4,7 @@ mod channels;
 mod deliveries;
 mod events;
 mod subscriptions;
+mod tests;
 
 use axum::{http::StatusCode, Router};
 
@@ -15,6 +16,7 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(deliveries::router())
         .merge(channels::router())
+        .merge(tests::router())
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API route")
         })

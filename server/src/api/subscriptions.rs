@@ -4,12 +4,16 @@ use axum::{
     extract::State,
     http::{header, StatusCode},
     response::IntoResponse,
-    routing::get,
+    routing::{get, post},
     Router,
 };
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 use engine::{
     ids::SubscriptionId,
     page::{PageRequest, Paged},
+    service::DEFAULT_ROTATION_OVERLAP,
     subscription::{Subscription, SubscriptionIn, SubscriptionPatch},
     Engine,
 };
@@ -28,6 +32,15 @@ pub fn router() -> Router<AppState> {
             get(read).patch(update).delete(remove),
         )
         .route("/projects/{project}/subscriptions/{id}/secret", get(secret))
+        .route(
+            "/projects/{project}/subscriptions/{id}/secret/rotate",
+            post(rotate_secret),
+        )
+        .route("/projects/{project}/subscriptions/{id}/ping", post(ping))
+        .route(
+            "/projects/{project}/subscriptions/{id}/recover",
+            post(recover),
+        )
 }
 
 async fn list(
@@ -88,4 +101,50 @@ async fn secret(
 ) -> Result<ApiJson<SecretOut>, ApiError> {
     let secret = engine.subscription_secret(&project, id).await?;
     Ok(ApiJson(SecretOut { secret }))
+}
+
+#[derive(serde::Deserialize)]
+struct RotateIn {
+    /// How long the old secret keeps signing beside the new one (default one day).
+    overlap_seconds: Option<u64>,
+}
+
+async fn rotate_secret(
+    State(engine): State<Engine>,
+    ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
+    ApiJson(input): ApiJson<RotateIn>,
+) -> Result<ApiJson<SecretOut>, ApiError> {
+    let overlap = input
+        .overlap_seconds
+        .map_or(DEFAULT_ROTATION_OVERLAP, Duration::from_secs);
+    let secret = engine.rotate_secret(&project, id, overlap).await?;
+    Ok(ApiJson(SecretOut { secret }))
+}
+
+/// 204 when the endpoint answered 2xx to a `ping` event, 400 with the reason otherwise.
+async fn ping(
+    State(engine): State<Engine>,
+    ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
+) -> Result<StatusCode, ApiError> {
+    engine.ping_subscription(&project, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Deserialize)]
+struct RecoverIn {
+    since: DateTime<Utc>,
+}
+
+#[derive(serde::Serialize)]
+struct Queued {
+    queued: u64,
+}
+
+async fn recover(
+    State(engine): State<Engine>,
+    ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
+    ApiJson(input): ApiJson<RecoverIn>,
+) -> Result<(StatusCode, ApiJson<Queued>), ApiError> {
+    let queued = engine.recover_failed(&project, id, input.since).await?;
+    Ok((StatusCode::ACCEPTED, ApiJson(Queued { queued })))
 }

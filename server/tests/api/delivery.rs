@@ -8,9 +8,9 @@ use crate::{
     receiver::Receiver,
 };
 
-const EVENTS: &str = "/api/v1/projects/default/events";
+pub const EVENTS: &str = "/api/v1/projects/default/events";
 
-async fn subscribe(app: &TestApp, receiver: &Receiver, extra: Value) -> Value {
+pub async fn subscribe(app: &TestApp, receiver: &Receiver, extra: Value) -> Value {
     let mut body = json!({"name": format!("to-{}", uuid::Uuid::new_v4()), "url": receiver.url});
     body.as_object_mut()
         .unwrap()
@@ -18,7 +18,7 @@ async fn subscribe(app: &TestApp, receiver: &Receiver, extra: Value) -> Value {
     app.create_subscription(body).await
 }
 
-async fn deliveries_of(app: &TestApp, event_id: &str, done: impl Fn(&Value) -> bool) -> Value {
+pub async fn deliveries_of(app: &TestApp, event_id: &str, done: impl Fn(&Value) -> bool) -> Value {
     let path = format!("/api/v1/projects/default/deliveries?event_id={event_id}");
     app.wait_for(&path, |page| {
         page["data"]
@@ -28,7 +28,7 @@ async fn deliveries_of(app: &TestApp, event_id: &str, done: impl Fn(&Value) -> b
     .await
 }
 
-fn status_is(status: &'static str) -> impl Fn(&Value) -> bool {
+pub fn status_is(status: &'static str) -> impl Fn(&Value) -> bool {
     move |d: &Value| d["status"] == status
 }
 

@@ -4,5 +4,7 @@ mod crash;
 mod dashboard;
 mod delivery;
 mod helpers;
+mod probes;
 mod receiver;
+mod redelivery;
 mod subscriptions;

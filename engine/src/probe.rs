@@ -1,0 +1,61 @@
+//! On-demand endpoint tests: a test event sent right away to a subscription or a bare URL.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    ids::{SubscriptionId, TestId},
+    subscription::Header,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TestStatus {
+    Pending,
+    /// The endpoint answered 2xx.
+    Completed,
+    Failed,
+}
+
+impl TestStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TestStatus::Pending => "pending",
+            TestStatus::Completed => "completed",
+            TestStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> TestStatus {
+        match text {
+            "completed" => TestStatus::Completed,
+            "failed" => TestStatus::Failed,
+            _ => TestStatus::Pending,
+        }
+    }
+}
+
+/// What to test: a stored subscription, or a URL with the options a subscription would have.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TestIn {
+    pub subscription_id: Option<SubscriptionId>,
+    pub url: Option<String>,
+    /// The type of the test event (default `test`).
+    pub event_type: Option<String>,
+    pub headers: Vec<Header>,
+    pub timeout_seconds: Option<i64>,
+    pub object_type: Option<String>,
+    pub object_name: Option<String>,
+    pub object_version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointTest {
+    pub id: TestId,
+    pub status: TestStatus,
+    pub response_status: Option<u16>,
+    pub error_message: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+}

@@ -1,0 +1,165 @@
+//! Sending on demand, outside the queue: pings (answered at once) and endpoint tests (run in the
+//! background, polled by id). Neither is retried nor stored as an event.
+
+use chrono::Utc;
+use serde_json::json;
+
+use super::Engine;
+use crate::{
+    channel::Outcome,
+    delivery::ErrorKind,
+    dispatch::target::Target,
+    event::{is_event_name, Event},
+    ids::{EventId, ProjectId, SubscriptionId, TestId},
+    probe::{EndpointTest, TestIn, TestStatus},
+    store::{subscriptions, tests, to_millis},
+    subscription::SubscriptionIn,
+    EngineError, FieldErrors,
+};
+
+impl Engine {
+    /// Sends a `ping` event to the subscription now; `Unreachable` unless it answers 2xx.
+    pub async fn ping_subscription(
+        &self,
+        project: &str,
+        id: SubscriptionId,
+    ) -> Result<(), EngineError> {
+        let project_id = self.project_id(project).await?;
+        let target = self.target_of(project, id).await?;
+        let outcome = self
+            .send_now(&target, &probe_event(project, "ping"), project_id)
+            .await;
+        match outcome.error {
+            None => Ok(()),
+            Some((_, reason)) => Err(EngineError::Unreachable(reason)),
+        }
+    }
+
+    /// Starts a test delivery in the background; poll [`Engine::get_test`] for the result.
+    pub async fn start_test(
+        &self,
+        project: &str,
+        input: TestIn,
+    ) -> Result<EndpointTest, EngineError> {
+        let project_id = self.project_id(project).await?;
+        let event_type = input
+            .event_type
+            .clone()
+            .unwrap_or_else(|| "test".to_owned());
+        if !is_event_name(&event_type) {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "event_type",
+                "may only contain letters, digits, '_', '-', '.' and ':'",
+            );
+            return Err(errors.into());
+        }
+        let target = match (input.subscription_id, input.url) {
+            (Some(id), _) => self.target_of(project, id).await?,
+            (None, Some(url)) => {
+                let fields = self
+                    .checked(SubscriptionIn {
+                        name: "test".into(),
+                        url,
+                        headers: input.headers,
+                        timeout_seconds: input.timeout_seconds,
+                        ..SubscriptionIn::default()
+                    })
+                    .await?;
+                Target::of_valid(fields)
+            }
+            (None, None) => {
+                let mut errors = FieldErrors::default();
+                errors.add("url", "give a url or a subscription_id");
+                return Err(errors.into());
+            }
+        };
+        let mut event = probe_event(project, &event_type);
+        if let Some(kind) = input.object_type {
+            event.object = Some(crate::event::ObjectRef {
+                kind,
+                name: input.object_name,
+                version: input.object_version,
+            });
+        }
+        let id = TestId::generate();
+        let now = Utc::now();
+        tests::insert(&self.store, project_id, id, to_millis(now)).await?;
+        let engine = self.clone();
+        tokio::spawn(async move {
+            let outcome = engine.send_now(&target, &event, project_id).await;
+            let status = if outcome.error.is_none() {
+                TestStatus::Completed
+            } else {
+                TestStatus::Failed
+            };
+            let message = outcome.error.as_ref().map(|(_, m)| m.as_str());
+            let finished = tests::finish(
+                &engine.store,
+                id,
+                status,
+                outcome.status,
+                message,
+                Utc::now().timestamp_millis(),
+            )
+            .await;
+            if let Err(error) = finished {
+                tracing::warn!(test = %id, %error, "could not record the test result");
+            }
+        });
+        Ok(EndpointTest {
+            id,
+            status: TestStatus::Pending,
+            response_status: None,
+            error_message: None,
+            created_at: now,
+            completed_at: None,
+        })
+    }
+
+    pub async fn get_test(&self, project: &str, id: TestId) -> Result<EndpointTest, EngineError> {
+        let project = self.project_id(project).await?;
+        tests::get(&self.store, project, id)
+            .await?
+            .ok_or(EngineError::NotFound("test"))
+    }
+
+    /// Where a stored subscription's deliveries go, with its headers and secrets.
+    async fn target_of(&self, project: &str, id: SubscriptionId) -> Result<Target, EngineError> {
+        let subscription = self.get_subscription(project, id).await?;
+        let confidential = subscriptions::secrets_and_headers(&self.store, id)
+            .await?
+            .ok_or(EngineError::NotFound("subscription"))?;
+        Ok(Target::of_subscription(&subscription, confidential))
+    }
+
+    async fn send_now(&self, target: &Target, event: &Event, origin: ProjectId) -> Outcome {
+        let Some(channel) = self.channels.get(&target.channel) else {
+            let reason = format!("channel {:?} is not registered", target.channel);
+            return Outcome {
+                error: Some((ErrorKind::Channel, reason)),
+                ..Outcome::default()
+            };
+        };
+        let (request, _) = target.request(event, origin);
+        channel.deliver(&request).await
+    }
+}
+
+/// A test or ping event: not stored, never retried.
+fn probe_event(project: &str, event_type: &str) -> Event {
+    let now = Utc::now();
+    Event {
+        id: EventId::generate(),
+        project: project.to_owned(),
+        event_type: event_type.to_owned(),
+        group: None,
+        object: None,
+        data: json!({}),
+        message: format!("{event_type} from Hookhub"),
+        level: "info".to_owned(),
+        occurred_at: now,
+        idempotency_key: None,
+        created_at: now,
+    }
+}
