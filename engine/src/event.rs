@@ -12,6 +12,8 @@ pub const IDEMPOTENCY_KEY_MAX_CHARS: usize = 256;
 pub const OBJECT_FIELD_MAX_CHARS: usize = 256;
 pub const BATCH_MAX: usize = 500;
 pub const LEVELS: &[&str] = &["debug", "info", "warning", "error", "critical"];
+/// The group of Hookhub's own reports (`delivery.exhausted`, …).
+pub const OPERATIONAL_GROUP: &str = "hookhub";
 
 /// The object an event is about, e.g. a deployment and its version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,13 +1,19 @@
 //! Which subscriptions an event goes to: the one rule, tested on its own.
 
-use crate::{event::Event, filter::Filter, subscription::Subscription};
+use crate::{
+    event::{Event, OPERATIONAL_GROUP},
+    filter::Filter,
+    subscription::Subscription,
+};
 
 /// Whether `event` must be delivered to `subscription`.
 ///
 /// - the subscription is enabled and not failed;
 /// - its selection holds: with no event types and no groups it takes everything; otherwise the
 ///   event's type matches one of `event_types` (`*` and a trailing `prefix.*` are wildcards) or
-///   its group is one of `event_groups` (Waldur's groups stand for sets of types);
+///   its group is one of `event_groups` (Waldur's groups stand for sets of types). Hookhub's own
+///   reports (group `hookhub`) go only to subscriptions that name them: by that group, or by a
+///   type pattern other than the bare `*`;
 /// - every object scope field it sets equals the event's;
 /// - its payload filter, if any, holds. `filter` is the subscription's filter, parsed once by
 ///   the caller for the whole batch.
@@ -21,9 +27,11 @@ pub fn matches(subscription: &Subscription, filter: Option<&Filter>, event: &Eve
 
 fn selects(subscription: &Subscription, event: &Event) -> bool {
     let (types, groups) = (&subscription.event_types, &subscription.event_groups);
-    (types.is_empty() && groups.is_empty())
+    let named_only = event.group.as_deref() == Some(OPERATIONAL_GROUP);
+    (types.is_empty() && groups.is_empty() && !named_only)
         || types
             .iter()
+            .filter(|pattern| !(named_only && pattern.as_str() == "*"))
             .any(|pattern| type_matches(pattern, &event.event_type))
         || event.group.as_ref().is_some_and(|g| groups.contains(g))
 }
@@ -147,6 +155,28 @@ mod tests {
             s.event_types = vec!["other".into()];
             s.event_groups = vec!["deployments".into()];
         })));
+    }
+
+    #[test]
+    fn hookhubs_own_reports_go_only_to_subscriptions_that_name_them() {
+        let report = Event {
+            event_type: "delivery.exhausted".into(),
+            group: Some(OPERATIONAL_GROUP.into()),
+            object: None,
+            ..event()
+        };
+        let check = |s: &Subscription| matches(s, None, &report);
+        assert!(!check(&subscription(|_| {})));
+        assert!(!check(&subscription(|s| s.event_types = vec!["*".into()])));
+        assert!(check(&subscription(
+            |s| s.event_types = vec!["delivery.*".into()]
+        )));
+        assert!(check(&subscription(
+            |s| s.event_types = vec!["delivery.exhausted".into()]
+        )));
+        assert!(check(&subscription(
+            |s| s.event_groups = vec![OPERATIONAL_GROUP.into()]
+        )));
     }
 
     #[test]

@@ -114,4 +114,8 @@ pub struct WorkerArgs {
     /// claimed again after this. Keep it above the longest timeout (30 s).
     #[arg(long, env = "HOOKHUB_LEASE", default_value = "60s", value_parser = parse_duration)]
     pub lease: Duration,
+
+    /// How long attempts and events are kept (pruned hourly; queued work is never pruned).
+    #[arg(long, env = "HOOKHUB_RETENTION", default_value = "720h", value_parser = parse_duration)]
+    pub retention: Duration,
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use engine::{
-    dispatch::{run_worker, WorkerConfig},
+    dispatch::{retention::run_retention, run_worker, WorkerConfig},
     service::Settings,
     Engine,
 };
@@ -61,6 +61,11 @@ async fn serve(
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
     let worker = (!args.no_worker).then(|| {
+        tokio::spawn(run_retention(
+            engine.clone(),
+            args.worker.retention,
+            shutdown.clone(),
+        ));
         tokio::spawn(run_worker(
             engine.clone(),
             worker_config(&args.worker),
@@ -93,6 +98,11 @@ async fn work(
     let engine = Engine::open(database_url, settings).await?;
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
+    tokio::spawn(run_retention(
+        engine.clone(),
+        args.retention,
+        shutdown.clone(),
+    ));
     run_worker(engine.clone(), worker_config(&args), shutdown).await;
     engine.store().close().await;
     Ok(())

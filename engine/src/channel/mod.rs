@@ -15,6 +15,8 @@ use crate::delivery::{ErrorKind, HeaderPair};
 
 /// Response bodies are kept up to this size in the attempt log.
 pub const RESPONSE_BODY_CAP: usize = 16 * 1024;
+/// Request bodies are kept up to this size in the attempt log (the event itself is kept whole).
+pub const REQUEST_BODY_CAP: usize = 64 * 1024;
 
 /// One delivery, ready to go out.
 #[derive(Debug, Clone)]

@@ -4,9 +4,9 @@ use std::time::Instant;
 
 use chrono::Utc;
 
-use super::target::Target;
+use super::{operational, target::Target};
 use crate::{
-    channel::Outbound,
+    channel::{Outbound, REQUEST_BODY_CAP},
     delivery::{ErrorKind, HeaderPair},
     ids::{EventId, ProjectId, SubscriptionId},
     retry::FailureHints,
@@ -65,7 +65,7 @@ async fn attempt(engine: &Engine, worker: &str, claimed: Claimed) -> Result<(), 
         request_url: prepared.request.url.clone(),
         request_method: prepared.request.method.clone(),
         request_headers: prepared.logged_headers,
-        request_body: String::from_utf8_lossy(&prepared.request.body).into_owned(),
+        request_body: capped(&prepared.request.body, REQUEST_BODY_CAP),
         response_status: outcome.status,
         response_headers: outcome.status.map(|_| outcome.headers.clone()),
         response_body: outcome.status.map(|_| outcome.body.clone()),
@@ -77,12 +77,25 @@ async fn attempt(engine: &Engine, worker: &str, claimed: Claimed) -> Result<(), 
     if turned_failed {
         tracing::warn!(subscription = %claimed.subscription_id, "subscription marked failed");
     }
+    if !prepared.operational {
+        let event_id = EventId(claimed.event_id).to_string();
+        let events = operational::events_for(
+            &prepared.subscription,
+            &record,
+            &event_id,
+            next,
+            turned_failed,
+        );
+        operational::report(engine, &prepared.subscription.project, events).await;
+    }
     Ok(())
 }
 
 /// A delivery ready to send, and its headers as the attempt log shows them.
 struct Prepared {
     subscription: Subscription,
+    /// The event is one of Hookhub's own reports.
+    operational: bool,
     request: Outbound,
     logged_headers: Vec<HeaderPair>,
 }
@@ -108,6 +121,7 @@ async fn prepare(
     let target = Target::of_subscription(&subscription, confidential);
     let (request, logged_headers) = target.request(&event, ProjectId(claimed.project_id));
     Ok(Ok(Prepared {
+        operational: event.group.as_deref() == Some(operational::GROUP),
         subscription,
         request,
         logged_headers,
@@ -147,4 +161,11 @@ fn decide(
         ),
         None => (Next::Failed, health),
     }
+}
+
+/// The first `cap` bytes as text, cut at a character boundary.
+fn capped(bytes: &[u8], cap: usize) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(cap)]).into_owned();
+    text.trim_end_matches(char::REPLACEMENT_CHARACTER)
+        .to_owned()
 }

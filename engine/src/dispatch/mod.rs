@@ -6,7 +6,9 @@
 //! then claimed again, by this process after a restart or by another instance.
 
 mod attempt;
+pub mod operational;
 pub mod payload;
+pub mod retention;
 pub mod target;
 
 use std::{sync::Arc, time::Duration};

@@ -101,6 +101,15 @@ impl Engine {
         self.queued.notify_waiters();
     }
 
+    /// Deletes attempts and events older than `keep` (never one with work still queued).
+    pub async fn prune(
+        &self,
+        keep: Duration,
+    ) -> Result<crate::store::retention::Pruned, EngineError> {
+        let cutoff = chrono::Utc::now().timestamp_millis() - keep.as_millis() as i64;
+        crate::store::retention::prune(&self.store, cutoff).await
+    }
+
     /// Resolves a project name; an unknown project is `NotFound`.
     async fn project_id(&self, project: &str) -> Result<ProjectId, EngineError> {
         projects::id_by_name(&self.store, project)

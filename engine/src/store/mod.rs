@@ -21,6 +21,7 @@ pub mod attempts;
 pub mod deliveries;
 pub mod events;
 pub mod projects;
+pub mod retention;
 pub mod subscriptions;
 pub mod tests;
 

@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 pub struct TestApp {
     pub address: String,
+    pub engine: Engine,
     pub client: reqwest::Client,
     shutdown: CancellationToken,
     _data_dir: TempDir,
@@ -56,6 +57,7 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         engine,
         leptos_options: startup::leptos_options("target/site"),
     };
+    let handle = state.engine.clone();
     let shutdown = CancellationToken::new();
     let worker = WorkerConfig {
         idle_poll: Duration::from_millis(20),
@@ -69,6 +71,7 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
     ));
     TestApp {
         address,
+        engine: handle,
         client: reqwest::Client::new(),
         shutdown,
         _data_dir: data_dir,

@@ -4,6 +4,7 @@ mod crash;
 mod dashboard;
 mod delivery;
 mod helpers;
+mod operations;
 mod probes;
 mod receiver;
 mod redelivery;
