@@ -47,6 +47,14 @@ if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
 
+if ! .tools/venv/bin/python -c 'import standardwebhooks' 2>/dev/null \
+  || [ scripts/requirements-test.txt -nt .tools/venv/installed ]; then
+  step "creating the test venv (.tools/venv) from PyPI"
+  python3 -m venv .tools/venv
+  .tools/venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+  touch .tools/venv/installed
+fi
+
 if [ ! -d end2end/node_modules/@playwright/test ] \
   || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   step "installing the browser-test packages (no browser download)"

@@ -14,7 +14,8 @@ cargo leptos build
 step "Rust tests"
 # Compile exactly as cargo-leptos did (its cfg flag and the bundle name leptos reads at compile
 # time), so cargo reuses those artefacts and leaves the binary the browser tests run unchanged.
-RUSTFLAGS="--cfg erase_components" \
+HOOKHUB_TEST_PYTHON="$PWD/.tools/venv/bin/python" \
+  RUSTFLAGS="--cfg erase_components" \
   LEPTOS_OUTPUT_NAME=$(sed -n 's/^output-name = "\(.*\)"/\1/p' Cargo.toml) \
   cargo test --locked -p engine -p server
 

@@ -8,4 +8,5 @@ mod operations;
 mod probes;
 mod receiver;
 mod redelivery;
+mod reference;
 mod subscriptions;
