@@ -47,6 +47,15 @@ pub struct EngineArgs {
     #[arg(long, global = true, env = "HOOKHUB_THROTTLED_RETRY_MINIMUM", value_parser = parse_duration)]
     pub throttled_retry_minimum: Option<Duration>,
 
+    /// Deliveries to one subscription in flight at once (per process).
+    #[arg(
+        long,
+        global = true,
+        env = "HOOKHUB_PER_SUBSCRIPTION_CONCURRENCY",
+        default_value_t = 8
+    )]
+    pub per_subscription_concurrency: usize,
+
     /// How long a subscription's deliveries may keep failing before it is marked failed, e.g. `120h`.
     #[arg(long, global = true, env = "HOOKHUB_FAILURE_WINDOW", default_value = "120h", value_parser = parse_duration)]
     pub failure_window: Duration,
@@ -64,6 +73,7 @@ impl EngineArgs {
                 ..defaults
             },
             failure_window: self.failure_window,
+            per_subscription_concurrency: self.per_subscription_concurrency,
             targets: TargetPolicy {
                 allow_private: self.allow_private_targets,
                 allowed: self.allow_targets.clone(),

@@ -12,7 +12,7 @@ use crate::{
     retry::FailureHints,
     store::{
         attempts::{self, Health, NewAttempt, Next},
-        deliveries::Claimed,
+        deliveries::{self, Claimed},
         events, subscriptions,
     },
     subscription::Subscription,
@@ -48,6 +48,18 @@ async fn attempt(engine: &Engine, worker: &str, claimed: Claimed) -> Result<(), 
             Utc::now().timestamp_millis(),
         )
         .await;
+    };
+
+    let subscription = &prepared.subscription;
+    let _admitted = match engine
+        .limits()
+        .admit(subscription.id.0, subscription.rate_limit)
+    {
+        Ok(admitted) => admitted,
+        Err(wait) => {
+            let until = Utc::now().timestamp_millis() + wait.as_millis() as i64;
+            return deliveries::defer(engine.store(), claimed.id, worker, until).await;
+        }
     };
 
     let started = Instant::now();

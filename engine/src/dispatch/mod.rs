@@ -6,6 +6,7 @@
 //! then claimed again, by this process after a restart or by another instance.
 
 mod attempt;
+pub mod limits;
 pub mod operational;
 pub mod payload;
 pub mod retention;

@@ -19,6 +19,7 @@ use tokio::sync::Notify;
 
 use crate::{
     channel::{Channels, HttpChannel, LogChannel},
+    dispatch::limits::Limits,
     ids::ProjectId,
     retry::RetryPolicy,
     ssrf::{GuardedResolver, TargetPolicy},
@@ -36,6 +37,8 @@ pub struct Settings {
     /// A subscription whose deliveries kept failing this long is marked failed.
     pub failure_window: Duration,
     pub targets: TargetPolicy,
+    /// Deliveries to one subscription in flight at once, per process.
+    pub per_subscription_concurrency: usize,
 }
 
 impl Default for Settings {
@@ -44,6 +47,7 @@ impl Default for Settings {
             retry: RetryPolicy::default(),
             failure_window: Duration::from_secs(5 * 24 * 60 * 60),
             targets: TargetPolicy::default(),
+            per_subscription_concurrency: 8,
         }
     }
 }
@@ -56,6 +60,7 @@ pub struct Engine {
     settings: Arc<Settings>,
     /// Wakes idle workers in this process when new deliveries are queued.
     queued: Arc<Notify>,
+    limits: Limits,
 }
 
 impl Engine {
@@ -75,6 +80,7 @@ impl Engine {
         Ok(Engine {
             store,
             channels,
+            limits: Limits::new(settings.per_subscription_concurrency),
             settings: Arc::new(settings),
             queued: Arc::new(Notify::new()),
         })
@@ -90,6 +96,10 @@ impl Engine {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// Signalled whenever this process queues deliveries.

@@ -254,3 +254,22 @@ pub async fn requeue_failed(
     });
     Ok(changed)
 }
+
+/// Gives a claimed delivery back, due at `until`, without counting an attempt (it was held back
+/// by its subscription's limits).
+pub async fn defer(store: &Store, id: Uuid, worker: &str, until: i64) -> Result<(), EngineError> {
+    on_pool!(store, pool => {
+        sqlx::query(
+            "UPDATE deliveries SET status = 'pending', next_attempt_at = $3, lease_owner = NULL,
+                 lease_expires_at = NULL
+             WHERE id = $1 AND lease_owner = $2",
+        )
+        .bind(id)
+        .bind(worker)
+        .bind(until)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}

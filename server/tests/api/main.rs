@@ -4,6 +4,7 @@ mod crash;
 mod dashboard;
 mod delivery;
 mod helpers;
+mod limits;
 mod operations;
 mod probes;
 mod receiver;

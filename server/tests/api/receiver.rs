@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 pub struct Received {
     pub headers: HeaderMap,
     pub body: Bytes,
+    pub at: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -25,6 +26,8 @@ struct Inner {
     received: Vec<Received>,
     /// How long each answer takes.
     delay: std::time::Duration,
+    in_flight: usize,
+    max_in_flight: usize,
     /// Statuses to answer with, in order; 200 once they run out.
     script: VecDeque<(u16, Vec<(&'static str, &'static str)>)>,
 }
@@ -65,6 +68,11 @@ impl Receiver {
     pub fn received(&self) -> Vec<Received> {
         self.inner.lock().unwrap().received.clone()
     }
+
+    /// The most requests that were being answered at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.inner.lock().unwrap().max_in_flight
+    }
 }
 
 async fn record(
@@ -72,10 +80,17 @@ async fn record(
     headers: HeaderMap,
     body: Bytes,
 ) -> impl IntoResponse {
-    let delay = inner.lock().unwrap().delay;
+    let delay = {
+        let mut inner = inner.lock().unwrap();
+        inner.in_flight += 1;
+        inner.max_in_flight = inner.max_in_flight.max(inner.in_flight);
+        inner.delay
+    };
     tokio::time::sleep(delay).await;
     let mut inner = inner.lock().unwrap();
-    inner.received.push(Received { headers, body });
+    inner.in_flight -= 1;
+    let at = std::time::Instant::now();
+    inner.received.push(Received { headers, body, at });
     let (status, extra) = inner.script.pop_front().unwrap_or((200, Vec::new()));
     let mut response = (StatusCode::from_u16(status).unwrap(), "ok").into_response();
     for (key, value) in extra {

@@ -1,0 +1,149 @@
+//! Per-subscription limits: deliveries per second (`rate_limit`) and deliveries in flight.
+//!
+//! Kept in this process: a delivery that may not go yet is deferred, not held, so a slow or
+//! throttled endpoint never occupies the worker slots other subscriptions need. With several
+//! instances each one applies the limits on its own.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use uuid::Uuid;
+
+/// A token bucket holding up to one second's worth of deliveries.
+#[derive(Debug, Clone, Copy)]
+pub struct Bucket {
+    tokens: f64,
+    last: Instant,
+}
+
+impl Bucket {
+    pub fn full(rate: u32, now: Instant) -> Bucket {
+        Bucket {
+            tokens: f64::from(rate),
+            last: now,
+        }
+    }
+
+    /// Takes a token, or says how long until one is there.
+    pub fn take(&mut self, rate: u32, now: Instant) -> Result<(), Duration> {
+        let rate = f64::from(rate.max(1));
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * rate).min(rate);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - self.tokens) / rate))
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct State {
+    buckets: HashMap<Uuid, Bucket>,
+    in_flight: HashMap<Uuid, usize>,
+}
+
+/// The limits of every subscription this process delivers to.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    per_subscription: usize,
+    state: Arc<Mutex<State>>,
+}
+
+/// Held while a delivery is in flight; frees its place when dropped.
+#[derive(Debug)]
+pub struct Admitted {
+    subscription: Uuid,
+    state: Arc<Mutex<State>>,
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = state.in_flight.get_mut(&self.subscription) {
+            *count -= 1;
+            if *count == 0 {
+                state.in_flight.remove(&self.subscription);
+            }
+        }
+    }
+}
+
+/// How long to wait before trying a delivery that was not admitted because of concurrency.
+const BUSY_RETRY: Duration = Duration::from_millis(50);
+
+impl Limits {
+    pub fn new(per_subscription: usize) -> Limits {
+        Limits {
+            per_subscription: per_subscription.max(1),
+            state: Arc::default(),
+        }
+    }
+
+    /// Admits one delivery to the subscription now, or says how long to wait.
+    pub fn admit(&self, subscription: Uuid, rate_limit: Option<u32>) -> Result<Admitted, Duration> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.in_flight.get(&subscription).copied().unwrap_or(0) >= self.per_subscription {
+            return Err(BUSY_RETRY);
+        }
+        if let Some(rate) = rate_limit {
+            let now = Instant::now();
+            state
+                .buckets
+                .entry(subscription)
+                .or_insert_with(|| Bucket::full(rate, now))
+                .take(rate, now)?;
+        }
+        *state.in_flight.entry(subscription).or_default() += 1;
+        Ok(Admitted {
+            subscription,
+            state: self.state.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_allows_a_burst_of_one_second_then_the_rate() {
+        let start = Instant::now();
+        let mut bucket = Bucket::full(2, start);
+        assert!(bucket.take(2, start).is_ok());
+        assert!(bucket.take(2, start).is_ok());
+        let wait = bucket.take(2, start).unwrap_err();
+        assert!((0.49..=0.51).contains(&wait.as_secs_f64()), "{wait:?}");
+        assert!(bucket.take(2, start + Duration::from_millis(500)).is_ok());
+        assert!(bucket.take(2, start + Duration::from_millis(500)).is_err());
+    }
+
+    #[test]
+    fn in_flight_deliveries_are_bounded_per_subscription() {
+        let limits = Limits::new(2);
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let first = limits.admit(a, None).unwrap();
+        let _second = limits.admit(a, None).unwrap();
+        assert!(limits.admit(a, None).is_err());
+        assert!(
+            limits.admit(b, None).is_ok(),
+            "other subscriptions are not affected"
+        );
+        drop(first);
+        assert!(limits.admit(a, None).is_ok());
+    }
+
+    #[test]
+    fn the_rate_limit_applies_per_subscription() {
+        let limits = Limits::new(100);
+        let a = Uuid::new_v4();
+        let _one = limits.admit(a, Some(1)).unwrap();
+        assert!(limits.admit(a, Some(1)).is_err());
+        assert!(limits.admit(Uuid::new_v4(), Some(1)).is_ok());
+    }
+}
