@@ -36,8 +36,10 @@ pub const RESERVED_HEADERS: &[&str] = &[
     "webhook-signature",
 ];
 
-/// A subscription's fields after validation: the only form storage accepts.
+/// A subscription's fields after validation: the only form storage accepts. Non-exhaustive, so
+/// no code outside the engine can make one without going through [`SubscriptionIn::validate`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidSubscription {
     pub name: String,
     pub url: String,
@@ -61,7 +63,6 @@ pub struct ValidSubscription {
     pub channel_config: Value,
     pub payload_format: PayloadFormat,
     pub rate_limit: Option<u32>,
-    _validated: (),
 }
 
 impl SubscriptionIn {
@@ -182,7 +183,6 @@ impl SubscriptionIn {
             channel_config,
             payload_format,
             rate_limit,
-            _validated: (),
         })
     }
 }

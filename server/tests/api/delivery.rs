@@ -18,20 +18,6 @@ pub async fn subscribe(app: &TestApp, receiver: &Receiver, extra: Value) -> Valu
     app.create_subscription(body).await
 }
 
-pub async fn deliveries_of(app: &TestApp, event_id: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let path = format!("/api/v1/projects/default/deliveries?event_id={event_id}");
-    app.wait_for(&path, |page| {
-        page["data"]
-            .as_array()
-            .is_some_and(|d| !d.is_empty() && d.iter().all(&done))
-    })
-    .await
-}
-
-pub fn status_is(status: &'static str) -> impl Fn(&Value) -> bool {
-    move |d: &Value| d["status"] == status
-}
-
 #[tokio::test]
 async fn an_event_is_delivered_signed_to_matching_subscriptions_only() {
     // Arrange
@@ -53,7 +39,7 @@ async fn an_event_is_delivered_signed_to_matching_subscriptions_only() {
     let ingested: Value = response.json().await.unwrap();
     assert_eq!(ingested["matched"], 1);
     let event_id = ingested["event"]["id"].as_str().unwrap();
-    let page = deliveries_of(&app, event_id, status_is("succeeded")).await;
+    let page = app.settled_event(event_id, "succeeded").await;
     assert_eq!(page["data"].as_array().unwrap().len(), 1);
     assert_eq!(page["data"][0]["subscription_id"], wanted["id"]);
 
@@ -92,14 +78,9 @@ async fn failures_are_retried_with_a_stable_webhook_id_and_every_attempt_is_logg
     receiver.answer(500, &[]);
     receiver.answer(503, &[("retry-after", "0")]);
 
-    let ingested: Value = app
-        .post_json(EVENTS, json!({"type": "t"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ingested = app.ingest(json!({"type": "t"})).await;
     let event_id = ingested["event"]["id"].as_str().unwrap();
-    let page = deliveries_of(&app, event_id, status_is("succeeded")).await;
+    let page = app.settled_event(event_id, "succeeded").await;
 
     let delivery_id = page["data"][0]["id"].as_str().unwrap();
     let detail = app
@@ -134,18 +115,8 @@ async fn a_delivery_fails_once_the_schedule_is_used_up() {
         receiver.answer(500, &[]);
     }
 
-    let ingested: Value = app
-        .post_json(EVENTS, json!({"type": "t"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let page = deliveries_of(
-        &app,
-        ingested["event"]["id"].as_str().unwrap(),
-        status_is("failed"),
-    )
-    .await;
+    let ingested = app.ingest(json!({"type": "t"})).await;
+    let page = app.settled(&ingested, "failed").await;
 
     // The first attempt and the three retries of the test schedule.
     assert_eq!(page["data"][0]["attempts"], 4);
@@ -160,18 +131,8 @@ async fn without_retry_a_failure_is_final_and_3xx_is_a_failure() {
     subscribe(&app, &receiver, json!({"retry": false})).await;
     receiver.answer(302, &[("location", "http://127.0.0.1:1/elsewhere")]);
 
-    let ingested: Value = app
-        .post_json(EVENTS, json!({"type": "t"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let page = deliveries_of(
-        &app,
-        ingested["event"]["id"].as_str().unwrap(),
-        status_is("failed"),
-    )
-    .await;
+    let ingested = app.ingest(json!({"type": "t"})).await;
+    let page = app.settled(&ingested, "failed").await;
 
     assert_eq!(page["data"][0]["attempts"], 1);
     assert_eq!(page["data"][0]["last_status_code"], 302);
@@ -189,18 +150,8 @@ async fn a_410_marks_the_subscription_failed_at_once() {
     let subscription = subscribe(&app, &receiver, json!({})).await;
     receiver.answer(410, &[]);
 
-    let ingested: Value = app
-        .post_json(EVENTS, json!({"type": "t"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    deliveries_of(
-        &app,
-        ingested["event"]["id"].as_str().unwrap(),
-        status_is("failed"),
-    )
-    .await;
+    let ingested = app.ingest(json!({"type": "t"})).await;
+    app.settled(&ingested, "failed").await;
 
     let path = format!(
         "/api/v1/projects/default/subscriptions/{}",
@@ -210,12 +161,7 @@ async fn a_410_marks_the_subscription_failed_at_once() {
     assert_eq!(stored["failed"], true);
     assert!(stored["disabled_reason"].as_str().unwrap().contains("410"));
     // A failed subscription receives nothing new...
-    let next: Value = app
-        .post_json(EVENTS, json!({"type": "t"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let next = app.ingest(json!({"type": "t"})).await;
     assert_eq!(next["matched"], 0);
     // ...until it is enabled again.
     let response = app
@@ -226,12 +172,7 @@ async fn a_410_marks_the_subscription_failed_at_once() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let again: Value = app
-        .post_json(EVENTS, json!({"type": "t"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let again = app.ingest(json!({"type": "t"})).await;
     assert_eq!(again["matched"], 1);
 }
 
@@ -244,18 +185,8 @@ async fn a_subscription_failing_for_the_whole_window_is_marked_failed() {
     let subscription = subscribe(&app, &receiver, json!({"retry": false})).await;
     receiver.answer(500, &[]);
 
-    let ingested: Value = app
-        .post_json(EVENTS, json!({"type": "t"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    deliveries_of(
-        &app,
-        ingested["event"]["id"].as_str().unwrap(),
-        status_is("failed"),
-    )
-    .await;
+    let ingested = app.ingest(json!({"type": "t"})).await;
+    app.settled(&ingested, "failed").await;
 
     let path = format!(
         "/api/v1/projects/default/subscriptions/{}",
@@ -285,12 +216,7 @@ async fn a_repeated_idempotency_key_returns_the_first_event_and_delivers_once() 
         (first.json().await.unwrap(), second.json().await.unwrap());
     assert_eq!(first["event"]["id"], second["event"]["id"]);
     assert_eq!(second["repeated"], true);
-    deliveries_of(
-        &app,
-        first["event"]["id"].as_str().unwrap(),
-        status_is("succeeded"),
-    )
-    .await;
+    app.settled(&first, "succeeded").await;
     assert_eq!(receiver.received().len(), 1);
 }
 
@@ -399,18 +325,8 @@ async fn the_log_channel_writes_one_json_line_per_delivery() {
     )
     .await;
 
-    let ingested: Value = app
-        .post_json(EVENTS, json!({"type": "audit.me"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    deliveries_of(
-        &app,
-        ingested["event"]["id"].as_str().unwrap(),
-        status_is("succeeded"),
-    )
-    .await;
+    let ingested = app.ingest(json!({"type": "audit.me"})).await;
+    app.settled(&ingested, "succeeded").await;
 
     let lines = std::fs::read_to_string(&path).unwrap();
     let line: Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();

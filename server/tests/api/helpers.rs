@@ -132,6 +132,36 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Ingests one event into the default project; returns `{event, matched, repeated}`.
+    pub async fn ingest(&self, event: Value) -> Value {
+        let response = self
+            .post_json("/api/v1/projects/default/events", event)
+            .await;
+        assert!(
+            response.status().is_success(),
+            "ingest failed: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
+    /// Waits until every delivery of the ingested event has `status`; returns them as a page.
+    pub async fn settled(&self, ingested: &Value, status: &str) -> Value {
+        let event_id = ingested["event"]["id"].as_str().expect("an ingest result");
+        self.settled_event(event_id, status).await
+    }
+
+    /// Waits until every delivery of the event has `status`; returns them as a page.
+    pub async fn settled_event(&self, event_id: &str, status: &str) -> Value {
+        let path = format!("/api/v1/projects/default/deliveries?event_id={event_id}");
+        self.wait_for(&path, |page| {
+            page["data"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty() && d.iter().all(|d| d["status"] == status))
+        })
+        .await
+    }
+
     /// Polls `path` until `done` holds for its JSON, or fails the test after 10 s.
     pub async fn wait_for(&self, path: &str, done: impl Fn(&Value) -> bool) -> Value {
         for _ in 0..500 {

@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::{
-    delivery::{deliveries_of, status_is, subscribe, EVENTS},
+    delivery::{subscribe, EVENTS},
     helpers::{spawn_app_with, test_settings, TestApp},
     receiver::Receiver,
 };
@@ -35,7 +35,7 @@ async fn deliveries_to_one_subscription_are_bounded_in_flight() {
     subscribe(&app, &receiver, json!({})).await;
 
     for id in ingest_batch(&app, 6).await {
-        let page = deliveries_of(&app, &id, status_is("succeeded")).await;
+        let page = app.settled_event(&id, "succeeded").await;
         assert_eq!(
             page["data"][0]["attempts"], 1,
             "being held back is not an attempt"
@@ -53,7 +53,7 @@ async fn a_rate_limit_spreads_deliveries_out() {
     subscribe(&app, &receiver, json!({"rate_limit": 2})).await;
 
     for id in ingest_batch(&app, 5).await {
-        let page = deliveries_of(&app, &id, status_is("succeeded")).await;
+        let page = app.settled_event(&id, "succeeded").await;
         assert_eq!(
             page["data"][0]["attempts"], 1,
             "being held back is not an attempt"

@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::{
-    delivery::{deliveries_of, status_is, subscribe, EVENTS},
+    delivery::{subscribe, EVENTS},
     helpers::{spawn_app, spawn_app_with, test_settings},
     receiver::Receiver,
 };
@@ -24,18 +24,8 @@ async fn exhausted_and_recovered_deliveries_are_reported_as_events_to_subscriber
     subscribe(&app, &operator, json!({"event_groups": ["hookhub"]})).await;
     failing.answer(500, &[]);
 
-    let ingested: Value = app
-        .post_json(EVENTS, json!({"type": "order.paid"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    deliveries_of(
-        &app,
-        ingested["event"]["id"].as_str().unwrap(),
-        status_is("failed"),
-    )
-    .await;
+    let ingested = app.ingest(json!({"type": "order.paid"})).await;
+    app.settled(&ingested, "failed").await;
 
     let reports = app
         .wait_for(&format!("{EVENTS}?type=delivery.exhausted"), |page| {
@@ -46,7 +36,8 @@ async fn exhausted_and_recovered_deliveries_are_reported_as_events_to_subscriber
     assert_eq!(report["group"], "hookhub");
     assert_eq!(report["data"]["event_id"], ingested["event"]["id"]);
     assert_eq!(report["data"]["last_status_code"], 500);
-    deliveries_of(&app, report["id"].as_str().unwrap(), status_is("succeeded")).await;
+    app.settled_event(report["id"].as_str().unwrap(), "succeeded")
+        .await;
     let body: Value = serde_json::from_slice(&operator.received()[0].body).unwrap();
     assert_eq!(body["type"], "delivery.exhausted");
 }
@@ -92,14 +83,9 @@ async fn pruning_removes_old_records_but_never_queued_work() {
     let app = spawn_app().await;
     let receiver = Receiver::start().await;
     let subscription = subscribe(&app, &receiver, json!({"event_types": ["done"]})).await;
-    let done: Value = app
-        .post_json(EVENTS, json!({"type": "done"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let done = app.ingest(json!({"type": "done"})).await;
     let done_id = done["event"]["id"].as_str().unwrap();
-    deliveries_of(&app, done_id, status_is("succeeded")).await;
+    app.settled_event(done_id, "succeeded").await;
     // A delivery still waiting: its subscription is disabled after the event was queued.
     app.client
         .patch(app.url(&format!(
@@ -115,14 +101,9 @@ async fn pruning_removes_old_records_but_never_queued_work() {
             json!({"name": "waiting", "url": "http://127.0.0.1:9/", "retry": true}),
         )
         .await;
-    let queued: Value = app
-        .post_json(EVENTS, json!({"type": "queued"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let queued = app.ingest(json!({"type": "queued"})).await;
     let queued_id = queued["event"]["id"].as_str().unwrap();
-    deliveries_of(&app, queued_id, status_is("pending")).await;
+    app.settled_event(queued_id, "pending").await;
 
     let pruned = app.engine.prune(Duration::ZERO).await.unwrap();
 

@@ -4,7 +4,7 @@ use engine::signing;
 use serde_json::{json, Value};
 
 use crate::{
-    delivery::{deliveries_of, status_is, subscribe, EVENTS},
+    delivery::{subscribe, EVENTS},
     helpers::spawn_app,
     receiver::Receiver,
 };
@@ -15,14 +15,9 @@ async fn a_failed_delivery_can_be_retried_now_once() {
     let receiver = Receiver::start().await;
     subscribe(&app, &receiver, json!({"retry": false})).await;
     receiver.answer(500, &[]);
-    let ingested: Value = app
-        .post_json(EVENTS, json!({"type": "t"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ingested = app.ingest(json!({"type": "t"})).await;
     let event_id = ingested["event"]["id"].as_str().unwrap();
-    let page = deliveries_of(&app, event_id, status_is("failed")).await;
+    let page = app.settled_event(event_id, "failed").await;
     let delivery = page["data"][0]["id"].as_str().unwrap();
 
     let response = app
@@ -33,7 +28,7 @@ async fn a_failed_delivery_can_be_retried_now_once() {
         .await;
 
     assert_eq!(response.status(), 202);
-    let page = deliveries_of(&app, event_id, status_is("succeeded")).await;
+    let page = app.settled_event(event_id, "succeeded").await;
     assert_eq!(page["data"][0]["attempts"], 2);
     assert_eq!(page["data"][0]["manual"], true);
     assert_eq!(receiver.received().len(), 2);
@@ -45,14 +40,9 @@ async fn an_event_can_be_replayed_to_all_or_one_subscription() {
     let receiver = Receiver::start().await;
     let one = subscribe(&app, &receiver, json!({})).await;
     subscribe(&app, &receiver, json!({})).await;
-    let ingested: Value = app
-        .post_json(EVENTS, json!({"type": "t"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ingested = app.ingest(json!({"type": "t"})).await;
     let event_id = ingested["event"]["id"].as_str().unwrap();
-    deliveries_of(&app, event_id, status_is("succeeded")).await;
+    app.settled_event(event_id, "succeeded").await;
     let replay = format!("{EVENTS}/{event_id}/replay");
 
     let all: Value = app
@@ -70,7 +60,7 @@ async fn an_event_can_be_replayed_to_all_or_one_subscription() {
 
     assert_eq!(all["queued"], 2);
     assert_eq!(single["queued"], 1);
-    let page = deliveries_of(&app, event_id, status_is("succeeded")).await;
+    let page = app.settled_event(event_id, "succeeded").await;
     assert_eq!(page["data"].as_array().unwrap().len(), 5);
     // Receivers see the same webhook-id each time, and can tell it is a repeat.
     let ids: Vec<_> = receiver
@@ -100,12 +90,7 @@ async fn a_subscriptions_failed_deliveries_can_be_recovered() {
         .await
         .unwrap();
     for result in batch.as_array().unwrap() {
-        deliveries_of(
-            &app,
-            result["event"]["id"].as_str().unwrap(),
-            status_is("failed"),
-        )
-        .await;
+        app.settled(result, "failed").await;
     }
 
     let path = format!(
@@ -117,12 +102,7 @@ async fn a_subscriptions_failed_deliveries_can_be_recovered() {
     assert_eq!(response.status(), 202);
     assert_eq!(response.json::<Value>().await.unwrap()["queued"], 2);
     for result in batch.as_array().unwrap() {
-        deliveries_of(
-            &app,
-            result["event"]["id"].as_str().unwrap(),
-            status_is("succeeded"),
-        )
-        .await;
+        app.settled(result, "succeeded").await;
     }
 }
 
@@ -153,14 +133,9 @@ async fn after_a_rotation_both_secrets_sign_during_the_overlap() {
     assert_ne!(new, old);
     assert_eq!(app.get_json(&format!("{base}/secret")).await["secret"], new);
 
-    let ingested: Value = app
-        .post_json(EVENTS, json!({"type": "t"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ingested = app.ingest(json!({"type": "t"})).await;
     let event_id = ingested["event"]["id"].as_str().unwrap();
-    deliveries_of(&app, event_id, status_is("succeeded")).await;
+    app.settled_event(event_id, "succeeded").await;
     let request = &receiver.received()[0];
     let timestamp: i64 = request.headers["webhook-timestamp"]
         .to_str()

@@ -6,7 +6,7 @@ use std::process::Command;
 use serde_json::{json, Value};
 
 use crate::{
-    delivery::{deliveries_of, status_is, subscribe, EVENTS},
+    delivery::subscribe,
     helpers::spawn_app,
     receiver::{Received, Receiver},
 };
@@ -71,18 +71,8 @@ async fn signatures_verify_with_the_reference_library_also_across_a_rotation() {
         .unwrap()
         .to_owned();
 
-    let first: Value = app
-        .post_json(EVENTS, json!({"type": "t", "data": {"ü": "ñ"}}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    deliveries_of(
-        &app,
-        first["event"]["id"].as_str().unwrap(),
-        status_is("succeeded"),
-    )
-    .await;
+    let first = app.ingest(json!({"type": "t", "data": {"ü": "ñ"}})).await;
+    app.settled(&first, "succeeded").await;
     let rotated: Value = app
         .post_json(&format!("{base}/secret/rotate"), json!({}))
         .await
@@ -90,18 +80,8 @@ async fn signatures_verify_with_the_reference_library_also_across_a_rotation() {
         .await
         .unwrap();
     let new = rotated["secret"].as_str().unwrap();
-    let second: Value = app
-        .post_json(EVENTS, json!({"type": "t"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    deliveries_of(
-        &app,
-        second["event"]["id"].as_str().unwrap(),
-        status_is("succeeded"),
-    )
-    .await;
+    let second = app.ingest(json!({"type": "t"})).await;
+    app.settled(&second, "succeeded").await;
 
     let received = receiver.received();
     verify(&python, &old, &received[0]).expect("the reference library accepts our signature");
