@@ -108,7 +108,7 @@ CREATE TABLE attempts (
     response_body    TEXT,
     error_kind       TEXT,
     error_message    TEXT,
-    duration_ms      INTEGER NOT NULL,
+    duration_ms      BIGINT  NOT NULL,
     created_at       BIGINT  NOT NULL
 );
 CREATE INDEX attempts_by_delivery ON attempts (delivery_id, attempt_number);

@@ -44,10 +44,30 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(test_settings()).await
 }
 
-/// A real server and a delivery worker over a fresh SQLite file.
+/// A fresh, empty database: a SQLite file in `dir`, or a new database on the PostgreSQL server
+/// named by HOOKHUB_TEST_POSTGRES_URL when that is set.
+async fn fresh_database(dir: &TempDir) -> String {
+    match std::env::var("HOOKHUB_TEST_POSTGRES_URL") {
+        Err(_) => format!("sqlite://{}/hookhub.db", dir.path().display()),
+        Ok(server) => {
+            use sqlx::Connection;
+            let name = format!("hookhub_test_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = sqlx::PgConnection::connect(&server)
+                .await
+                .expect("PostgreSQL reachable");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+            format!("{}/{name}", server.trim_end_matches('/'))
+        }
+    }
+}
+
+/// A real server and a delivery worker over a fresh database.
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let database_url = format!("sqlite://{}/hookhub.db", data_dir.path().display());
+    let database_url = fresh_database(&data_dir).await;
     let engine = Engine::open(&database_url, settings)
         .await
         .expect("engine opens");
