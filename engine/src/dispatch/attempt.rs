@@ -85,7 +85,13 @@ async fn attempt(engine: &Engine, worker: &str, claimed: Claimed) -> Result<(), 
         duration_ms: duration.as_millis() as i64,
         at: Utc::now().timestamp_millis(),
     };
-    let turned_failed = attempts::record(engine.store(), &record, next, health).await?;
+    let finished = attempts::Finished {
+        attempt: record,
+        next,
+        health,
+    };
+    let turned_failed = engine.recorder().record(finished.clone()).await?;
+    let record = finished.attempt;
     if turned_failed {
         tracing::warn!(subscription = %claimed.subscription_id, "subscription marked failed");
     }

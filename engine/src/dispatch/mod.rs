@@ -9,6 +9,7 @@ mod attempt;
 pub mod limits;
 pub mod operational;
 pub mod payload;
+pub mod recorder;
 pub mod retention;
 pub mod target;
 

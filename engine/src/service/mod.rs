@@ -19,7 +19,7 @@ use tokio::sync::Notify;
 
 use crate::{
     channel::{Channels, HttpChannel, LogChannel},
-    dispatch::limits::Limits,
+    dispatch::{limits::Limits, recorder::Recorder},
     ids::ProjectId,
     retry::RetryPolicy,
     ssrf::{GuardedResolver, TargetPolicy},
@@ -61,6 +61,7 @@ pub struct Engine {
     /// Wakes idle workers in this process when new deliveries are queued.
     queued: Arc<Notify>,
     limits: Limits,
+    recorder: Recorder,
 }
 
 impl Engine {
@@ -78,9 +79,11 @@ impl Engine {
         channels.register(http);
         channels.register(LogChannel);
         Ok(Engine {
+            recorder: Recorder::start(store.clone()),
             store,
             channels,
             limits: Limits::new(settings.per_subscription_concurrency),
+
             settings: Arc::new(settings),
             queued: Arc::new(Notify::new()),
         })
@@ -100,6 +103,10 @@ impl Engine {
 
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
     }
 
     /// Signalled whenever this process queues deliveries.

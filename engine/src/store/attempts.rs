@@ -54,25 +54,31 @@ pub enum Health {
     Gone,
 }
 
-/// Records the attempt and its consequences in one transaction. Returns whether this attempt
-/// turned the subscription failed.
-pub async fn record(
-    store: &Store,
-    attempt: &NewAttempt,
-    next: Next,
-    health: Health,
-) -> Result<bool, EngineError> {
-    let (status, due) = match next {
-        Next::Succeeded => (DeliveryStatus::Succeeded, attempt.at),
-        Next::RetryAt(at) => (DeliveryStatus::Pending, at),
-        Next::Failed => (DeliveryStatus::Failed, attempt.at),
-    };
-    let (error_kind, error_message) = match &attempt.error {
-        Some((kind, message)) => (Some(kind.as_str()), Some(message.as_str())),
-        None => (None, None),
-    };
+/// An attempt with what it changes.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub attempt: NewAttempt,
+    pub next: Next,
+    pub health: Health,
+}
+
+/// Records attempts and their consequences, all in one transaction (one commit, one sync, for
+/// the whole batch). Returns, for each, whether it turned its subscription failed.
+pub async fn record(store: &Store, batch: &[Finished]) -> Result<Vec<bool>, EngineError> {
     let flipped = on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
+        let mut flipped = Vec::with_capacity(batch.len());
+        for Finished { attempt, next, health } in batch {
+        let (next, health) = (*next, *health);
+        let (status, due) = match next {
+            Next::Succeeded => (DeliveryStatus::Succeeded, attempt.at),
+            Next::RetryAt(at) => (DeliveryStatus::Pending, at),
+            Next::Failed => (DeliveryStatus::Failed, attempt.at),
+        };
+        let (error_kind, error_message) = match &attempt.error {
+            Some((kind, message)) => (Some(kind.as_str()), Some(message.as_str())),
+            None => (None, None),
+        };
         sqlx::query(
             "INSERT INTO attempts
                  (id, delivery_id, project_id, subscription_id, attempt_number, worker, request_url,
@@ -117,7 +123,7 @@ pub async fn record(
         .bind(attempt.at)
         .execute(&mut *tx)
         .await?;
-        let flipped = match health {
+        flipped.push(match health {
             Health::Healthy => {
                 sqlx::query("UPDATE subscriptions SET failing_since = NULL, last_delivery_at = $2 WHERE id = $1")
                     .bind(attempt.subscription)
@@ -157,7 +163,8 @@ pub async fn record(
                 .await?
                 .rows_affected() > 0
             }
-        };
+        });
+        }
         tx.commit().await?;
         flipped
     });
