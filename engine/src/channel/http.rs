@@ -1,12 +1,19 @@
 //! The `http` channel: one shared client, the subscription's timeout, redirects not followed.
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use reqwest::{redirect, Client, Method};
 use serde_json::Value;
 
 use super::{only_keys, BoxFuture, Channel, Outbound, Outcome, RESPONSE_BODY_CAP};
-use crate::{delivery::ErrorKind, retry::parse_retry_after};
+use crate::{
+    delivery::ErrorKind,
+    retry::parse_retry_after,
+    ssrf::{GuardedResolver, TargetPolicy, REFUSAL_MARK},
+};
 
 const CONFIG_KEYS: &[(&str, &str)] = &[(
     "verify_certificate",
@@ -17,22 +24,27 @@ pub struct HttpChannel {
     client: Client,
     /// For subscriptions that turn certificate checks off.
     lenient_client: Client,
+    /// Checked here for URLs with a literal IP address, which skip the resolver.
+    policy: Arc<TargetPolicy>,
 }
 
 impl HttpChannel {
-    pub fn new(
-        builder: impl Fn() -> reqwest::ClientBuilder,
-    ) -> Result<HttpChannel, reqwest::Error> {
+    /// A channel whose connections all pass `policy`: host names through the guarded resolver,
+    /// literal addresses before connecting.
+    pub fn new(policy: Arc<TargetPolicy>) -> Result<HttpChannel, reqwest::Error> {
+        let resolver = Arc::new(GuardedResolver(policy.clone()));
         let configure = |b: reqwest::ClientBuilder| {
-            b.redirect(redirect::Policy::none())
+            b.dns_resolver(resolver.clone())
+                .redirect(redirect::Policy::none())
                 .user_agent(concat!("Hookhub/", env!("CARGO_PKG_VERSION")))
                 .pool_idle_timeout(Duration::from_secs(60))
         };
         Ok(HttpChannel {
-            client: configure(builder()).build()?,
-            lenient_client: configure(builder())
+            client: configure(Client::builder()).build()?,
+            lenient_client: configure(Client::builder())
                 .danger_accept_invalid_certs(true)
                 .build()?,
+            policy,
         })
     }
 }
@@ -60,6 +72,12 @@ impl Channel for HttpChannel {
 
     fn deliver<'a>(&'a self, request: &'a Outbound) -> BoxFuture<'a, Outcome> {
         Box::pin(async move {
+            if let Some(refusal) = self.refused_literal(&request.url) {
+                return Outcome {
+                    error: Some((ErrorKind::RefusedByPolicy, refusal)),
+                    ..Outcome::default()
+                };
+            }
             let verify = request.config.get("verify_certificate") != Some(&Value::Bool(false));
             let client = if verify {
                 &self.client
@@ -85,6 +103,18 @@ impl Channel for HttpChannel {
                 }
             }
         })
+    }
+}
+
+impl HttpChannel {
+    fn refused_literal(&self, url: &str) -> Option<String> {
+        let host = reqwest::Url::parse(url)
+            .ok()?
+            .host_str()?
+            .trim_matches(['[', ']'])
+            .to_owned();
+        let ip: std::net::IpAddr = host.parse().ok()?;
+        (!self.policy.permits(ip)).then(|| format!("{ip} is an internal address ({REFUSAL_MARK})"))
     }
 }
 
@@ -145,7 +175,7 @@ fn classify(error: &reqwest::Error) -> (ErrorKind, String) {
     let chain = error_chain(error);
     let kind = if error.is_timeout() {
         ErrorKind::Timeout
-    } else if chain.contains(crate::ssrf::REFUSAL_MARK) {
+    } else if chain.contains(REFUSAL_MARK) {
         ErrorKind::RefusedByPolicy
     } else if chain.to_ascii_lowercase().contains("certificate") || chain.contains("tls") {
         ErrorKind::Tls
@@ -164,4 +194,39 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn refused(url: &str) -> Outcome {
+        // A real listener, so that a refusal can only come from the policy.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let channel = HttpChannel::new(Arc::new(TargetPolicy::default())).unwrap();
+        let request = Outbound {
+            url: url.replace("PORT", &port.to_string()),
+            method: "POST".into(),
+            headers: vec![],
+            body: b"{}".to_vec(),
+            timeout: Duration::from_secs(2),
+            config: Value::Object(Default::default()),
+        };
+        channel.deliver(&request).await
+    }
+
+    #[tokio::test]
+    async fn internal_targets_are_refused_when_connecting() {
+        for url in [
+            "http://127.0.0.1:PORT/",
+            "http://localhost:PORT/",
+            "http://[::ffff:127.0.0.1]:PORT/",
+        ] {
+            let outcome = refused(url).await;
+            let (kind, message) = outcome.error.expect("refused");
+            assert_eq!(kind, ErrorKind::RefusedByPolicy, "{url}: {message}");
+            assert_eq!(outcome.status, None);
+        }
+    }
 }

@@ -22,7 +22,7 @@ use crate::{
     dispatch::{limits::Limits, recorder::Recorder},
     ids::ProjectId,
     retry::RetryPolicy,
-    ssrf::{GuardedResolver, TargetPolicy},
+    ssrf::TargetPolicy,
     store::{projects, Store},
     EngineError,
 };
@@ -71,10 +71,8 @@ impl Engine {
         let store = Store::open(database_url).await?;
         store.migrate().await?;
         projects::ensure(&store, DEFAULT_PROJECT).await?;
-        let resolver = Arc::new(GuardedResolver(Arc::new(settings.targets.clone())));
-        let http =
-            HttpChannel::new(|| reqwest::Client::builder().dns_resolver(resolver.clone()))
-                .map_err(|e| EngineError::Internal(format!("cannot build the HTTP client: {e}")))?;
+        let http = HttpChannel::new(Arc::new(settings.targets.clone()))
+            .map_err(|e| EngineError::Internal(format!("cannot build the HTTP client: {e}")))?;
         let mut channels = Channels::default();
         channels.register(http);
         channels.register(LogChannel);

@@ -7,7 +7,7 @@ use axum::{
     Router,
 };
 use engine::{
-    delivery::{Delivery, DeliveryDetail},
+    delivery::{Attempt, Delivery, DeliveryDetail},
     ids::DeliveryId,
     page::Paged,
     service::DeliveryFilter,
@@ -24,6 +24,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/projects/{project}/deliveries", get(list))
         .route("/projects/{project}/deliveries/{id}", get(read))
+        .route(
+            "/projects/{project}/deliveries/{id}/attempts",
+            get(attempts),
+        )
         .route("/projects/{project}/deliveries/{id}/retry", post(retry))
 }
 
@@ -49,4 +53,14 @@ async fn retry(
 ) -> Result<(StatusCode, ApiJson<Delivery>), ApiError> {
     let delivery = engine.retry_delivery(&project, id).await?;
     Ok((StatusCode::ACCEPTED, ApiJson(delivery)))
+}
+
+/// The delivery's attempts, first to last.
+async fn attempts(
+    State(engine): State<Engine>,
+    ApiPath((project, id)): ApiPath<(String, DeliveryId)>,
+) -> Result<ApiJson<Vec<Attempt>>, ApiError> {
+    Ok(ApiJson(
+        engine.get_delivery(&project, id).await?.attempts_log,
+    ))
 }

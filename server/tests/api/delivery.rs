@@ -333,3 +333,53 @@ async fn the_log_channel_writes_one_json_line_per_delivery() {
     let body: Value = serde_json::from_str(line["body"].as_str().unwrap()).unwrap();
     assert_eq!(body["type"], "audit.me");
 }
+
+#[tokio::test]
+async fn a_receiver_slower_than_the_timeout_is_a_timeout() {
+    let app = spawn_app().await;
+    let receiver = Receiver::start_slow(std::time::Duration::from_millis(2500)).await;
+    subscribe(
+        &app,
+        &receiver,
+        json!({"retry": false, "timeout_seconds": 1}),
+    )
+    .await;
+
+    let ingested = app.ingest(json!({"type": "t"})).await;
+    let page = app.settled(&ingested, "failed").await;
+
+    let detail = app
+        .get_json(&format!(
+            "/api/v1/projects/default/deliveries/{}/attempts",
+            page["data"][0]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(detail[0]["error_kind"], "timeout");
+    assert_eq!(detail[0]["response_status"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_connect_error() {
+    let app = spawn_app().await;
+    // Bound and dropped: nothing listens on this port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    app.create_subscription(
+        json!({"name": "nobody", "url": format!("http://127.0.0.1:{port}/"), "retry": false}),
+    )
+    .await;
+
+    let ingested = app.ingest(json!({"type": "t"})).await;
+    let page = app.settled(&ingested, "failed").await;
+
+    let attempts = app
+        .get_json(&format!(
+            "/api/v1/projects/default/deliveries/{}/attempts",
+            page["data"][0]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(attempts[0]["error_kind"], "connect");
+}
