@@ -21,10 +21,6 @@ impl ApiError {
             body: ErrorBody::new(code, detail),
         }
     }
-
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
 }
 
 impl From<EngineError> for ApiError {

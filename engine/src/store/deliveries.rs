@@ -169,17 +169,6 @@ pub async fn list(
     Ok(rows.into_iter().map(Delivery::from).collect())
 }
 
-/// Counts of deliveries by status, for tests and the overview.
-pub async fn count_by_status(store: &Store, status: DeliveryStatus) -> Result<i64, EngineError> {
-    let count = on_pool!(store, pool => {
-        sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE status = $1")
-            .bind(status.as_str())
-            .fetch_one(pool)
-            .await?
-    });
-    Ok(count)
-}
-
 /// Queues new deliveries of an event (a replay); returns how many.
 pub async fn enqueue(
     store: &Store,

@@ -345,17 +345,10 @@ async fn a_receiver_slower_than_the_timeout_is_a_timeout() {
     )
     .await;
 
-    let ingested = app.ingest(json!({"type": "t"})).await;
-    let page = app.settled(&ingested, "failed").await;
+    let attempt = first_attempt_of_a_failed_event(&app).await;
 
-    let detail = app
-        .get_json(&format!(
-            "/api/v1/projects/default/deliveries/{}/attempts",
-            page["data"][0]["id"].as_str().unwrap()
-        ))
-        .await;
-    assert_eq!(detail[0]["error_kind"], "timeout");
-    assert_eq!(detail[0]["response_status"], Value::Null);
+    assert_eq!(attempt["error_kind"], "timeout");
+    assert_eq!(attempt["response_status"], Value::Null);
 }
 
 #[tokio::test]
@@ -372,14 +365,20 @@ async fn a_refused_connection_is_a_connect_error() {
     )
     .await;
 
+    let attempt = first_attempt_of_a_failed_event(&app).await;
+
+    assert_eq!(attempt["error_kind"], "connect");
+}
+
+/// Ingests one event, waits until its delivery failed, and returns that delivery's first attempt.
+async fn first_attempt_of_a_failed_event(app: &TestApp) -> Value {
     let ingested = app.ingest(json!({"type": "t"})).await;
     let page = app.settled(&ingested, "failed").await;
-
+    let delivery = page["data"][0]["id"].as_str().unwrap();
     let attempts = app
         .get_json(&format!(
-            "/api/v1/projects/default/deliveries/{}/attempts",
-            page["data"][0]["id"].as_str().unwrap()
+            "/api/v1/projects/default/deliveries/{delivery}/attempts"
         ))
         .await;
-    assert_eq!(attempts[0]["error_kind"], "connect");
+    attempts[0].clone()
 }
