@@ -1,12 +1,15 @@
-//! Server functions: the dashboard's calls into the engine. Each one only translates arguments.
+//! Server functions: the dashboard's calls into the engine. Each one only translates arguments
+//! and passes on the logged-in caller; the engine decides what the caller may do.
 
 use engine::{ids::SubscriptionId, page::Paged, subscription::Subscription};
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::auth::caller;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-fn engine() -> Result<engine::Engine, AppError> {
+pub(crate) fn engine() -> Result<engine::Engine, AppError> {
     use_context::<engine::Engine>()
         .ok_or_else(|| engine::EngineError::Internal("engine missing from context".into()).into())
 }
@@ -20,7 +23,9 @@ pub async fn list_subscriptions(
         limit: None,
         cursor,
     };
-    Ok(engine()?.list_subscriptions(&project, page).await?)
+    Ok(engine()?
+        .list_subscriptions(&caller()?, &project, page)
+        .await?)
 }
 
 /// Creates a subscription from the form's text fields.
@@ -41,7 +46,7 @@ pub async fn create_subscription(
         labels,
     };
     Ok(engine()?
-        .create_subscription(&project, form.into_input()?)
+        .create_subscription(&caller()?, &project, form.into_input()?)
         .await?)
 }
 
@@ -55,10 +60,14 @@ pub async fn set_subscription_enabled(
         enabled: Some(enabled),
         ..Default::default()
     };
-    Ok(engine()?.update_subscription(&project, id, patch).await?)
+    Ok(engine()?
+        .update_subscription(&caller()?, &project, id, patch)
+        .await?)
 }
 
 #[server(prefix = "/_hookhub")]
 pub async fn delete_subscription(project: String, id: SubscriptionId) -> Result<(), AppError> {
-    Ok(engine()?.delete_subscription(&project, id).await?)
+    Ok(engine()?
+        .delete_subscription(&caller()?, &project, id)
+        .await?)
 }

@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod auth;
 mod components;
 pub mod error;
 mod pages;
@@ -18,7 +19,10 @@ use leptos_router::{
     path,
 };
 
-use crate::pages::{NotFound, SubscriptionsPage};
+use crate::{
+    components::AccountMenu,
+    pages::{LoginPage, NotFound, SubscriptionsPage},
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -61,6 +65,7 @@ pub fn App() -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/projects/default/subscriptions">"Subscriptions"</A>
                 </nav>
+                <AccountMenu />
             </header>
             <main>
                 <Routes fallback=NotFound>
@@ -68,6 +73,7 @@ pub fn App() -> impl IntoView {
                         path=path!("/")
                         view=|| view! { <Redirect path="/projects/default/subscriptions" /> }
                     />
+                    <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/projects/:project/subscriptions") view=SubscriptionsPage />
                 </Routes>
             </main>

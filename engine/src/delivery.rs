@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{AttemptId, DeliveryId, EventId, SubscriptionId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryStatus {
     /// Waiting for its next attempt.
@@ -47,6 +48,7 @@ impl DeliveryStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
     pub id: DeliveryId,
     pub event_id: EventId,
@@ -64,6 +66,7 @@ pub struct Delivery {
 
 /// Why an attempt failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     Timeout,
@@ -108,6 +111,7 @@ pub type HeaderPair = (String, String);
 
 /// One try of a delivery: what was sent and what came back (bodies capped).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attempt {
     pub id: AttemptId,
     pub delivery_id: DeliveryId,
@@ -117,9 +121,12 @@ pub struct Attempt {
     pub request_url: String,
     pub request_method: String,
     /// Protected header values are masked.
+    /// `[name, value]` pairs, in the order sent.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub request_headers: Vec<HeaderPair>,
     pub request_body: String,
     pub response_status: Option<u16>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Vec<String>>>))]
     pub response_headers: Option<Vec<HeaderPair>>,
     pub response_body: Option<String>,
     pub error_kind: Option<ErrorKind>,
@@ -130,6 +137,7 @@ pub struct Attempt {
 
 /// A delivery with its full attempt log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryDetail {
     #[serde(flatten)]
     pub delivery: Delivery,

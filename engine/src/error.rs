@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// One message per field: the first problem found is the one a person needs to fix first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct FieldErrors(BTreeMap<String, String>);
 
@@ -45,6 +46,12 @@ pub enum EngineError {
     /// The named kind of thing does not exist (or is not visible to the caller).
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The caller did not prove who they are (no, unknown or revoked credentials).
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// The caller is known but their role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The request contradicts what is stored, e.g. a duplicate name.
     #[error("{0}")]
     Conflict(String),
@@ -64,6 +71,8 @@ impl EngineError {
     pub fn code(&self) -> &'static str {
         match self {
             EngineError::NotFound(_) => "not_found",
+            EngineError::Unauthenticated(_) => "unauthenticated",
+            EngineError::Forbidden(_) => "forbidden",
             EngineError::Conflict(_) => "conflict",
             EngineError::Invalid(_) => "validation_failed",
             EngineError::Unreachable(_) => "endpoint_unreachable",
@@ -75,6 +84,8 @@ impl EngineError {
     pub fn http_status(&self) -> u16 {
         match self {
             EngineError::NotFound(_) => 404,
+            EngineError::Unauthenticated(_) => 401,
+            EngineError::Forbidden(_) => 403,
             EngineError::Conflict(_) => 409,
             EngineError::Invalid(_) => 422,
             EngineError::Unreachable(_) => 400,
@@ -105,6 +116,7 @@ impl From<sqlx::migrate::MigrateError> for EngineError {
 
 /// The JSON body of every error response: `{"code", "detail", "fields"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub detail: String,

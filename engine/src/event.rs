@@ -17,6 +17,7 @@ pub const OPERATIONAL_GROUP: &str = "hookhub";
 
 /// The object an event is about, e.g. a deployment and its version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ObjectRef {
     #[serde(rename = "type")]
     pub kind: String,
@@ -28,6 +29,7 @@ pub struct ObjectRef {
 
 /// An event as a producer sends it, not yet validated.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct EventIn {
     #[serde(rename = "type")]
@@ -44,6 +46,7 @@ pub struct EventIn {
 
 /// A stored event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     pub id: EventId,
     pub project: String,

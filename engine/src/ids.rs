@@ -9,6 +9,7 @@ macro_rules! typed_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]
         pub struct $name(pub Uuid);
 
@@ -58,4 +59,12 @@ typed_id!(
 typed_id!(
     /// Identifies an on-demand endpoint test.
     TestId
+);
+typed_id!(
+    /// Identifies a user account.
+    UserId
+);
+typed_id!(
+    /// Identifies an API token (not the token itself, which is secret).
+    TokenId
 );

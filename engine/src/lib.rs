@@ -5,6 +5,7 @@
 //! their validation, which the browser build shares; the `server` feature adds storage and the
 //! [`Engine`] that runs operations against it.
 
+pub mod account;
 pub mod delivery;
 pub mod error;
 pub mod event;
@@ -18,7 +19,11 @@ pub mod subscription;
 #[cfg(feature = "server")]
 pub mod channel;
 #[cfg(feature = "server")]
+pub mod credentials;
+#[cfg(feature = "server")]
 pub mod dispatch;
+#[cfg(feature = "server")]
+pub mod metrics;
 #[cfg(feature = "server")]
 pub mod retry;
 #[cfg(feature = "server")]

@@ -9,6 +9,7 @@ pub const MAX_PAGE_SIZE: u32 = 250;
 
 /// What a caller asks for: at most `limit` items after `cursor`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct PageRequest {
     #[serde(default)]
     pub limit: Option<i64>,
@@ -41,6 +42,7 @@ impl PageRequest {
 
 /// One page of results and the cursor for the next page (absent on the last page).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Paged<T> {
     pub data: Vec<T>,
     pub next_cursor: Option<String>,

@@ -9,6 +9,7 @@ use crate::{
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TestStatus {
     Pending,
@@ -37,6 +38,7 @@ impl TestStatus {
 
 /// What to test: a stored subscription, or a URL with the options a subscription would have.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct TestIn {
     pub subscription_id: Option<SubscriptionId>,
@@ -51,6 +53,7 @@ pub struct TestIn {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointTest {
     pub id: TestId,
     pub status: TestStatus,

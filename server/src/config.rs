@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use engine::{
+    account::Role,
     retry::{parse_duration, RetryPolicy},
     service::Settings,
     ssrf::{Cidr, TargetPolicy},
@@ -20,6 +21,10 @@ pub struct Cli {
     /// Database URL: `sqlite://path/to/file.db` (created if missing) or `postgres://…`.
     #[arg(long, global = true, env = "HOOKHUB_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
+
+    /// Log lines as human-readable text or as JSON objects.
+    #[arg(long, global = true, env = "HOOKHUB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -82,6 +87,12 @@ impl EngineArgs {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API and the dashboard, and deliver (unless --no-worker).
@@ -90,6 +101,51 @@ pub enum Command {
     Worker(WorkerArgs),
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password comes from HOOKHUB_PASSWORD, or is generated and printed.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "")]
+        full_name: String,
+        #[arg(long, default_value = "")]
+        email: String,
+        /// May manage projects, users and everyone's tokens.
+        #[arg(long)]
+        admin: bool,
+        /// Do nothing (and succeed) when any user exists already: for first-run scripts.
+        #[arg(long)]
+        if_no_users: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it (it is shown only once).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "command line")]
+        name: String,
+        /// The only project the token may touch; every project when absent.
+        #[arg(long)]
+        project: Option<String>,
+        #[arg(long, value_parser = parse_role, default_value = "write")]
+        role: Role,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| "expected read, write or admin".to_owned())
 }
 
 #[derive(Debug, Clone, Args)]
@@ -105,6 +161,10 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "HOOKHUB_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+
+    /// Requests per second each API token may make (0: no limit); more get 429.
+    #[arg(long, env = "HOOKHUB_RATE_LIMIT", default_value_t = 100)]
+    pub rate_limit: u32,
 
     /// Serve only; leave delivering to `hookhub worker` processes.
     #[arg(long, env = "HOOKHUB_NO_WORKER")]

@@ -1,8 +1,10 @@
 //! The API's one error type: every failure becomes a status and a `{code, detail, fields}` body.
 
+use std::time::Duration;
+
 use axum::{
     extract::rejection::{JsonRejection, PathRejection, QueryRejection},
-    http::StatusCode,
+    http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -12,6 +14,8 @@ use engine::{EngineError, ErrorBody};
 pub struct ApiError {
     status: StatusCode,
     body: ErrorBody,
+    /// Seconds until a rate-limited caller may try again (`Retry-After`).
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -19,6 +23,21 @@ impl ApiError {
         ApiError {
             status,
             body: ErrorBody::new(code, detail),
+            retry_after: None,
+        }
+    }
+
+    /// 429: the caller's token made too many requests; `wait` is how long until the next one
+    /// would be accepted.
+    pub fn too_many_requests(wait: Duration) -> Self {
+        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+        ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("too many requests with this token; retry in {seconds} s"),
+            )
         }
     }
 }
@@ -32,6 +51,7 @@ impl From<EngineError> for ApiError {
             status: StatusCode::from_u16(error.http_status())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             body: ErrorBody::from(&error),
+            retry_after: None,
         }
     }
 }
@@ -66,8 +86,22 @@ impl From<PathRejection> for ApiError {
     }
 }
 
+/// The schemes a client may answer a 401 with.
+const CHALLENGE: &str = r#"Bearer realm="hookhub", Token realm="hookhub", ApiKey realm="hookhub""#;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        let headers = response.headers_mut();
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(CHALLENGE),
+            );
+        }
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }

@@ -3,9 +3,14 @@
 //! `main.rs` parses the command line; everything it starts is here so that integration tests can
 //! run the same server in-process on port 0.
 
+pub mod accounts;
 pub mod api;
+pub mod auth;
 pub mod config;
+pub mod docs;
 pub mod error;
 pub mod extract;
+pub mod ops;
+pub mod session;
 pub mod startup;
 pub mod state;

@@ -9,8 +9,10 @@ use engine::{
     Engine,
 };
 use server::{
-    config::{Cli, Command, ServeArgs, WorkerArgs},
-    startup,
+    accounts,
+    auth::RateLimiter,
+    config::{Cli, Command, LogFormat, ServeArgs, WorkerArgs},
+    startup::{self, HttpLimits},
     state::AppState,
 };
 use tokio::net::TcpListener;
@@ -19,13 +21,16 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -44,6 +49,14 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Serve(args) => serve(&cli.database_url, settings, args).await?,
         Command::Worker(args) => work(&cli.database_url, settings, args).await?,
+        Command::User(command) => {
+            let engine = Engine::open(&cli.database_url, settings).await?;
+            accounts::user(&engine, command).await?;
+        }
+        Command::Token(command) => {
+            let engine = Engine::open(&cli.database_url, settings).await?;
+            accounts::token(&engine, command).await?;
+        }
     }
     Ok(())
 }
@@ -75,13 +88,12 @@ async fn serve(
     let state = AppState {
         engine: engine.clone(),
         leptos_options: startup::leptos_options(&args.site_root),
+        rate_limiter: RateLimiter::new(args.rate_limit),
     };
-    startup::serve(
-        listener,
-        startup::router(state, args.max_body_bytes),
-        shutdown,
-    )
-    .await?;
+    let limits = HttpLimits {
+        max_body_bytes: args.max_body_bytes,
+    };
+    startup::serve(listener, startup::router(state, limits), shutdown).await?;
     if let Some(worker) = worker {
         worker.await?;
     }

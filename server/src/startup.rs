@@ -1,20 +1,27 @@
 //! Builds the router and runs it until the shutdown signal fires.
 
-use std::io;
+use std::{io, time::Duration};
 
 use app::{shell, App};
-use axum::{extract::DefaultBodyLimit, Router};
+use axum::{extract::DefaultBodyLimit, http::HeaderName, middleware::from_fn_with_state, Router};
 use engine::Engine;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use tower_http::trace::TraceLayer;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
 
-use crate::{api, state::AppState};
+use crate::{api, docs, ops, session::require_session, state::AppState};
 
 /// cargo-leptos names the browser bundle after `output-name` in the workspace manifest.
 const BUNDLE_NAME: &str = "hookhub";
+/// Longer than the slowest legitimate request (a ping waits up to a 30 s endpoint timeout).
+const HANDLER_TIMEOUT: Duration = Duration::from_secs(60);
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn leptos_options(site_root: &str) -> LeptosOptions {
     LeptosOptions::builder()
@@ -24,22 +31,50 @@ pub fn leptos_options(site_root: &str) -> LeptosOptions {
         .build()
 }
 
-/// The whole HTTP surface: the native API under `/api/v1`, then the dashboard and its assets.
-pub fn router(state: AppState, max_body_bytes: usize) -> Router {
-    let routes = generate_route_list(App);
+/// Limits of the HTTP layer.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpLimits {
+    /// Larger request bodies get 413.
+    pub max_body_bytes: usize,
+}
+
+/// The whole HTTP surface: the native API under `/api/v1` and its docs, the health and metrics
+/// endpoints, then the dashboard (behind its login) and its assets.
+pub fn router(state: AppState, limits: HttpLimits) -> Router {
+    let (api, document) = api::router();
     let engine = state.engine.clone();
     let options = state.leptos_options.clone();
-    Router::new()
-        .nest("/api/v1", api::router())
+    let dashboard = Router::new()
         .leptos_routes_with_context(
             &state,
-            routes,
+            generate_route_list(App),
             move || provide_context::<Engine>(engine.clone()),
             move || shell(options.clone()),
         )
+        .route_layer(from_fn_with_state(state.engine.clone(), require_session));
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(docs::router(document))
+        .merge(ops::router())
+        .merge(dashboard)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(DefaultBodyLimit::max(max_body_bytes))
-        .layer(TraceLayer::new_for_http())
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            HANDLER_TIMEOUT,
+        ))
+        // Outermost: every request gets an id (or keeps the caller's), the log line carries it
+        // and the response echoes it.
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
 }
 

@@ -4,9 +4,13 @@ use axum::extract::FromRef;
 use engine::Engine;
 use leptos::prelude::LeptosOptions;
 
+use crate::auth::RateLimiter;
+
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub engine: Engine,
     /// Where the dashboard's compiled assets are and what they are called.
     pub leptos_options: LeptosOptions,
+    /// Requests per second per API token.
+    pub rate_limiter: RateLimiter,
 }

@@ -59,6 +59,7 @@ pub trait Channel: Send + Sync + 'static {
 
 /// A registered channel as the API lists it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelInfo {
     pub name: &'static str,
     pub description: &'static str,

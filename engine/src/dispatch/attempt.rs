@@ -9,6 +9,7 @@ use crate::{
     channel::{Outbound, REQUEST_BODY_CAP},
     delivery::{ErrorKind, HeaderPair},
     ids::{EventId, ProjectId, SubscriptionId},
+    metrics::AttemptOutcome,
     retry::FailureHints,
     store::{
         attempts::{self, Health, NewAttempt, Next},
@@ -91,6 +92,14 @@ async fn attempt(engine: &Engine, worker: &str, claimed: Claimed) -> Result<(), 
         health,
     };
     let turned_failed = engine.recorder().record(finished.clone()).await?;
+    let counted = match next {
+        Next::Succeeded => AttemptOutcome::Succeeded,
+        Next::RetryAt(_) => AttemptOutcome::Retrying,
+        Next::Failed => AttemptOutcome::Failed,
+    };
+    engine
+        .metrics()
+        .attempt(claimed.subscription_id, counted, duration);
     let record = finished.attempt;
     if turned_failed {
         tracing::warn!(subscription = %claimed.subscription_id, "subscription marked failed");

@@ -81,7 +81,7 @@ pub async fn report(engine: &Engine, project: &str, events: Vec<EventIn>) {
     if events.is_empty() {
         return;
     }
-    if let Err(error) = engine.ingest_events(project, events).await {
+    if let Err(error) = engine.ingest_operational(project, events).await {
         tracing::warn!(%error, "could not record operational events");
     }
 }

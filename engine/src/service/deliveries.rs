@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::{events::parse_cursor, Engine};
 use crate::{
+    account::{Caller, Role},
     delivery::{Delivery, DeliveryDetail, DeliveryStatus},
     ids::{DeliveryId, EventId, SubscriptionId},
     page::{PageRequest, Paged},
@@ -16,12 +17,14 @@ use crate::{
 
 /// Filters of the delivery list.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(default)]
 pub struct DeliveryFilter {
     pub subscription_id: Option<SubscriptionId>,
     pub event_id: Option<EventId>,
     pub status: Option<String>,
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", param(ignore))]
     pub page: PageRequest,
 }
 
@@ -29,9 +32,11 @@ impl Engine {
     /// One page of the project's deliveries, newest first.
     pub async fn list_deliveries(
         &self,
+        caller: &Caller,
         project: &str,
         filter: DeliveryFilter,
     ) -> Result<Paged<Delivery>, EngineError> {
+        let project = self.authorize(caller, project, Role::Read).await?;
         let page = filter.page.validate()?;
         let before = parse_cursor(page.cursor.as_deref())?;
         let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
@@ -43,7 +48,6 @@ impl Engine {
                 errors
             })?),
         };
-        let project = self.project_id(project).await?;
         let query = DeliveryQuery {
             subscription: filter.subscription_id,
             event: filter.event_id,
@@ -60,10 +64,11 @@ impl Engine {
     /// A delivery with every attempt made so far.
     pub async fn get_delivery(
         &self,
+        caller: &Caller,
         project: &str,
         id: DeliveryId,
     ) -> Result<DeliveryDetail, EngineError> {
-        let project = self.project_id(project).await?;
+        let project = self.authorize(caller, project, Role::Read).await?;
         let delivery = rows::get(&self.store, project, id)
             .await?
             .ok_or(EngineError::NotFound("delivery"))?;

@@ -6,20 +6,22 @@ use serde_json::Value;
 
 use super::Engine;
 use crate::{
+    account::{Caller, Role},
     event::{Event, EventIn, BATCH_MAX},
     filter::Filter,
-    ids::EventId,
+    ids::{EventId, ProjectId},
     matching::matches,
     page::{PageRequest, Paged},
     store::{
         events::{self as rows, EventQuery, Stored},
-        subscriptions, to_millis,
+        projects, subscriptions, to_millis,
     },
     EngineError, FieldErrors,
 };
 
 /// The result of ingesting one event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ingested {
     pub event: Event,
     /// How many subscriptions it was queued for (0 for a repeat).
@@ -30,6 +32,7 @@ pub struct Ingested {
 
 /// Filters of the event list.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(default)]
 pub struct EventFilter {
     #[serde(rename = "type")]
@@ -37,23 +40,49 @@ pub struct EventFilter {
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", param(ignore))]
     pub page: PageRequest,
 }
 
 impl Engine {
     pub async fn ingest_event(
         &self,
+        caller: &Caller,
         project: &str,
         input: EventIn,
     ) -> Result<Ingested, EngineError> {
+        let project_id = self.authorize(caller, project, Role::Write).await?;
         let event = input.validate("")?;
-        let mut results = self.ingest(project, vec![event]).await?;
+        let mut results = self.ingest(project_id, project, vec![event]).await?;
         Ok(results.remove(0))
     }
 
     /// Ingests up to [`BATCH_MAX`] events at once, all or none.
     pub async fn ingest_events(
         &self,
+        caller: &Caller,
+        project: &str,
+        inputs: Vec<EventIn>,
+    ) -> Result<Vec<Ingested>, EngineError> {
+        let project_id = self.authorize(caller, project, Role::Write).await?;
+        self.ingest_batch(project_id, project, inputs).await
+    }
+
+    /// Hookhub's own operational events: the engine reports on itself, so there is no caller.
+    pub(crate) async fn ingest_operational(
+        &self,
+        project: &str,
+        inputs: Vec<EventIn>,
+    ) -> Result<Vec<Ingested>, EngineError> {
+        let project_id = projects::id_by_name(&self.store, project)
+            .await?
+            .ok_or(EngineError::NotFound("project"))?;
+        self.ingest_batch(project_id, project, inputs).await
+    }
+
+    async fn ingest_batch(
+        &self,
+        project_id: ProjectId,
         project: &str,
         inputs: Vec<EventIn>,
     ) -> Result<Vec<Ingested>, EngineError> {
@@ -69,15 +98,15 @@ impl Engine {
             }
         }
         let valid = errors.into_result(valid)?;
-        self.ingest(project, valid).await
+        self.ingest(project_id, project, valid).await
     }
 
     async fn ingest(
         &self,
+        project_id: ProjectId,
         project: &str,
         inputs: Vec<EventIn>,
     ) -> Result<Vec<Ingested>, EngineError> {
-        let project_id = self.project_id(project).await?;
         let receivers = subscriptions::receiving(&self.store, project_id).await?;
         // Filters were checked when saved; parse each once for the whole batch.
         let filters: Vec<Option<Filter>> = receivers
@@ -113,6 +142,11 @@ impl Engine {
             })
             .collect();
         let stored = rows::insert_with_deliveries(&self.store, project_id, batch).await?;
+        let created = stored
+            .iter()
+            .filter(|s| matches!(s, Stored::Created(..)))
+            .count();
+        self.metrics.events_ingested(created as u64);
         if stored
             .iter()
             .any(|s| matches!(s, Stored::Created(_, n) if *n > 0))
@@ -136,8 +170,13 @@ impl Engine {
             .collect())
     }
 
-    pub async fn get_event(&self, project: &str, id: EventId) -> Result<Event, EngineError> {
-        let project = self.project_id(project).await?;
+    pub async fn get_event(
+        &self,
+        caller: &Caller,
+        project: &str,
+        id: EventId,
+    ) -> Result<Event, EngineError> {
+        let project = self.authorize(caller, project, Role::Read).await?;
         rows::get(&self.store, project, id)
             .await?
             .ok_or(EngineError::NotFound("event"))
@@ -146,12 +185,13 @@ impl Engine {
     /// One page of the project's events, newest first.
     pub async fn list_events(
         &self,
+        caller: &Caller,
         project: &str,
         filter: EventFilter,
     ) -> Result<Paged<Event>, EngineError> {
+        let project = self.authorize(caller, project, Role::Read).await?;
         let page = filter.page.validate()?;
         let before = parse_cursor(page.cursor.as_deref())?;
-        let project = self.project_id(project).await?;
         let query = EventQuery {
             event_type: filter.event_type.filter(|t| !t.is_empty()),
             since: filter.since.map(to_millis),

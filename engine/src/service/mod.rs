@@ -3,12 +3,16 @@
 //! Each operation validates its input, applies the business rules and goes to storage; adapters
 //! only translate wire formats to and from these calls.
 
+mod access;
+mod accounts;
 mod deliveries;
 mod events;
 mod probes;
+mod projects;
 mod replay;
 mod subscriptions;
 
+pub use accounts::SESSION_LIFETIME;
 pub use deliveries::DeliveryFilter;
 pub use events::{EventFilter, Ingested};
 pub use replay::DEFAULT_ROTATION_OVERLAP;
@@ -20,10 +24,10 @@ use tokio::sync::Notify;
 use crate::{
     channel::{Channels, HttpChannel, LogChannel},
     dispatch::{limits::Limits, recorder::Recorder},
-    ids::ProjectId,
+    metrics::{Metrics, QueueGauges},
     retry::RetryPolicy,
     ssrf::TargetPolicy,
-    store::{projects, Store},
+    store::{projects as project_rows, Store},
     EngineError,
 };
 
@@ -62,6 +66,7 @@ pub struct Engine {
     queued: Arc<Notify>,
     limits: Limits,
     recorder: Recorder,
+    metrics: Metrics,
 }
 
 impl Engine {
@@ -70,7 +75,7 @@ impl Engine {
     pub async fn open(database_url: &str, settings: Settings) -> Result<Engine, EngineError> {
         let store = Store::open(database_url).await?;
         store.migrate().await?;
-        projects::ensure(&store, DEFAULT_PROJECT).await?;
+        project_rows::ensure(&store, DEFAULT_PROJECT).await?;
         let http = HttpChannel::new(Arc::new(settings.targets.clone()))
             .map_err(|e| EngineError::Internal(format!("cannot build the HTTP client: {e}")))?;
         let mut channels = Channels::default();
@@ -81,6 +86,7 @@ impl Engine {
             store,
             channels,
             limits: Limits::new(settings.per_subscription_concurrency),
+            metrics: Metrics::default(),
 
             settings: Arc::new(settings),
             queued: Arc::new(Notify::new()),
@@ -107,6 +113,26 @@ impl Engine {
         &self.recorder
     }
 
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The Prometheus exposition of this process's counters and the shared queue's gauges.
+    pub async fn render_metrics(&self) -> Result<String, EngineError> {
+        let (pending, oldest) = crate::store::deliveries::queue_gauges(&self.store).await?;
+        let now = chrono::Utc::now().timestamp_millis();
+        let queue = QueueGauges {
+            pending,
+            oldest_pending_age: oldest.map(|at| Duration::from_millis((now - at).max(0) as u64)),
+        };
+        Ok(self.metrics.render(queue))
+    }
+
+    /// Whether the database answers and has every migration this binary knows.
+    pub async fn ready(&self) -> Result<(), EngineError> {
+        self.store.check_migrated().await
+    }
+
     /// Signalled whenever this process queues deliveries.
     pub fn queued_signal(&self) -> Arc<Notify> {
         self.queued.clone()
@@ -123,12 +149,5 @@ impl Engine {
     ) -> Result<crate::store::retention::Pruned, EngineError> {
         let cutoff = chrono::Utc::now().timestamp_millis() - keep.as_millis() as i64;
         crate::store::retention::prune(&self.store, cutoff).await
-    }
-
-    /// Resolves a project name; an unknown project is `NotFound`.
-    async fn project_id(&self, project: &str) -> Result<ProjectId, EngineError> {
-        projects::id_by_name(&self.store, project)
-            .await?
-            .ok_or(EngineError::NotFound("project"))
     }
 }

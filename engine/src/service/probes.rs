@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::Engine;
 use crate::{
+    account::{Caller, Role},
     channel::Outcome,
     delivery::ErrorKind,
     dispatch::target::Target,
@@ -21,11 +22,12 @@ impl Engine {
     /// Sends a `ping` event to the subscription now; `Unreachable` unless it answers 2xx.
     pub async fn ping_subscription(
         &self,
+        caller: &Caller,
         project: &str,
         id: SubscriptionId,
     ) -> Result<(), EngineError> {
-        let project_id = self.project_id(project).await?;
-        let target = self.target_of(project, id).await?;
+        let project_id = self.authorize(caller, project, Role::Write).await?;
+        let target = self.target_of(caller, project, id).await?;
         let outcome = self
             .send_now(&target, &probe_event(project, "ping"), project_id)
             .await;
@@ -38,10 +40,11 @@ impl Engine {
     /// Starts a test delivery in the background; poll [`Engine::get_test`] for the result.
     pub async fn start_test(
         &self,
+        caller: &Caller,
         project: &str,
         input: TestIn,
     ) -> Result<EndpointTest, EngineError> {
-        let project_id = self.project_id(project).await?;
+        let project_id = self.authorize(caller, project, Role::Write).await?;
         let event_type = input
             .event_type
             .clone()
@@ -55,7 +58,7 @@ impl Engine {
             return Err(errors.into());
         }
         let target = match (input.subscription_id, input.url) {
-            (Some(id), _) => self.target_of(project, id).await?,
+            (Some(id), _) => self.target_of(caller, project, id).await?,
             (None, Some(url)) => {
                 let fields = self
                     .checked(SubscriptionIn {
@@ -117,16 +120,26 @@ impl Engine {
         })
     }
 
-    pub async fn get_test(&self, project: &str, id: TestId) -> Result<EndpointTest, EngineError> {
-        let project = self.project_id(project).await?;
+    pub async fn get_test(
+        &self,
+        caller: &Caller,
+        project: &str,
+        id: TestId,
+    ) -> Result<EndpointTest, EngineError> {
+        let project = self.authorize(caller, project, Role::Read).await?;
         tests::get(&self.store, project, id)
             .await?
             .ok_or(EngineError::NotFound("test"))
     }
 
     /// Where a stored subscription's deliveries go, with its headers and secrets.
-    async fn target_of(&self, project: &str, id: SubscriptionId) -> Result<Target, EngineError> {
-        let subscription = self.get_subscription(project, id).await?;
+    async fn target_of(
+        &self,
+        caller: &Caller,
+        project: &str,
+        id: SubscriptionId,
+    ) -> Result<Target, EngineError> {
+        let subscription = self.get_subscription(caller, project, id).await?;
         let confidential = subscriptions::secrets_and_headers(&self.store, id)
             .await?
             .ok_or(EngineError::NotFound("subscription"))?;

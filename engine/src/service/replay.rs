@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::Engine;
 use crate::{
+    account::{Caller, Role},
     delivery::Delivery,
     filter::Filter,
     ids::{DeliveryId, EventId, SubscriptionId},
@@ -22,11 +23,12 @@ impl Engine {
     /// Makes the delivery due now. A delivery being sent at this moment is a `Conflict`.
     pub async fn retry_delivery(
         &self,
+        caller: &Caller,
         project: &str,
         id: DeliveryId,
     ) -> Result<Delivery, EngineError> {
-        let project_id = self.project_id(project).await?;
-        let current = self.get_delivery(project, id).await?;
+        let project_id = self.authorize(caller, project, Role::Write).await?;
+        let current = self.get_delivery(caller, project, id).await?;
         if !deliveries::retry_now(&self.store, project_id, id, Utc::now().timestamp_millis())
             .await?
         {
@@ -36,21 +38,26 @@ impl Engine {
             )));
         }
         self.work_queued();
-        Ok(self.get_delivery(project, id).await?.delivery)
+        Ok(self.get_delivery(caller, project, id).await?.delivery)
     }
 
     /// Delivers the event again: to one subscription, or to every subscription it matches now.
     /// Returns how many deliveries were queued.
     pub async fn replay_event(
         &self,
+        caller: &Caller,
         project: &str,
         id: EventId,
         subscription: Option<SubscriptionId>,
     ) -> Result<usize, EngineError> {
-        let project_id = self.project_id(project).await?;
-        let event = self.get_event(project, id).await?;
+        let project_id = self.authorize(caller, project, Role::Write).await?;
+        let event = self.get_event(caller, project, id).await?;
         let targets = match subscription {
-            Some(subscription) => vec![self.get_subscription(project, subscription).await?.id],
+            Some(subscription) => vec![
+                self.get_subscription(caller, project, subscription)
+                    .await?
+                    .id,
+            ],
             None => subscriptions::receiving(&self.store, project_id)
                 .await?
                 .into_iter()
@@ -77,12 +84,13 @@ impl Engine {
     /// Queues again every failed delivery of the subscription created since `since`.
     pub async fn recover_failed(
         &self,
+        caller: &Caller,
         project: &str,
         subscription: SubscriptionId,
         since: DateTime<Utc>,
     ) -> Result<u64, EngineError> {
-        let project_id = self.project_id(project).await?;
-        self.get_subscription(project, subscription).await?;
+        let project_id = self.authorize(caller, project, Role::Write).await?;
+        self.get_subscription(caller, project, subscription).await?;
         let queued = deliveries::requeue_failed(
             &self.store,
             project_id,
@@ -98,11 +106,12 @@ impl Engine {
     /// Replaces the signing secret; the old one keeps signing, beside the new, for `overlap`.
     pub async fn rotate_secret(
         &self,
+        caller: &Caller,
         project: &str,
         id: SubscriptionId,
         overlap: Duration,
     ) -> Result<String, EngineError> {
-        let project_id = self.project_id(project).await?;
+        let project_id = self.authorize(caller, project, Role::Write).await?;
         let secret = crate::signing::generate_secret();
         let until = Utc::now().timestamp_millis() + overlap.as_millis() as i64;
         if !subscriptions::rotate_secret(&self.store, project_id, id, &secret, until).await? {

@@ -2,6 +2,7 @@
 
 use super::Engine;
 use crate::{
+    account::{Caller, Role},
     ids::SubscriptionId,
     page::{PageRequest, Paged},
     signing::generate_secret,
@@ -37,12 +38,13 @@ impl Engine {
     /// One page of the project's subscriptions, oldest first.
     pub async fn list_subscriptions(
         &self,
+        caller: &Caller,
         project: &str,
         page: PageRequest,
     ) -> Result<Paged<Subscription>, EngineError> {
+        let project = self.authorize(caller, project, Role::Read).await?;
         let page = page.validate()?;
         let after = super::events::parse_cursor(page.cursor.as_deref())?;
-        let project = self.project_id(project).await?;
         let data = rows::list(&self.store, project, after, page.limit + 1).await?;
         Ok(Paged::from_overfetch(data, page.limit, |s| {
             s.id.to_string()
@@ -51,10 +53,11 @@ impl Engine {
 
     pub async fn get_subscription(
         &self,
+        caller: &Caller,
         project: &str,
         id: SubscriptionId,
     ) -> Result<Subscription, EngineError> {
-        let project = self.project_id(project).await?;
+        let project = self.authorize(caller, project, Role::Read).await?;
         rows::get(&self.store, project, id)
             .await?
             .ok_or(EngineError::NotFound("subscription"))
@@ -62,24 +65,37 @@ impl Engine {
 
     pub async fn create_subscription(
         &self,
+        caller: &Caller,
         project: &str,
         input: SubscriptionIn,
     ) -> Result<Subscription, EngineError> {
+        let project_id = self.authorize(caller, project, Role::Write).await?;
         let fields = self.checked(input).await?;
-        let project_id = self.project_id(project).await?;
-        let id = rows::insert(&self.store, project_id, &fields, &generate_secret()).await?;
-        self.get_subscription(project, id).await
+        let id = rows::insert(
+            &self.store,
+            project_id,
+            &fields,
+            &generate_secret(),
+            caller.user_id,
+        )
+        .await?;
+        let created = self.get_subscription(caller, project, id).await?;
+        self.audit_subscription(caller, "subscription.created", &created)
+            .await;
+        Ok(created)
     }
 
     /// Applies `patch` on top of the stored subscription and validates the result as a whole.
     /// Enabling a subscription (`"enabled": true`) also clears its failed state.
     pub async fn update_subscription(
         &self,
+        caller: &Caller,
         project: &str,
         id: SubscriptionId,
         patch: SubscriptionPatch,
     ) -> Result<Subscription, EngineError> {
-        let current = self.get_subscription(project, id).await?;
+        let project_id = self.authorize(caller, project, Role::Write).await?;
+        let current = self.get_subscription(caller, project, id).await?;
         let stored = rows::secrets_and_headers(&self.store, id)
             .await?
             .ok_or(EngineError::NotFound("subscription"))?;
@@ -87,33 +103,59 @@ impl Engine {
         let fields = self
             .checked(current.patched(patch, &stored.headers))
             .await?;
-        let project_id = self.project_id(project).await?;
         if !rows::update(&self.store, project_id, id, &fields, reactivate).await? {
             return Err(EngineError::NotFound("subscription"));
         }
-        self.get_subscription(project, id).await
+        let updated = self.get_subscription(caller, project, id).await?;
+        self.audit_subscription(caller, "subscription.updated", &updated)
+            .await;
+        Ok(updated)
     }
 
     pub async fn delete_subscription(
         &self,
+        caller: &Caller,
         project: &str,
         id: SubscriptionId,
     ) -> Result<(), EngineError> {
-        let project = self.project_id(project).await?;
-        if rows::delete(&self.store, project, id).await? {
-            Ok(())
-        } else {
-            Err(EngineError::NotFound("subscription"))
+        let project_id = self.authorize(caller, project, Role::Write).await?;
+        if !rows::delete(&self.store, project_id, id).await? {
+            return Err(EngineError::NotFound("subscription"));
         }
+        let detail = serde_json::json!({});
+        self.audit(
+            &caller.username,
+            Some(project),
+            "subscription.deleted",
+            &id.to_string(),
+            detail,
+        )
+        .await;
+        Ok(())
+    }
+
+    /// Records who created or changed a subscription, with its name and URL at that moment.
+    async fn audit_subscription(&self, caller: &Caller, action: &str, subscription: &Subscription) {
+        let detail = serde_json::json!({"name": subscription.name, "url": subscription.url});
+        let id = subscription.id.to_string();
+        self.audit(
+            &caller.username,
+            Some(&subscription.project),
+            action,
+            &id,
+            detail,
+        )
+        .await;
     }
 
     /// The current signing secret, for receivers to verify `webhook-signature`.
     pub async fn subscription_secret(
         &self,
+        caller: &Caller,
         project: &str,
         id: SubscriptionId,
     ) -> Result<String, EngineError> {
-        self.get_subscription(project, id).await?;
+        self.get_subscription(caller, project, id).await?;
         rows::secrets_and_headers(&self.store, id)
             .await?
             .and_then(|c| c.secrets.into_iter().next())

@@ -262,3 +262,14 @@ pub async fn defer(store: &Store, id: Uuid, worker: &str, until: i64) -> Result<
     })?;
     Ok(())
 }
+
+/// How many deliveries wait to be sent (pending or in flight), and when the oldest was queued.
+pub async fn queue_gauges(store: &Store) -> Result<(i64, Option<i64>), EngineError> {
+    Ok(on_pool!(store, pool => {
+        sqlx::query_as(
+            "SELECT COUNT(*), MIN(created_at) FROM deliveries WHERE status IN ('pending', 'sending')",
+        )
+        .fetch_one(pool)
+        .await?
+    }))
+}

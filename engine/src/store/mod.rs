@@ -18,12 +18,16 @@ use sqlx::{
 use crate::EngineError;
 
 pub mod attempts;
+pub mod audit;
 pub mod deliveries;
 pub mod events;
 pub mod projects;
 pub mod retention;
+pub mod sessions;
 pub mod subscriptions;
 pub mod tests;
+pub mod tokens;
+pub mod users;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -103,6 +107,31 @@ impl Store {
             Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
+    }
+
+    /// `Ok` when the database answers and every migration this binary carries is applied.
+    pub async fn check_migrated(&self) -> Result<(), EngineError> {
+        let (migrator, applied): (&Migrator, Vec<i64>) = match &self.pool {
+            Pool::Sqlite(pool) => (
+                &SQLITE_MIGRATIONS,
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(pool)
+                    .await?,
+            ),
+            Pool::Postgres(pool) => (
+                &POSTGRES_MIGRATIONS,
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(pool)
+                    .await?,
+            ),
+        };
+        match migrator.iter().find(|m| !applied.contains(&m.version)) {
+            Some(missing) => Err(EngineError::Internal(format!(
+                "migration {} is not applied",
+                missing.version
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// Waits for every connection to be returned and closes the pool.

@@ -1,10 +1,33 @@
-//! Project rows: looking a project up by name, and making sure one exists.
+//! Project rows: the unit of tenancy. Deleting one deletes everything in it (foreign keys cascade).
 
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{on_pool, to_millis, Store};
-use crate::{ids::ProjectId, EngineError};
+use super::{from_millis, is_unique_violation, on_pool, to_millis, Store};
+use crate::{
+    account::{Project, ProjectIn},
+    ids::ProjectId,
+    EngineError,
+};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    name: String,
+    description: String,
+    created_at: i64,
+}
+
+impl From<Row> for Project {
+    fn from(row: Row) -> Self {
+        Project {
+            id: ProjectId(row.id),
+            name: row.name,
+            description: row.description,
+            created_at: from_millis(row.created_at),
+        }
+    }
+}
 
 /// The id of the project called `name`, if there is one.
 pub async fn id_by_name(store: &Store, name: &str) -> Result<Option<ProjectId>, EngineError> {
@@ -17,15 +40,95 @@ pub async fn id_by_name(store: &Store, name: &str) -> Result<Option<ProjectId>, 
     Ok(id.map(ProjectId))
 }
 
+pub async fn by_name(store: &Store, name: &str) -> Result<Option<Project>, EngineError> {
+    let row: Option<Row> = on_pool!(store, pool => {
+        sqlx::query_as("SELECT id, name, description, created_at FROM projects WHERE name = $1")
+            .bind(name)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.map(Project::from))
+}
+
+/// Projects in name order after `after`; only `only` when the caller is limited to one.
+pub async fn list(
+    store: &Store,
+    only: Option<ProjectId>,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Vec<Project>, EngineError> {
+    let rows: Vec<Row> = on_pool!(store, pool => {
+        sqlx::query_as(
+            "SELECT id, name, description, created_at FROM projects
+             WHERE ($1 IS NULL OR id = $1) AND ($2 IS NULL OR name > $2)
+             ORDER BY name LIMIT $3",
+        )
+        .bind(only.map(|p| p.0))
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows.into_iter().map(Project::from).collect())
+}
+
+/// Stores a validated project; a taken name is a `Conflict`.
+pub async fn insert(store: &Store, input: &ProjectIn) -> Result<Project, EngineError> {
+    let result = on_pool!(store, pool => {
+        sqlx::query("INSERT INTO projects (id, name, description, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(ProjectId::generate().0)
+            .bind(&input.name)
+            .bind(&input.description)
+            .bind(to_millis(Utc::now()))
+            .execute(pool)
+            .await
+            .map(|_| ())
+    });
+    match result {
+        Err(e) if is_unique_violation(&e) => Err(EngineError::Conflict(format!(
+            "a project named {:?} already exists",
+            input.name
+        ))),
+        Err(e) => Err(e.into()),
+        Ok(_) => by_name(store, &input.name)
+            .await?
+            .ok_or(EngineError::NotFound("project")),
+    }
+}
+
+pub async fn set_description(
+    store: &Store,
+    id: ProjectId,
+    description: &str,
+) -> Result<(), EngineError> {
+    on_pool!(store, pool => {
+        sqlx::query("UPDATE projects SET description = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(description)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+pub async fn delete(store: &Store, id: ProjectId) -> Result<(), EngineError> {
+    on_pool!(store, pool => {
+        sqlx::query("DELETE FROM projects WHERE id = $1")
+            .bind(id.0)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
 /// Creates the project `name` unless it exists; returns its id either way.
 pub async fn ensure(store: &Store, name: &str) -> Result<ProjectId, EngineError> {
-    let new_id = ProjectId::generate();
     on_pool!(store, pool => {
         sqlx::query(
             "INSERT INTO projects (id, name, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (name) DO NOTHING",
         )
-        .bind(new_id.0)
+        .bind(ProjectId::generate().0)
         .bind(name)
         .bind(to_millis(Utc::now()))
         .execute(pool)

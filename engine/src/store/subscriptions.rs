@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{from_millis, is_unique_violation, on_pool, to_millis, Store};
 use crate::{
-    ids::{ProjectId, SubscriptionId},
+    ids::{ProjectId, SubscriptionId, UserId},
     subscription::{ContentType, Header, Labels, PayloadFormat, Subscription, ValidSubscription},
     EngineError,
 };
@@ -229,6 +229,7 @@ pub async fn insert(
     project: ProjectId,
     fields: &ValidSubscription,
     secret: &str,
+    author: UserId,
 ) -> Result<SubscriptionId, EngineError> {
     let id = SubscriptionId::generate();
     let now = to_millis(Utc::now());
@@ -239,9 +240,10 @@ pub async fn insert(
                      (id, project_id, name, url, description, enabled, timeout_seconds, labels,
                       event_types, event_groups, object_type, object_name, object_version, filter,
                       headers, content_type, method, retry, include_result, channel,
-                      channel_config, payload_format, rate_limit, secret, created_at, updated_at)
+                      channel_config, payload_format, rate_limit, secret, created_at, updated_at,
+                      author_id)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                         $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)",
+                         $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26)",
             )
             .bind(id.0)
             .bind(project.0),
@@ -249,6 +251,7 @@ pub async fn insert(
         )
         .bind(secret)
         .bind(now)
+        .bind(author.0)
         .execute(pool)
         .await
         .map(|_| ())

@@ -22,6 +22,7 @@ pub type Labels = BTreeMap<String, String>;
 /// An extra HTTP header sent with every delivery. A `protected` header's value is stored but never
 /// shown again: responses carry `null` in its place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Header {
     pub key: String,
     #[serde(default)]
@@ -46,6 +47,7 @@ impl Header {
 
 /// How the payload is encoded in the request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ContentType {
     #[default]
@@ -56,6 +58,7 @@ pub enum ContentType {
 
 /// Which envelope the payload is wrapped in: Hookhub's own, or the one a seed system sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PayloadFormat {
     /// `{id, type, group, object, data, message, timestamp}`
@@ -93,6 +96,7 @@ pub const METHODS: &[&str] = &["POST", "PUT", "PATCH", "GET", "DELETE"];
 
 /// A stored subscription, as every adapter returns it (protected header values withheld).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Subscription {
     pub id: SubscriptionId,
     pub project: String,
@@ -131,6 +135,7 @@ pub struct Subscription {
 /// next to the others, instead of failing deserialisation on the first one. Enumerations are
 /// text here for the same reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SubscriptionIn {
     pub name: String,
@@ -187,6 +192,7 @@ impl Default for SubscriptionIn {
 /// A partial update: absent fields keep their stored value. For the optional fields, `null`
 /// clears the value (`Some(None)`) while absence keeps it (`None`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SubscriptionPatch {
     pub name: Option<String>,

@@ -1,11 +1,7 @@
-//! `/projects/{project}/deliveries`: deliveries with their status, and each one's attempt log.
+//! `/projects/{project}/deliveries`: deliveries with their status, each one's attempt log, and
+//! retrying one now.
 
-use axum::{
-    extract::State,
-    http::StatusCode,
-    routing::{get, post},
-    Router,
-};
+use axum::{extract::State, http::StatusCode};
 use engine::{
     delivery::{Attempt, Delivery, DeliveryDetail},
     ids::DeliveryId,
@@ -13,54 +9,80 @@ use engine::{
     service::DeliveryFilter,
     Engine,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
+    auth::Authenticated,
     error::ApiError,
     extract::{ApiJson, ApiPath, ApiQuery},
     state::AppState,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{project}/deliveries", get(list))
-        .route("/projects/{project}/deliveries/{id}", get(read))
-        .route(
-            "/projects/{project}/deliveries/{id}/attempts",
-            get(attempts),
-        )
-        .route("/projects/{project}/deliveries/{id}/retry", post(retry))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(read))
+        .routes(routes!(attempts))
+        .routes(routes!(retry))
 }
 
+/// List deliveries
+///
+/// Newest first; filter by subscription, event or status.
+#[utoipa::path(get, path = "/projects/{project}/deliveries", tag = "deliveries",
+    params(("project" = String, Path, description = "Project name"), DeliveryFilter, engine::page::PageRequest),
+    responses((status = 200, body = Paged<Delivery>)))]
 async fn list(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
     ApiQuery(filter): ApiQuery<DeliveryFilter>,
 ) -> Result<ApiJson<Paged<Delivery>>, ApiError> {
-    Ok(ApiJson(engine.list_deliveries(&project, filter).await?))
+    Ok(ApiJson(
+        engine.list_deliveries(&caller, &project, filter).await?,
+    ))
 }
 
+/// Read a delivery
+///
+/// With every attempt, as sent and as answered.
+#[utoipa::path(get, path = "/projects/{project}/deliveries/{id}", tag = "deliveries",
+    params(("project" = String, Path, description = "Project name"), ("id" = DeliveryId, Path)),
+    responses((status = 200, body = DeliveryDetail)))]
 async fn read(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, DeliveryId)>,
 ) -> Result<ApiJson<DeliveryDetail>, ApiError> {
-    Ok(ApiJson(engine.get_delivery(&project, id).await?))
+    Ok(ApiJson(engine.get_delivery(&caller, &project, id).await?))
 }
 
-/// Makes the delivery due now (one manual attempt); 409 while it is being sent.
+/// Retry a delivery now
+///
+/// One manual attempt; 409 while the delivery is being sent.
+#[utoipa::path(post, path = "/projects/{project}/deliveries/{id}/retry", tag = "deliveries",
+    params(("project" = String, Path, description = "Project name"), ("id" = DeliveryId, Path)),
+    responses((status = 202, body = Delivery), (status = 409, body = engine::ErrorBody)))]
 async fn retry(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, DeliveryId)>,
 ) -> Result<(StatusCode, ApiJson<Delivery>), ApiError> {
-    let delivery = engine.retry_delivery(&project, id).await?;
+    let delivery = engine.retry_delivery(&caller, &project, id).await?;
     Ok((StatusCode::ACCEPTED, ApiJson(delivery)))
 }
 
-/// The delivery's attempts, first to last.
+/// List a delivery's attempts
+///
+/// First to last.
+#[utoipa::path(get, path = "/projects/{project}/deliveries/{id}/attempts", tag = "deliveries",
+    params(("project" = String, Path, description = "Project name"), ("id" = DeliveryId, Path)),
+    responses((status = 200, body = Vec<Attempt>)))]
 async fn attempts(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, DeliveryId)>,
 ) -> Result<ApiJson<Vec<Attempt>>, ApiError> {
-    Ok(ApiJson(
-        engine.get_delivery(&project, id).await?.attempts_log,
-    ))
+    let detail = engine.get_delivery(&caller, &project, id).await?;
+    Ok(ApiJson(detail.attempts_log))
 }

@@ -1,11 +1,6 @@
-//! `/projects/{project}/events`: ingest (one or a batch), list and read events.
+//! `/projects/{project}/events`: ingest (one or a batch), list, read and replay events.
 
-use axum::{
-    extract::State,
-    http::StatusCode,
-    routing::{get, post},
-    Router,
-};
+use axum::{extract::State, http::StatusCode};
 use engine::{
     event::{Event, EventIn},
     ids::{EventId, SubscriptionId},
@@ -14,28 +9,40 @@ use engine::{
     Engine,
 };
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::Queued;
 use crate::{
+    auth::Authenticated,
     error::ApiError,
     extract::{ApiJson, ApiPath, ApiQuery},
     state::AppState,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{project}/events", get(list).post(ingest_one))
-        .route("/projects/{project}/events/batch", post(ingest_batch))
-        .route("/projects/{project}/events/{id}", get(read))
-        .route("/projects/{project}/events/{id}/replay", post(replay))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, ingest_one))
+        .routes(routes!(ingest_batch))
+        .routes(routes!(read))
+        .routes(routes!(replay))
 }
 
-/// 201 for a new event, 200 when its idempotency key returned the first one.
+/// Send an event
+///
+/// Stored with its deliveries before the answer: 201 for a new event, 200 when its
+/// `idempotency_key` was seen before (the body is then the first event).
+#[utoipa::path(post, path = "/projects/{project}/events", tag = "events",
+    params(("project" = String, Path, description = "Project name")),
+    request_body = EventIn,
+    responses((status = 201, body = Ingested), (status = 200, body = Ingested, description = "A repeat")))]
 async fn ingest_one(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
     ApiJson(input): ApiJson<EventIn>,
 ) -> Result<(StatusCode, ApiJson<Ingested>), ApiError> {
-    let ingested = engine.ingest_event(&project, input).await?;
+    let ingested = engine.ingest_event(&caller, &project, input).await?;
     let status = if ingested.repeated {
         StatusCode::OK
     } else {
@@ -44,53 +51,85 @@ async fn ingest_one(
     Ok((status, ApiJson(ingested)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct Batch {
     events: Vec<EventIn>,
 }
 
+/// Send a batch of events
+///
+/// All or none: one invalid event rejects the batch.
+#[utoipa::path(post, path = "/projects/{project}/events/batch", tag = "events",
+    params(("project" = String, Path, description = "Project name")),
+    request_body = Batch,
+    responses((status = 201, body = Vec<Ingested>)))]
 async fn ingest_batch(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
     ApiJson(batch): ApiJson<Batch>,
 ) -> Result<(StatusCode, ApiJson<Vec<Ingested>>), ApiError> {
-    let results = engine.ingest_events(&project, batch.events).await?;
+    let results = engine
+        .ingest_events(&caller, &project, batch.events)
+        .await?;
     Ok((StatusCode::CREATED, ApiJson(results)))
 }
 
+/// List events
+///
+/// Newest first.
+#[utoipa::path(get, path = "/projects/{project}/events", tag = "events",
+    params(("project" = String, Path, description = "Project name"), EventFilter, engine::page::PageRequest),
+    responses((status = 200, body = Paged<Event>)))]
 async fn list(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
     ApiQuery(filter): ApiQuery<EventFilter>,
 ) -> Result<ApiJson<Paged<Event>>, ApiError> {
-    Ok(ApiJson(engine.list_events(&project, filter).await?))
+    Ok(ApiJson(
+        engine.list_events(&caller, &project, filter).await?,
+    ))
 }
 
+/// Read an event
+#[utoipa::path(get, path = "/projects/{project}/events/{id}", tag = "events",
+    params(("project" = String, Path, description = "Project name"), ("id" = EventId, Path)),
+    responses((status = 200, body = Event)))]
 async fn read(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, EventId)>,
 ) -> Result<ApiJson<Event>, ApiError> {
-    Ok(ApiJson(engine.get_event(&project, id).await?))
+    Ok(ApiJson(engine.get_event(&caller, &project, id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct ReplayIn {
     /// Only to this subscription; otherwise to every subscription the event matches now.
     subscription_id: Option<SubscriptionId>,
 }
 
-#[derive(serde::Serialize)]
-struct Queued {
-    queued: usize,
-}
-
+/// Replay an event
+///
+/// Queues one manual delivery per subscription (not retried automatically).
+#[utoipa::path(post, path = "/projects/{project}/events/{id}/replay", tag = "events",
+    params(("project" = String, Path, description = "Project name"), ("id" = EventId, Path)),
+    request_body = ReplayIn,
+    responses((status = 202, body = Queued)))]
 async fn replay(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, EventId)>,
     ApiJson(input): ApiJson<ReplayIn>,
 ) -> Result<(StatusCode, ApiJson<Queued>), ApiError> {
     let queued = engine
-        .replay_event(&project, id, input.subscription_id)
+        .replay_event(&caller, &project, id, input.subscription_id)
         .await?;
-    Ok((StatusCode::ACCEPTED, ApiJson(Queued { queued })))
+    Ok((
+        StatusCode::ACCEPTED,
+        ApiJson(Queued {
+            queued: queued as u64,
+        }),
+    ))
 }

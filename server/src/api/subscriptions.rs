@@ -1,14 +1,13 @@
-//! `/projects/{project}/subscriptions`: create, list, read, update and delete subscriptions.
+//! `/projects/{project}/subscriptions`: create, list, read, update and delete subscriptions,
+//! read and rotate their signing secret, ping them and recover their failed deliveries.
+
+use std::time::Duration;
 
 use axum::{
     extract::State,
     http::{header, StatusCode},
     response::IntoResponse,
-    routing::{get, post},
-    Router,
 };
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use engine::{
     ids::SubscriptionId,
@@ -17,46 +16,59 @@ use engine::{
     subscription::{Subscription, SubscriptionIn, SubscriptionPatch},
     Engine,
 };
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::Queued;
 use crate::{
+    auth::Authenticated,
     error::ApiError,
     extract::{ApiJson, ApiPath, ApiQuery},
     state::AppState,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{project}/subscriptions", get(list).post(create))
-        .route(
-            "/projects/{project}/subscriptions/{id}",
-            get(read).patch(update).delete(remove),
-        )
-        .route("/projects/{project}/subscriptions/{id}/secret", get(secret))
-        .route(
-            "/projects/{project}/subscriptions/{id}/secret/rotate",
-            post(rotate_secret),
-        )
-        .route("/projects/{project}/subscriptions/{id}/ping", post(ping))
-        .route(
-            "/projects/{project}/subscriptions/{id}/recover",
-            post(recover),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, update, remove))
+        .routes(routes!(secret))
+        .routes(routes!(rotate_secret))
+        .routes(routes!(ping))
+        .routes(routes!(recover))
 }
 
+/// List subscriptions
+///
+/// One page, oldest first.
+#[utoipa::path(get, path = "/projects/{project}/subscriptions", tag = "subscriptions",
+    params(("project" = String, Path, description = "Project name"), PageRequest),
+    responses((status = 200, body = Paged<Subscription>)))]
 async fn list(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
     ApiQuery(page): ApiQuery<PageRequest>,
 ) -> Result<ApiJson<Paged<Subscription>>, ApiError> {
-    Ok(ApiJson(engine.list_subscriptions(&project, page).await?))
+    Ok(ApiJson(
+        engine.list_subscriptions(&caller, &project, page).await?,
+    ))
 }
 
+/// Create a subscription
+///
+/// Answers 201 with the subscription and its `Location`.
+#[utoipa::path(post, path = "/projects/{project}/subscriptions", tag = "subscriptions",
+    params(("project" = String, Path, description = "Project name")),
+    request_body = SubscriptionIn,
+    responses((status = 201, body = Subscription), (status = 409, body = engine::ErrorBody)))]
 async fn create(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
     ApiJson(input): ApiJson<SubscriptionIn>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let created = engine.create_subscription(&project, input).await?;
+    let created = engine.create_subscription(&caller, &project, input).await?;
     let location = format!("/api/v1/projects/{project}/subscriptions/{}", created.id);
     Ok((
         StatusCode::CREATED,
@@ -65,86 +77,137 @@ async fn create(
     ))
 }
 
+/// Read a subscription
+///
+/// Protected header values come back as `null`.
+#[utoipa::path(get, path = "/projects/{project}/subscriptions/{id}", tag = "subscriptions",
+    params(("project" = String, Path, description = "Project name"), ("id" = SubscriptionId, Path)),
+    responses((status = 200, body = Subscription)))]
 async fn read(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
 ) -> Result<ApiJson<Subscription>, ApiError> {
-    Ok(ApiJson(engine.get_subscription(&project, id).await?))
+    Ok(ApiJson(
+        engine.get_subscription(&caller, &project, id).await?,
+    ))
 }
 
+/// Update a subscription
+///
+/// Only the fields present change; `"enabled": true` also clears the failed state. A protected
+/// header sent without `value` keeps its stored value.
+#[utoipa::path(patch, path = "/projects/{project}/subscriptions/{id}", tag = "subscriptions",
+    params(("project" = String, Path, description = "Project name"), ("id" = SubscriptionId, Path)),
+    request_body = SubscriptionPatch,
+    responses((status = 200, body = Subscription), (status = 409, body = engine::ErrorBody)))]
 async fn update(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
     ApiJson(patch): ApiJson<SubscriptionPatch>,
 ) -> Result<ApiJson<Subscription>, ApiError> {
     Ok(ApiJson(
-        engine.update_subscription(&project, id, patch).await?,
+        engine
+            .update_subscription(&caller, &project, id, patch)
+            .await?,
     ))
 }
 
+/// Delete a subscription
+#[utoipa::path(delete, path = "/projects/{project}/subscriptions/{id}", tag = "subscriptions",
+    params(("project" = String, Path, description = "Project name"), ("id" = SubscriptionId, Path)),
+    responses((status = 204, description = "Deleted")))]
 async fn remove(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
 ) -> Result<StatusCode, ApiError> {
-    engine.delete_subscription(&project, id).await?;
+    engine.delete_subscription(&caller, &project, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(serde::Serialize)]
+#[derive(Serialize, ToSchema)]
 struct SecretOut {
+    /// `whsec_…`: receivers verify `webhook-signature` with it.
     secret: String,
 }
 
+/// Read the signing secret
+#[utoipa::path(get, path = "/projects/{project}/subscriptions/{id}/secret", tag = "subscriptions",
+    params(("project" = String, Path, description = "Project name"), ("id" = SubscriptionId, Path)),
+    responses((status = 200, body = SecretOut)))]
 async fn secret(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
 ) -> Result<ApiJson<SecretOut>, ApiError> {
-    let secret = engine.subscription_secret(&project, id).await?;
+    let secret = engine.subscription_secret(&caller, &project, id).await?;
     Ok(ApiJson(SecretOut { secret }))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct RotateIn {
     /// How long the old secret keeps signing beside the new one (default one day).
     overlap_seconds: Option<u64>,
 }
 
+/// Rotate the signing secret
+///
+/// Returns the new secret; the old one keeps signing for `overlap_seconds`.
+#[utoipa::path(post, path = "/projects/{project}/subscriptions/{id}/secret/rotate", tag = "subscriptions",
+    params(("project" = String, Path, description = "Project name"), ("id" = SubscriptionId, Path)),
+    request_body = RotateIn,
+    responses((status = 200, body = SecretOut)))]
 async fn rotate_secret(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
     ApiJson(input): ApiJson<RotateIn>,
 ) -> Result<ApiJson<SecretOut>, ApiError> {
     let overlap = input
         .overlap_seconds
         .map_or(DEFAULT_ROTATION_OVERLAP, Duration::from_secs);
-    let secret = engine.rotate_secret(&project, id, overlap).await?;
+    let secret = engine.rotate_secret(&caller, &project, id, overlap).await?;
     Ok(ApiJson(SecretOut { secret }))
 }
 
-/// 204 when the endpoint answered 2xx to a `ping` event, 400 with the reason otherwise.
+/// Ping the endpoint
+///
+/// Sends a `ping` event now: 204 when the endpoint answered 2xx, 400 with the reason otherwise.
+#[utoipa::path(post, path = "/projects/{project}/subscriptions/{id}/ping", tag = "subscriptions",
+    params(("project" = String, Path, description = "Project name"), ("id" = SubscriptionId, Path)),
+    responses((status = 204, description = "The endpoint answered 2xx"),
+        (status = 400, body = engine::ErrorBody, description = "The endpoint did not accept the ping")))]
 async fn ping(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
 ) -> Result<StatusCode, ApiError> {
-    engine.ping_subscription(&project, id).await?;
+    engine.ping_subscription(&caller, &project, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(serde::Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct RecoverIn {
     since: DateTime<Utc>,
 }
 
-#[derive(serde::Serialize)]
-struct Queued {
-    queued: u64,
-}
-
+/// Recover failed deliveries
+///
+/// Queues one more attempt of every delivery to this subscription that failed since `since`.
+#[utoipa::path(post, path = "/projects/{project}/subscriptions/{id}/recover", tag = "subscriptions",
+    params(("project" = String, Path, description = "Project name"), ("id" = SubscriptionId, Path)),
+    request_body = RecoverIn,
+    responses((status = 202, body = Queued)))]
 async fn recover(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
     ApiJson(input): ApiJson<RecoverIn>,
 ) -> Result<(StatusCode, ApiJson<Queued>), ApiError> {
-    let queued = engine.recover_failed(&project, id, input.since).await?;
+    let queued = engine
+        .recover_failed(&caller, &project, id, input.since)
+        .await?;
     Ok((StatusCode::ACCEPTED, ApiJson(Queued { queued })))
 }

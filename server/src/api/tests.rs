@@ -4,34 +4,41 @@ use axum::{
     extract::State,
     http::{header, StatusCode},
     response::IntoResponse,
-    routing::{get, post},
-    Router,
 };
 use engine::{
     ids::TestId,
     probe::{EndpointTest, TestIn},
     Engine,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
+    auth::Authenticated,
     error::ApiError,
     extract::{ApiJson, ApiPath},
     state::AppState,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{project}/tests", post(start))
-        .route("/projects/{project}/tests/{id}", get(read))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(read))
 }
 
+/// Start an endpoint test
+///
 /// 202 with `{"status": "pending"}`; the result follows at the `Location`.
+#[utoipa::path(post, path = "/projects/{project}/tests", tag = "tests",
+    params(("project" = String, Path, description = "Project name")),
+    request_body = TestIn,
+    responses((status = 202, body = EndpointTest)))]
 async fn start(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
     ApiJson(input): ApiJson<TestIn>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let test = engine.start_test(&project, input).await?;
+    let test = engine.start_test(&caller, &project, input).await?;
     let location = format!("/api/v1/projects/{project}/tests/{}", test.id);
     Ok((
         StatusCode::ACCEPTED,
@@ -40,9 +47,16 @@ async fn start(
     ))
 }
 
+/// Read an endpoint test
+///
+/// `pending`, then `completed` or `failed` with `error_message`.
+#[utoipa::path(get, path = "/projects/{project}/tests/{id}", tag = "tests",
+    params(("project" = String, Path, description = "Project name"), ("id" = TestId, Path)),
+    responses((status = 200, body = EndpointTest)))]
 async fn read(
     State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, TestId)>,
 ) -> Result<ApiJson<EndpointTest>, ApiError> {
-    Ok(ApiJson(engine.get_test(&project, id).await?))
+    Ok(ApiJson(engine.get_test(&caller, &project, id).await?))
 }

@@ -14,6 +14,40 @@ use crate::receiver::Receiver;
 const EVENTS: usize = 1_000;
 const CONCURRENCY: usize = 16;
 
+/// Runs a `hookhub` command to completion and returns what it printed.
+async fn hookhub(args: &[&str], database_url: &str) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_hookhub"))
+        .args(args)
+        .args(["--database-url", database_url])
+        .env("HOOKHUB_PASSWORD", "correct horse battery")
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("hookhub runs");
+    assert!(
+        output.status.success(),
+        "hookhub {args:?} failed: {output:?}"
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// A client carrying a token made with the command line, as an operator would.
+async fn authorised_client(database_url: &str) -> reqwest::Client {
+    hookhub(
+        &["user", "create", "--username", "ops", "--admin"],
+        database_url,
+    )
+    .await;
+    let token = hookhub(&["token", "create", "--username", "ops"], database_url).await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = format!("Bearer {}", token.trim());
+    headers.insert("authorization", value.parse().unwrap());
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
 /// Starts `hookhub serve` on a free port; returns the process and its base URL.
 async fn start(database_url: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hookhub"))
@@ -43,8 +77,8 @@ async fn a_killed_server_redelivers_everything_after_restart() {
     let receiver = Receiver::start_slow(Duration::from_millis(5)).await;
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}/hookhub.db", dir.path().display());
+    let client = authorised_client(&database_url).await;
     let (mut first, url) = start(&database_url).await;
-    let client = reqwest::Client::new();
     let response = client
         .post(format!("{url}/api/v1/projects/default/subscriptions"))
         .json(&json!({"name": "crash", "url": receiver.url}))

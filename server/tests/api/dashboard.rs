@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, ADMIN, ADMIN_PASSWORD};
 
 #[tokio::test]
 async fn subscriptions_page_renders_stored_subscriptions() {
@@ -10,9 +10,11 @@ async fn subscriptions_page_renders_stored_subscriptions() {
     app.create_subscription(json!({"name": "rendered-on-server", "url": "https://example.com/x"}))
         .await;
 
-    let response = app
-        .client
+    let session = app.login(ADMIN, ADMIN_PASSWORD).await;
+
+    let response = reqwest::Client::new()
         .get(app.url("/projects/default/subscriptions"))
+        .header("cookie", session)
         .send()
         .await
         .unwrap();

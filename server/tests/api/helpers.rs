@@ -3,24 +3,37 @@
 use std::time::Duration;
 
 use engine::{
+    account::{Role, TokenIn, UserIn},
     dispatch::{run_worker, WorkerConfig},
     retry::RetryPolicy,
     service::Settings,
     ssrf::TargetPolicy,
     Engine,
 };
-use serde_json::Value;
-use server::{config::DEFAULT_MAX_BODY_BYTES, startup, state::AppState};
+use serde_json::{json, Value};
+use server::{
+    auth::RateLimiter,
+    config::DEFAULT_MAX_BODY_BYTES,
+    startup::{self, HttpLimits},
+    state::AppState,
+};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+/// The administrator every test app starts with.
+pub const ADMIN: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
 pub struct TestApp {
     pub address: String,
     pub engine: Engine,
+    /// Sends the admin's API token with every request.
     pub client: reqwest::Client,
+    /// The admin's API token.
+    pub token: String,
     shutdown: CancellationToken,
-    _data_dir: TempDir,
+    data_dir: TempDir,
 }
 
 /// Settings for tests: loopback allowed explicitly (receivers run there), retries in milliseconds.
@@ -66,6 +79,15 @@ async fn fresh_database(dir: &TempDir) -> String {
 
 /// A real server and a delivery worker over a fresh database.
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
+    spawn(settings, 0).await
+}
+
+/// A test app whose API tokens may make `per_second` requests per second.
+pub async fn spawn_rate_limited_app(per_second: u32) -> TestApp {
+    spawn(test_settings(), per_second).await
+}
+
+async fn spawn(settings: Settings, rate_limit: u32) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database(&data_dir).await;
     let engine = Engine::open(&database_url, settings)
@@ -73,9 +95,11 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         .expect("engine opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = format!("http://{}", listener.local_addr().unwrap());
+    let token = bootstrap_admin(&engine).await;
     let state = AppState {
         engine,
         leptos_options: startup::leptos_options("target/site"),
+        rate_limiter: RateLimiter::new(rate_limit),
     };
     let handle = state.engine.clone();
     let shutdown = CancellationToken::new();
@@ -86,16 +110,55 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
     tokio::spawn(run_worker(state.engine.clone(), worker, shutdown.clone()));
     tokio::spawn(startup::serve(
         listener,
-        startup::router(state, DEFAULT_MAX_BODY_BYTES),
+        startup::router(
+            state,
+            HttpLimits {
+                max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            },
+        ),
         shutdown.clone(),
     ));
     TestApp {
         address,
         engine: handle,
-        client: reqwest::Client::new(),
+        client: client_with_token(&token),
+        token,
         shutdown,
-        _data_dir: data_dir,
+        data_dir: data_dir,
     }
+}
+
+/// Creates the admin user and an API token for them; returns the token.
+async fn bootstrap_admin(engine: &Engine) -> String {
+    let admin = UserIn {
+        username: ADMIN.into(),
+        full_name: "Ada Admin".into(),
+        email: "ada@example.com".into(),
+        password: ADMIN_PASSWORD.into(),
+        is_admin: true,
+    };
+    engine
+        .create_user(None, admin)
+        .await
+        .expect("admin created");
+    let caller = engine.local_caller(ADMIN).await.unwrap();
+    let token = TokenIn {
+        name: "tests".into(),
+        project: None,
+        role: Role::Admin,
+    };
+    engine.create_token(&caller, token).await.unwrap().secret
+}
+
+/// A client that sends `Authorization: Bearer <token>` with every request.
+pub fn client_with_token(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = format!("Bearer {token}");
+    headers.insert(reqwest::header::AUTHORIZATION, value.parse().unwrap());
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
 }
 
 impl Drop for TestApp {
@@ -137,6 +200,68 @@ pub async fn expect_error(response: reqwest::Response, status: u16, code: &str) 
 }
 
 impl TestApp {
+    /// Every file the database consists of (SQLite: the file, its WAL and shared memory).
+    pub fn database_files(&self) -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(self.data_dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect()
+    }
+
+    /// Logs in to the dashboard as `username`; returns the `Cookie` header value of the session.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let response = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(self.url("/_hookhub/login"))
+            // As a browser's plain form post (before hydration): answered with a redirect.
+            .header("accept", "text/html")
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_redirection(),
+            "login: {}",
+            response.status()
+        );
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .expect("a session cookie")
+            .to_str()
+            .unwrap();
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    /// Creates a user and a token for them; returns the token.
+    pub async fn user_with_token(
+        &self,
+        username: &str,
+        project: Option<&str>,
+        role: &str,
+    ) -> String {
+        let user = json!({"username": username, "password": ADMIN_PASSWORD});
+        let response = self.post_json("/api/v1/users", user).await;
+        assert_eq!(response.status(), 201);
+        let caller = self.engine.local_caller(username).await.unwrap();
+        let input = TokenIn {
+            name: format!("{username}'s"),
+            project: project.map(str::to_owned),
+            role: Role::parse(role).unwrap(),
+        };
+        self.engine
+            .create_token(&caller, input)
+            .await
+            .unwrap()
+            .secret
+    }
+
     pub async fn get_json(&self, path: &str) -> Value {
         let response = self.client.get(self.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "GET {path}");
@@ -195,5 +320,21 @@ impl TestApp {
             "{path} never reached the expected state: {}",
             self.get_json(path).await
         );
+    }
+}
+
+/// The test venv's interpreter (`standardwebhooks`, `prometheus_client`), which
+/// `scripts/test.sh` provides in HOOKHUB_TEST_PYTHON; in CI its absence is a failure, elsewhere a
+/// skip.
+pub fn reference_python() -> Option<String> {
+    match std::env::var("HOOKHUB_TEST_PYTHON") {
+        Ok(python) => Some(python),
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("HOOKHUB_TEST_PYTHON is not set (scripts/test.sh sets it)")
+        }
+        Err(_) => {
+            eprintln!("skipped: HOOKHUB_TEST_PYTHON is not set; run scripts/test.sh");
+            None
+        }
     }
 }

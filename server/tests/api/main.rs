@@ -1,10 +1,12 @@
 //! Integration tests: the real server on port 0, a fresh SQLite file per test, driven over HTTP.
 
+mod access;
 mod crash;
 mod dashboard;
 mod delivery;
 mod helpers;
 mod limits;
+mod operability;
 mod operations;
 mod probes;
 mod receiver;

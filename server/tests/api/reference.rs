@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::{
     delivery::subscribe,
-    helpers::spawn_app,
+    helpers::{reference_python, spawn_app},
     receiver::{Received, Receiver},
 };
 
@@ -18,20 +18,6 @@ secret, body_path, msg_id, timestamp, signature = sys.argv[1:]
 body = open(body_path, "rb").read()
 Webhook(secret).verify(body, {"webhook-id": msg_id, "webhook-timestamp": timestamp, "webhook-signature": signature})
 "#;
-
-/// The interpreter with `standardwebhooks`; in CI its absence is a failure, elsewhere a skip.
-fn reference_python() -> Option<String> {
-    match std::env::var("HOOKHUB_TEST_PYTHON") {
-        Ok(python) => Some(python),
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("HOOKHUB_TEST_PYTHON is not set (scripts/test.sh sets it)")
-        }
-        Err(_) => {
-            eprintln!("skipped: HOOKHUB_TEST_PYTHON is not set; run scripts/test.sh");
-            None
-        }
-    }
-}
 
 /// `Err` carries the library's complaint.
 fn verify(python: &str, secret: &str, request: &Received) -> Result<(), String> {

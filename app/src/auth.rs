@@ -1,0 +1,91 @@
+//! Logging in and out of the dashboard, and the session every other server function acts as.
+//!
+//! The server's gate (`server::session`) resolves the session cookie before any server function
+//! runs and leaves the [`engine::account::Caller`] in the request; [`caller`] hands it on to the
+//! engine, which authorizes it exactly like an API token.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// The session cookie: HttpOnly, SameSite=Lax, Secure when served over HTTPS.
+pub const SESSION_COOKIE: &str = "hookhub_session";
+pub const LOGIN_PATH: &str = "/login";
+/// The login server function's URL: reachable without a session.
+pub const LOGIN_SERVER_FN: &str = "/_hookhub/login";
+
+/// The caller the server's gate found for this request.
+#[cfg(feature = "ssr")]
+pub fn caller() -> Result<engine::account::Caller, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<engine::account::Caller>().cloned())
+        .ok_or_else(|| engine::EngineError::Unauthenticated("not logged in").into())
+}
+
+/// Checks the password, sets the session cookie and goes to `next` (a local path) or home.
+#[server(prefix = "/_hookhub", endpoint = "login")]
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let engine = crate::api::engine()?;
+    let session = engine.login(&username, &password).await?;
+    set_session_cookie(&session, engine::service::SESSION_LIFETIME.as_secs());
+    // Only a path on this site: never an open redirect to somewhere else.
+    let next = next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/".to_owned());
+    leptos_axum::redirect(&next);
+    Ok(())
+}
+
+#[server(prefix = "/_hookhub", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let engine = crate::api::engine()?;
+    if let Some(session) = session_cookie() {
+        engine.logout(&session).await?;
+    }
+    set_session_cookie("", 0);
+    leptos_axum::redirect(LOGIN_PATH);
+    Ok(())
+}
+
+/// The logged-in user's name.
+#[server(prefix = "/_hookhub", endpoint = "whoami")]
+pub async fn whoami() -> Result<String, AppError> {
+    Ok(caller()?.username)
+}
+
+#[cfg(feature = "ssr")]
+fn session_cookie() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let cookies = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Sets (or, with `max_age` 0, clears) the session cookie.
+#[cfg(feature = "ssr")]
+fn set_session_cookie(value: &str, max_age: u64) {
+    let https = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.uri.scheme_str() == Some("https")
+            || parts
+                .headers
+                .get("x-forwarded-proto")
+                .is_some_and(|proto| proto == "https")
+    });
+    let secure = if https { "; Secure" } else { "" };
+    let cookie = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    );
+    if let (Some(response), Ok(cookie)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, cookie);
+    }
+}

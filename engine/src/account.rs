@@ -1,0 +1,346 @@
+//! Accounts: projects, users, API tokens, roles, the caller of a request and the audit log.
+//!
+//! Plain data and validation, shared with the browser build; storing and checking credentials
+//! is the `server` feature's job (`service::accounts`, `service::access`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    ids::{ProjectId, TokenId, UserId},
+    EngineError, FieldErrors,
+};
+
+pub const MAX_NAME_LEN: usize = 64;
+pub const MIN_PASSWORD_LEN: usize = 8;
+pub const MAX_PASSWORD_LEN: usize = 1024;
+const MAX_TEXT_LEN: usize = 1000;
+
+/// What a caller may do; each role includes the ones before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Read everything in scope.
+    Read,
+    /// Also create, change and delete subscriptions, send events, replay.
+    Write,
+    /// Also manage projects, users, everyone's tokens and read the audit log.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Read => "read",
+            Role::Write => "write",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "read" => Some(Role::Read),
+            "write" => Some(Role::Write),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// Who is making a request: a user, through a token (with its scope and role) or a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: UserId,
+    pub username: String,
+    pub role: Role,
+    /// A token limited to one project; `None` reaches every project.
+    pub project: Option<ProjectId>,
+    /// The token used, when the caller came with one (for per-token rate limits).
+    pub token: Option<TokenId>,
+}
+
+impl Caller {
+    /// `Forbidden` unless the caller's role includes `needed`.
+    pub fn require(&self, needed: Role) -> Result<(), EngineError> {
+        if self.role >= needed {
+            Ok(())
+        } else {
+            Err(EngineError::Forbidden(format!(
+                "this needs the {} role; the credentials used have {}",
+                needed.as_str(),
+                self.role.as_str()
+            )))
+        }
+    }
+
+    /// Whether the caller may see the project `id` at all.
+    pub fn reaches(&self, id: ProjectId) -> bool {
+        self.project.is_none_or(|scope| scope == id)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Project {
+    pub id: ProjectId,
+    pub name: String,
+    pub description: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new project; its name is what URLs use, so it is a slug.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ProjectIn {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ProjectPatch {
+    pub description: Option<String>,
+}
+
+impl ProjectIn {
+    pub fn validate(self) -> Result<ProjectIn, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        check_slug(&mut errors, "name", &self.name);
+        check_text(&mut errors, "description", &self.description);
+        errors.into_result(self)
+    }
+}
+
+impl ProjectPatch {
+    pub fn validate(self) -> Result<ProjectPatch, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if let Some(description) = &self.description {
+            check_text(&mut errors, "description", description);
+        }
+        errors.into_result(self)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub is_admin: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    /// A dashboard session acts with the user's full role.
+    pub fn role(&self) -> Role {
+        if self.is_admin {
+            Role::Admin
+        } else {
+            Role::Write
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct UserIn {
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub password: String,
+    pub is_admin: bool,
+}
+
+impl UserIn {
+    pub fn validate(self) -> Result<UserIn, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if self.username.is_empty() || self.username.len() > MAX_NAME_LEN {
+            errors.add(
+                "username",
+                format!("must be 1 to {MAX_NAME_LEN} characters"),
+            );
+        } else if !self
+            .username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._@-".contains(c))
+        {
+            errors.add("username", "may contain only letters, digits and . _ @ -");
+        }
+        check_text(&mut errors, "full_name", &self.full_name);
+        if !self.email.is_empty() && !is_email(&self.email) {
+            errors.add("email", "is not an email address");
+        }
+        let length = self.password.chars().count();
+        if !(MIN_PASSWORD_LEN..=MAX_PASSWORD_LEN).contains(&length) {
+            errors.add(
+                "password",
+                format!("must be {MIN_PASSWORD_LEN} to {MAX_PASSWORD_LEN} characters"),
+            );
+        }
+        errors.into_result(self)
+    }
+}
+
+/// A request for a new API token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenIn {
+    pub name: String,
+    /// The one project the token may touch; absent for every project.
+    #[serde(default)]
+    pub project: Option<String>,
+    #[serde(default = "default_token_role")]
+    pub role: Role,
+}
+
+fn default_token_role() -> Role {
+    Role::Write
+}
+
+impl TokenIn {
+    pub fn validate(self) -> Result<TokenIn, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if self.name.trim().is_empty() || self.name.len() > MAX_NAME_LEN {
+            errors.add("name", format!("must be 1 to {MAX_NAME_LEN} characters"));
+        }
+        errors.into_result(self)
+    }
+}
+
+/// An API token as listed: never the token itself, only its first characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiToken {
+    pub id: TokenId,
+    pub name: String,
+    pub prefix: String,
+    pub username: String,
+    pub project: Option<String>,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A token just created: the only time its secret value is shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewToken {
+    #[serde(flatten)]
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: uuid::Uuid,
+    pub project: Option<String>,
+    pub actor: String,
+    pub action: String,
+    pub target_id: String,
+    pub detail: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+fn check_slug(errors: &mut FieldErrors, field: &str, value: &str) {
+    let valid_start = value
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if value.is_empty() || value.len() > MAX_NAME_LEN {
+        errors.add(field, format!("must be 1 to {MAX_NAME_LEN} characters"));
+    } else if !valid_start
+        || !value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    {
+        errors.add(
+            field,
+            "must start with a lowercase letter or digit and contain only a-z, 0-9, - and _",
+        );
+    }
+}
+
+fn check_text(errors: &mut FieldErrors, field: &str, value: &str) {
+    if value.chars().count() > MAX_TEXT_LEN {
+        errors.add(field, format!("must be at most {MAX_TEXT_LEN} characters"));
+    }
+}
+
+fn is_email(value: &str) -> bool {
+    value.len() <= 254
+        && value
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !value.contains(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_ordered_by_what_they_allow() {
+        assert!(Role::Admin > Role::Write && Role::Write > Role::Read);
+        let reader = Caller {
+            user_id: UserId::generate(),
+            username: "r".into(),
+            role: Role::Read,
+            project: None,
+            token: None,
+        };
+        assert!(reader.require(Role::Read).is_ok());
+        assert!(matches!(
+            reader.require(Role::Write),
+            Err(EngineError::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn project_names_are_slugs() {
+        for good in ["default", "team-a", "a_1", "9lives"] {
+            let input = ProjectIn {
+                name: good.into(),
+                ..Default::default()
+            };
+            assert!(input.validate().is_ok(), "{good}");
+        }
+        for bad in ["", "Team", "-x", "a b", "é", &"a".repeat(65)] {
+            let input = ProjectIn {
+                name: bad.into(),
+                ..Default::default()
+            };
+            let errors = input.validate().unwrap_err();
+            assert!(errors.get("name").is_some(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn users_need_a_username_a_long_enough_password_and_a_real_email() {
+        let errors = UserIn {
+            username: "a b".into(),
+            email: "nope".into(),
+            password: "short".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(errors.get("username").is_some());
+        assert!(errors.get("email").is_some());
+        assert!(errors.get("password").is_some());
+        let valid = UserIn {
+            username: "ada.l@x-y_z".into(),
+            email: "ada@example.com".into(),
+            password: "correct horse".into(),
+            ..Default::default()
+        };
+        assert!(valid.validate().is_ok());
+    }
+}

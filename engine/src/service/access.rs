@@ -1,0 +1,61 @@
+//! Authorization: the one place that decides whether a caller may act in a project.
+
+use serde_json::Value;
+
+use super::Engine;
+use crate::{
+    account::{Caller, Role},
+    ids::ProjectId,
+    store::{audit, projects},
+    EngineError,
+};
+
+impl Engine {
+    /// The project's id if `caller` may act in it with `needed`. A project outside the caller's
+    /// scope is `NotFound`, exactly like one that does not exist, so its existence stays hidden.
+    pub async fn authorize(
+        &self,
+        caller: &Caller,
+        project: &str,
+        needed: Role,
+    ) -> Result<ProjectId, EngineError> {
+        let id = projects::id_by_name(&self.store, project)
+            .await?
+            .filter(|id| caller.reaches(*id))
+            .ok_or(EngineError::NotFound("project"))?;
+        caller.require(needed)?;
+        Ok(id)
+    }
+
+    /// Appends to the audit log. The change it describes has already happened, so a failure to
+    /// record it is logged rather than reported as the change failing.
+    pub(super) async fn audit(
+        &self,
+        actor: &str,
+        project: Option<&str>,
+        action: &str,
+        target_id: &str,
+        detail: Value,
+    ) {
+        if let Err(error) =
+            audit::insert(&self.store, project, actor, action, target_id, &detail).await
+        {
+            tracing::error!(%error, action, target_id, "audit entry lost");
+        }
+    }
+
+    /// The audit log, newest first; admins only.
+    pub async fn list_audit(
+        &self,
+        caller: &Caller,
+        page: crate::page::PageRequest,
+    ) -> Result<crate::page::Paged<crate::account::AuditEntry>, EngineError> {
+        caller.require(Role::Admin)?;
+        let page = page.validate()?;
+        let before = super::events::parse_cursor(page.cursor.as_deref())?;
+        let data = audit::list(&self.store, before, page.limit + 1).await?;
+        Ok(crate::page::Paged::from_overfetch(data, page.limit, |e| {
+            e.id.to_string()
+        }))
+    }
+}

@@ -1,0 +1,228 @@
+//! Users, API tokens and dashboard sessions: creating them and turning a presented secret back
+//! into a [`Caller`].
+
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::json;
+
+use super::Engine;
+use crate::{
+    account::{ApiToken, Caller, NewToken, Role, TokenIn, User, UserIn},
+    credentials::{bearer_hash, hash_password, random_bearer, verify_password, TOKEN_PREFIX_LEN},
+    ids::{ProjectId, TokenId, UserId},
+    store::{sessions, tokens, users},
+    EngineError,
+};
+
+/// API tokens start with this, so they are recognisable (e.g. by secret scanners).
+const TOKEN_PREFIX: &str = "hh_";
+/// How long a dashboard login lasts.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+/// A token's last use is recorded at most this often, to spare the database a write per request.
+const LAST_USED_RESOLUTION_MS: i64 = 60_000;
+
+const BAD_LOGIN: EngineError = EngineError::Unauthenticated("wrong username or password");
+const BAD_TOKEN: EngineError = EngineError::Unauthenticated("unknown or revoked API token");
+
+impl Engine {
+    /// Creates a user. `creator` is `None` only for the command line, which is trusted.
+    pub async fn create_user(
+        &self,
+        creator: Option<&Caller>,
+        input: UserIn,
+    ) -> Result<User, EngineError> {
+        if let Some(creator) = creator {
+            creator.require(Role::Admin)?;
+        }
+        let input = input.validate()?;
+        let password = input.password.clone();
+        let hash = blocking(move || hash_password(&password)).await?;
+        let user = users::insert(&self.store, &input, &hash).await?;
+        let actor = creator.map_or("command line", |c| c.username.as_str());
+        self.audit(
+            actor,
+            None,
+            "user.created",
+            &user.id.to_string(),
+            json!({"username": user.username, "is_admin": user.is_admin}),
+        )
+        .await;
+        Ok(user)
+    }
+
+    pub async fn list_users(&self, caller: &Caller) -> Result<Vec<User>, EngineError> {
+        caller.require(Role::Admin)?;
+        users::list(&self.store).await
+    }
+
+    pub async fn count_users(&self) -> Result<i64, EngineError> {
+        users::count(&self.store).await
+    }
+
+    /// Checks a password and opens a session; returns the session's secret (the cookie value).
+    pub async fn login(&self, username: &str, password: &str) -> Result<String, EngineError> {
+        let found = users::with_password(&self.store, username).await?;
+        let password = password.to_owned();
+        // An unknown user costs a hash too, so timing does not tell which usernames exist.
+        let (user, stored) = match found {
+            Some((user, stored)) => (Some(user), stored),
+            None => (None, blocking(|| hash_password("not a password")).await?),
+        };
+        let matches = blocking(move || Ok(verify_password(&password, &stored))).await?;
+        let user = user.filter(|_| matches).ok_or(BAD_LOGIN)?;
+        let secret = random_bearer("");
+        let expires = Utc::now() + SESSION_LIFETIME;
+        sessions::insert(&self.store, &bearer_hash(&secret), user.id, expires).await?;
+        Ok(secret)
+    }
+
+    pub async fn logout(&self, session: &str) -> Result<(), EngineError> {
+        sessions::delete(&self.store, &bearer_hash(session)).await
+    }
+
+    /// The caller behind a session cookie.
+    pub async fn session_caller(&self, session: &str) -> Result<Caller, EngineError> {
+        const EXPIRED: EngineError = EngineError::Unauthenticated("not logged in");
+        let user_id = sessions::user(&self.store, &bearer_hash(session))
+            .await?
+            .ok_or(EXPIRED)?;
+        let user = users::by_id(&self.store, user_id).await?.ok_or(EXPIRED)?;
+        Ok(Caller {
+            user_id: user.id,
+            role: user.role(),
+            username: user.username,
+            project: None,
+            token: None,
+        })
+    }
+
+    /// The caller behind an API token; `username`, when the scheme carries one, must match.
+    pub async fn token_caller(
+        &self,
+        token: &str,
+        username: Option<&str>,
+    ) -> Result<Caller, EngineError> {
+        let found = tokens::by_hash(&self.store, &bearer_hash(token))
+            .await?
+            .ok_or(BAD_TOKEN)?;
+        if username.is_some_and(|name| name != found.username) {
+            return Err(BAD_TOKEN);
+        }
+        let id = TokenId(found.id);
+        let now = Utc::now().timestamp_millis();
+        if found
+            .last_used_at
+            .is_none_or(|at| now - at > LAST_USED_RESOLUTION_MS)
+        {
+            tokens::touch(&self.store, id).await?;
+        }
+        // A token never exceeds its user: an admin's demotion demotes their tokens.
+        let ceiling = if found.is_admin {
+            Role::Admin
+        } else {
+            Role::Write
+        };
+        Ok(Caller {
+            user_id: UserId(found.user_id),
+            username: found.username,
+            role: Role::parse(&found.role).unwrap_or(Role::Read).min(ceiling),
+            project: found.project_id.map(ProjectId),
+            token: Some(id),
+        })
+    }
+
+    /// Creates a token for the caller's own user, no stronger than the caller.
+    pub async fn create_token(
+        &self,
+        caller: &Caller,
+        input: TokenIn,
+    ) -> Result<NewToken, EngineError> {
+        let input = input.validate()?;
+        caller.require(input.role)?;
+        let project = match &input.project {
+            Some(name) => Some(self.authorize(caller, name, input.role).await?),
+            None if caller.project.is_some() => {
+                return Err(EngineError::Forbidden(
+                    "a token limited to one project cannot create tokens for every project".into(),
+                ))
+            }
+            None => None,
+        };
+        let secret = random_bearer(TOKEN_PREFIX);
+        let prefix: String = secret.chars().take(TOKEN_PREFIX_LEN).collect();
+        let id = tokens::insert(
+            &self.store,
+            tokens::NewRow {
+                user: caller.user_id,
+                name: &input.name,
+                prefix: &prefix,
+                hash: &bearer_hash(&secret),
+                project,
+                role: input.role,
+            },
+        )
+        .await?;
+        self.audit(
+            &caller.username,
+            input.project.as_deref(),
+            "token.created",
+            &id.to_string(),
+            json!({"name": input.name, "role": input.role}),
+        )
+        .await;
+        let token = tokens::list(&self.store, Some(caller.user_id))
+            .await?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or(EngineError::NotFound("token"))?;
+        Ok(NewToken { token, secret })
+    }
+
+    /// The caller's own tokens; an admin sees everyone's.
+    pub async fn list_tokens(&self, caller: &Caller) -> Result<Vec<ApiToken>, EngineError> {
+        tokens::list(&self.store, own_unless_admin(caller)).await
+    }
+
+    pub async fn revoke_token(&self, caller: &Caller, id: TokenId) -> Result<(), EngineError> {
+        if !tokens::revoke(&self.store, id, own_unless_admin(caller)).await? {
+            return Err(EngineError::NotFound("token"));
+        }
+        self.audit(
+            &caller.username,
+            None,
+            "token.revoked",
+            &id.to_string(),
+            json!({}),
+        )
+        .await;
+        Ok(())
+    }
+
+    /// A caller acting as `username` with full rights: for the trusted command line.
+    pub async fn local_caller(&self, username: &str) -> Result<Caller, EngineError> {
+        let (user, _) = users::with_password(&self.store, username)
+            .await?
+            .ok_or(EngineError::NotFound("user"))?;
+        Ok(Caller {
+            user_id: user.id,
+            role: user.role(),
+            username: user.username,
+            project: None,
+            token: None,
+        })
+    }
+}
+
+fn own_unless_admin(caller: &Caller) -> Option<UserId> {
+    (caller.role < Role::Admin || caller.project.is_some()).then_some(caller.user_id)
+}
+
+/// Runs CPU-heavy work (password hashing) off the async worker threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, EngineError> + Send + 'static,
+) -> Result<T, EngineError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| EngineError::Internal(format!("blocking task: {e}")))?
+}

@@ -1,0 +1,50 @@
+-- Accounts: users, their API tokens and dashboard sessions, and the audit log.
+-- Secrets (passwords, tokens, session ids) are stored only as hashes.
+
+ALTER TABLE projects ADD COLUMN description TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE users (
+    id             UUID    PRIMARY KEY NOT NULL,
+    username       TEXT    NOT NULL UNIQUE,
+    full_name      TEXT    NOT NULL DEFAULT '',
+    email          TEXT    NOT NULL DEFAULT '',
+    password_hash  TEXT    NOT NULL,  -- argon2id, PHC string
+    is_admin       BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at     BIGINT  NOT NULL
+);
+
+-- Who created a subscription; kept (as NULL) when the user is deleted.
+ALTER TABLE subscriptions ADD COLUMN author_id UUID REFERENCES users (id) ON DELETE SET NULL;
+
+CREATE TABLE api_tokens (
+    id            UUID    PRIMARY KEY NOT NULL,
+    user_id       UUID    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name          TEXT    NOT NULL,
+    prefix        TEXT    NOT NULL,          -- the first characters, to recognise a token by
+    token_hash    TEXT    NOT NULL UNIQUE,   -- SHA-256 of the whole token, hex
+    -- NULL: every project; otherwise the only one the token may touch.
+    project_id    UUID    REFERENCES projects (id) ON DELETE CASCADE,
+    role          TEXT    NOT NULL,          -- read | write | admin
+    created_at    BIGINT  NOT NULL,
+    last_used_at  BIGINT,
+    revoked_at    BIGINT
+);
+
+CREATE TABLE sessions (
+    token_hash  TEXT    PRIMARY KEY NOT NULL,  -- SHA-256 of the cookie's value, hex
+    user_id     UUID    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at  BIGINT  NOT NULL,
+    expires_at  BIGINT  NOT NULL
+);
+
+-- Who changed what, when. Names are copied in so entries outlive what they describe.
+CREATE TABLE audit_log (
+    id          UUID    PRIMARY KEY NOT NULL,
+    project     TEXT,
+    actor       TEXT    NOT NULL,
+    action      TEXT    NOT NULL,  -- e.g. subscription.created
+    target_id   TEXT    NOT NULL,
+    detail      JSONB   NOT NULL DEFAULT '{}',
+    created_at  BIGINT  NOT NULL
+);
+CREATE INDEX audit_log_by_time ON audit_log (created_at);
