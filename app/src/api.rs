@@ -19,12 +19,15 @@ pub async fn list_subscriptions(
     project: String,
     cursor: Option<String>,
 ) -> Result<Paged<Subscription>, AppError> {
-    let page = engine::page::PageRequest {
-        limit: None,
-        cursor,
+    let filter = engine::subscription::SubscriptionFilter {
+        page: engine::page::PageRequest {
+            limit: None,
+            cursor,
+        },
+        ..Default::default()
     };
     Ok(engine()?
-        .list_subscriptions(&caller()?, &project, page)
+        .list_subscriptions(&caller()?, &project, filter)
         .await?)
 }
 

@@ -11,7 +11,7 @@ pub const MAX_PAGE_SIZE: u32 = 250;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct PageRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub limit: Option<i64>,
     #[serde(default)]
     pub cursor: Option<String>,
@@ -63,5 +63,27 @@ impl<T> Paged<T> {
             None
         };
         Paged { data, next_cursor }
+    }
+}
+
+/// Reads an optional value given natively (JSON) or as text (a query string). Query strings carry
+/// only text, and a struct that flattens another (as filters flatten [`PageRequest`]) loses
+/// the query deserializer's own parsing, so numbers and booleans in query filters use this.
+pub fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr + Deserialize<'de>,
+    T::Err: std::fmt::Display,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NativeOrText<T> {
+        Native(T),
+        Text(String),
+    }
+    match Option::<NativeOrText<T>>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(NativeOrText::Native(value)) => Ok(Some(value)),
+        Some(NativeOrText::Text(text)) => text.parse().map(Some).map_err(serde::de::Error::custom),
     }
 }

@@ -3,6 +3,7 @@
 //! [`validate`] holds the rules an input must pass; [`form`] reads the dashboard's text fields.
 
 mod form;
+mod listing;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use form::{format_labels, parse_labels, SubscriptionForm};
+pub use listing::{Selection, SubscriptionFilter};
 pub use validate::*;
 
 use crate::ids::SubscriptionId;

@@ -13,7 +13,7 @@ use engine::{
     ids::SubscriptionId,
     page::{PageRequest, Paged},
     service::DEFAULT_ROTATION_OVERLAP,
-    subscription::{Subscription, SubscriptionIn, SubscriptionPatch},
+    subscription::{Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch},
     Engine,
 };
 use serde::{Deserialize, Serialize};
@@ -40,18 +40,18 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// List subscriptions
 ///
-/// One page, oldest first.
+/// One page, oldest first, of the subscriptions that pass every filter given.
 #[utoipa::path(get, path = "/projects/{project}/subscriptions", tag = "subscriptions",
-    params(("project" = String, Path, description = "Project name"), PageRequest),
+    params(("project" = String, Path, description = "Project name"), SubscriptionFilter, PageRequest),
     responses((status = 200, body = Paged<Subscription>)))]
 async fn list(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
-    ApiQuery(page): ApiQuery<PageRequest>,
+    ApiQuery(filter): ApiQuery<SubscriptionFilter>,
 ) -> Result<ApiJson<Paged<Subscription>>, ApiError> {
     Ok(ApiJson(
-        engine.list_subscriptions(&caller, &project, page).await?,
+        engine.list_subscriptions(&caller, &project, filter).await?,
     ))
 }
 

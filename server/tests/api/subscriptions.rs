@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{expect_error, spawn_app};
+use crate::helpers::{expect_error, spawn_app, TestApp};
 
 #[tokio::test]
 async fn create_then_read_list_update_and_delete() {
@@ -354,4 +354,58 @@ async fn unknown_api_routes_are_json_404() {
         .await
         .unwrap();
     expect_error(response, 404, "not_found").await;
+}
+
+/// The names a filtered list query returns, following its cursor to the end two at a time.
+async fn names_matching(app: &TestApp, query: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let path = format!("/api/v1/projects/default/subscriptions?limit=2&{query}{cursor}");
+        let page = app.get_json(&path).await;
+        for subscription in page["data"].as_array().unwrap() {
+            names.push(subscription["name"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => return names,
+        }
+    }
+}
+
+#[tokio::test]
+async fn lists_filter_by_name_text_label_event_type_and_state() {
+    let app = spawn_app().await;
+    let specs = [
+        json!({"name": "orders-prod", "url": "https://example.com/orders", "labels": {"env": "prod", "team": "shop"}, "event_types": ["order.*"]}),
+        json!({"name": "orders-dev", "url": "https://example.com/orders", "labels": {"env": "dev"}, "event_types": ["order.created"]}),
+        json!({"name": "billing", "url": "https://billing.example.com", "labels": {"env": "prod"}, "event_types": ["invoice.paid"], "enabled": false}),
+        json!({"name": "firehose", "url": "https://example.com/all", "description": "Everything for the ORDERS audit"}),
+        json!({"name": "zeta", "url": "https://example.com/z", "event_types": ["user.created"]}),
+    ];
+    for spec in specs {
+        app.create_subscription(spec).await;
+    }
+
+    let cases = [
+        ("name=billing", vec!["billing"]),
+        ("query=orders", vec!["orders-prod", "orders-dev", "firehose"]),
+        ("label=env:prod", vec!["orders-prod", "billing"]),
+        ("label=env:prod,team:shop", vec!["orders-prod"]),
+        ("event_type=order.refunded", vec!["orders-prod", "firehose"]),
+        ("enabled=false", vec!["billing"]),
+        ("enabled=true&failed=false&event_type=user.created", vec!["firehose", "zeta"]),
+        ("channel=log", vec![]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(names_matching(&app, query).await, expected, "{query}");
+    }
+    let bad = app
+        .client
+        .get(app.url("/api/v1/projects/default/subscriptions?label=novalue"))
+        .send()
+        .await
+        .unwrap();
+    let body = expect_error(bad, 422, "validation_failed").await;
+    assert!(body["fields"]["label"].is_string());
 }

@@ -1,0 +1,88 @@
+//! Which subscriptions a list shows: the filters of `GET …/subscriptions` and of the dashboard.
+
+use serde::{Deserialize, Serialize};
+
+use super::{parse_labels, Labels, Subscription};
+use crate::{
+    matching::type_matches,
+    page::{lenient, PageRequest},
+    FieldErrors,
+};
+
+/// Filters of the subscription list; every one given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(default)]
+pub struct SubscriptionFilter {
+    /// Exactly this name.
+    pub name: Option<String>,
+    /// Text found (case-insensitively) in the name, URL or description.
+    pub query: Option<String>,
+    /// `key:value` pairs, comma separated: the subscription carries all of them.
+    pub label: Option<String>,
+    /// Subscriptions that would receive an event of this type.
+    pub event_type: Option<String>,
+    #[serde(deserialize_with = "lenient")]
+    pub enabled: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
+    pub failed: Option<bool>,
+    pub channel: Option<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", param(ignore))]
+    pub page: PageRequest,
+}
+
+/// A validated [`SubscriptionFilter`], without its page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    name: Option<String>,
+    query: Option<String>,
+    labels: Labels,
+    event_type: Option<String>,
+    enabled: Option<bool>,
+    failed: Option<bool>,
+    channel: Option<String>,
+}
+
+impl SubscriptionFilter {
+    pub fn selection(&self) -> Result<Selection, FieldErrors> {
+        let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        let mut errors = FieldErrors::default();
+        let labels = parse_labels(self.label.as_deref().unwrap_or_default()).unwrap_or_else(|e| {
+            errors.add("label", e);
+            Labels::new()
+        });
+        errors.into_result(Selection {
+            name: given(&self.name),
+            query: given(&self.query).map(|q| q.to_lowercase()),
+            labels,
+            event_type: given(&self.event_type),
+            enabled: self.enabled,
+            failed: self.failed,
+            channel: given(&self.channel),
+        })
+    }
+}
+
+impl Selection {
+    /// Whether the list shows `subscription`.
+    pub fn admits(&self, subscription: &Subscription) -> bool {
+        let s = subscription;
+        let contains = |text: &str, query: &str| text.to_lowercase().contains(query);
+        self.name.as_ref().is_none_or(|n| *n == s.name)
+            && self.query.as_ref().is_none_or(|q| {
+                contains(&s.name, q) || contains(&s.url, q) || contains(&s.description, q)
+            })
+            && self.labels.iter().all(|(k, v)| s.labels.get(k) == Some(v))
+            && self.event_type.as_ref().is_none_or(|t| {
+                s.event_types.is_empty() || s.event_types.iter().any(|p| type_matches(p, t))
+            })
+            && self.enabled.is_none_or(|e| e == s.enabled)
+            && self.failed.is_none_or(|f| f == s.failed)
+            && self.channel.as_ref().is_none_or(|c| *c == s.channel)
+    }
+
+    pub fn is_everything(&self) -> bool {
+        *self == Selection::default()
+    }
+}
