@@ -44,8 +44,10 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `${binary} serve --listen 127.0.0.1:${port} --site-root ../target/site --database-url ${database}`,
-    url: `http://127.0.0.1:${port}/projects/default/subscriptions`,
+    // --demo-admin with HOOKHUB_PASSWORD: the administrator the tests log in as (fixtures.ts).
+    command: `${binary} serve --listen 127.0.0.1:${port} --site-root ../target/site --database-url ${database} --demo-admin`,
+    env: { HOOKHUB_PASSWORD: 'end-to-end password' },
+    url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     stdout: 'pipe',
     timeout: 60_000,

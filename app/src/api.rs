@@ -74,3 +74,24 @@ pub async fn delete_subscription(project: String, id: SubscriptionId) -> Result<
         .delete_subscription(&caller()?, &project, id)
         .await?)
 }
+
+#[server(prefix = "/_hookhub")]
+pub async fn list_tokens() -> Result<Vec<engine::account::ApiToken>, AppError> {
+    Ok(engine()?.list_tokens(&caller()?).await?)
+}
+
+/// Creates a token for the logged-in user; `project` blank means every project.
+#[server(prefix = "/_hookhub")]
+pub async fn create_token(
+    name: String,
+    project: String,
+    role: String,
+) -> Result<engine::account::NewToken, AppError> {
+    let input = engine::account::TokenIn::from_form(name, project, &role)?;
+    Ok(engine()?.create_token(&caller()?, input).await?)
+}
+
+#[server(prefix = "/_hookhub")]
+pub async fn revoke_token(id: engine::ids::TokenId) -> Result<(), AppError> {
+    Ok(engine()?.revoke_token(&caller()?, id).await?)
+}

@@ -11,15 +11,21 @@ use crate::error::AppError;
 /// The session cookie: HttpOnly, SameSite=Lax, Secure when served over HTTPS.
 pub const SESSION_COOKIE: &str = "hookhub_session";
 pub const LOGIN_PATH: &str = "/login";
-/// The login server function's URL: reachable without a session.
-pub const LOGIN_SERVER_FN: &str = "/_hookhub/login";
+/// The server functions reachable without a session: logging in, and asking whether one is.
+pub const PUBLIC_SERVER_FNS: [&str; 2] = ["/_hookhub/login", "/_hookhub/whoami"];
 
-/// The caller the server's gate found for this request.
+/// The caller the server's gate found for this request; an error (401) when there is none.
 #[cfg(feature = "ssr")]
 pub fn caller() -> Result<engine::account::Caller, AppError> {
+    logged_in().ok_or_else(|| engine::EngineError::Unauthenticated("not logged in").into())
+}
+
+/// The caller, if the request has a session. (Unlike [`caller`], its absence is not an error,
+/// so it does not turn the response into a 401.)
+#[cfg(feature = "ssr")]
+fn logged_in() -> Option<engine::account::Caller> {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<engine::account::Caller>().cloned())
-        .ok_or_else(|| engine::EngineError::Unauthenticated("not logged in").into())
 }
 
 /// Checks the password, sets the session cookie and goes to `next` (a local path) or home.
@@ -51,10 +57,10 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-/// The logged-in user's name.
+/// The logged-in user's name; `None` before logging in.
 #[server(prefix = "/_hookhub", endpoint = "whoami")]
-pub async fn whoami() -> Result<String, AppError> {
-    Ok(caller()?.username)
+pub async fn whoami() -> Result<Option<String>, AppError> {
+    Ok(logged_in().map(|caller| caller.username))
 }
 
 #[cfg(feature = "ssr")]

@@ -21,7 +21,7 @@ use leptos_router::{
 
 use crate::{
     components::AccountMenu,
-    pages::{LoginPage, NotFound, SubscriptionsPage},
+    pages::{LoginPage, NotFound, SubscriptionsPage, TokensPage},
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -64,6 +64,8 @@ pub fn App() -> impl IntoView {
                 </A>
                 <nav aria-label="Main">
                     <A href="/projects/default/subscriptions">"Subscriptions"</A>
+                    <A href="/tokens">"API tokens"</A>
+                    <a href="/api/docs">"API reference"</a>
                 </nav>
                 <AccountMenu />
             </header>
@@ -74,6 +76,7 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <Redirect path="/projects/default/subscriptions" /> }
                     />
                     <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/tokens") view=TokensPage />
                     <Route path=path!("/projects/:project/subscriptions") view=SubscriptionsPage />
                 </Routes>
             </main>

@@ -17,7 +17,26 @@ export interface ConsoleGuard {
   allow(pattern: RegExp): void;
 }
 
-export const test = base.extend<{ consoleGuard: ConsoleGuard }>({
+/** The administrator the server starts with (playwright.config.ts passes the password). */
+export const ADMIN = { username: 'admin', password: 'end-to-end password' };
+
+/** Logs the page's browser context in, as the login form would without JavaScript. */
+export async function logIn(page: Page) {
+  const response = await page.request.post('/_hookhub/login', {
+    form: { ...ADMIN, next: '/' },
+    headers: { accept: 'text/html' },
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(302);
+}
+
+export const test = base.extend<{ consoleGuard: ConsoleGuard; loggedIn: boolean }>({
+  // Every test starts logged in unless it opts out with `test.use({ loggedIn: false })`.
+  loggedIn: [true, { option: true }],
+  page: async ({ page, loggedIn }, use) => {
+    if (loggedIn) await logIn(page);
+    await use(page);
+  },
   // Fails the test on any console error or uncaught exception it did not declare.
   consoleGuard: [
     async ({ page }, use) => {

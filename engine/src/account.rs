@@ -204,6 +204,21 @@ fn default_token_role() -> Role {
 }
 
 impl TokenIn {
+    /// From a form's text fields: a blank project is every project.
+    pub fn from_form(name: String, project: String, role: &str) -> Result<TokenIn, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let role = Role::parse(role).unwrap_or_else(|| {
+            errors.add("role", "must be read, write or admin");
+            Role::Read
+        });
+        let project = Some(project.trim().to_owned()).filter(|p| !p.is_empty());
+        errors.into_result(TokenIn {
+            name,
+            project,
+            role,
+        })
+    }
+
     pub fn validate(self) -> Result<TokenIn, FieldErrors> {
         let mut errors = FieldErrors::default();
         if self.name.trim().is_empty() || self.name.len() > MAX_NAME_LEN {

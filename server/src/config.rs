@@ -162,6 +162,11 @@ pub struct ServeArgs {
     #[arg(long, env = "HOOKHUB_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
 
+    /// On first start (no users yet), create the administrator `admin` with a random password
+    /// and print it once.
+    #[arg(long, env = "HOOKHUB_DEMO_ADMIN")]
+    pub demo_admin: bool,
+
     /// Requests per second each API token may make (0: no limit); more get 429.
     #[arg(long, env = "HOOKHUB_RATE_LIMIT", default_value_t = 100)]
     pub rate_limit: u32,

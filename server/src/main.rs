@@ -11,7 +11,7 @@ use engine::{
 use server::{
     accounts,
     auth::RateLimiter,
-    config::{Cli, Command, LogFormat, ServeArgs, WorkerArgs},
+    config::{Cli, Command, LogFormat, ServeArgs, UserCommand, WorkerArgs},
     startup::{self, HttpLimits},
     state::AppState,
 };
@@ -67,6 +67,16 @@ async fn serve(
     args: ServeArgs,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let engine = Engine::open(database_url, settings).await?;
+    if args.demo_admin {
+        let admin = UserCommand::Create {
+            username: "admin".into(),
+            full_name: "Administrator".into(),
+            email: String::new(),
+            admin: true,
+            if_no_users: true,
+        };
+        accounts::user(&engine, admin).await?;
+    }
     let listener = TcpListener::bind(args.listen).await?;
     // Scripts and tests read this line to learn the port.
     println!("Hookhub listening on http://{}", listener.local_addr()?);

@@ -6,7 +6,7 @@
 //! (pages) or answered 401 (server functions). Server functions also refuse cross-site requests:
 //! the cookie is `SameSite=Lax`, and a POST whose `Origin` is another site is rejected outright.
 
-use app::auth::{LOGIN_PATH, LOGIN_SERVER_FN, SESSION_COOKIE};
+use app::auth::{LOGIN_PATH, PUBLIC_SERVER_FNS, SESSION_COOKIE};
 use axum::{
     extract::{Request, State},
     http::{header, Method, StatusCode},
@@ -41,7 +41,7 @@ pub async fn require_session(
             return next.run(request).await;
         }
     }
-    if path == LOGIN_PATH || path == LOGIN_SERVER_FN {
+    if path == LOGIN_PATH || PUBLIC_SERVER_FNS.contains(&path.as_str()) {
         next.run(request).await
     } else if server_fn {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "not logged in").into_response()

@@ -21,7 +21,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="page login">
             <h1>"Log in to Hookhub"</h1>
             <ActionForm action=login attr:class="card form">
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <div class="field">
                     <label for="login-username">"Username"</label>
                     <input id="login-username" name="username" autocomplete="username" required />

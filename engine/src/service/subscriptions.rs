@@ -54,7 +54,9 @@ impl Engine {
         let wanted = page.limit as usize + 1;
         if selection.is_everything() {
             let data = rows::list(&self.store, project, after, page.limit + 1).await?;
-            return Ok(Paged::from_overfetch(data, page.limit, |s| s.id.to_string()));
+            return Ok(Paged::from_overfetch(data, page.limit, |s| {
+                s.id.to_string()
+            }));
         }
         // Filters on labels and event types read JSON columns, which the two backends query
         // differently; a project holds few enough subscriptions to scan them in id order here
@@ -70,7 +72,9 @@ impl Engine {
             }
         }
         data.truncate(wanted);
-        Ok(Paged::from_overfetch(data, page.limit, |s| s.id.to_string()))
+        Ok(Paged::from_overfetch(data, page.limit, |s| {
+            s.id.to_string()
+        }))
     }
 
     pub async fn get_subscription(

@@ -8,7 +8,9 @@ use uuid::Uuid;
 use super::{from_millis, is_unique_violation, on_pool, to_millis, Store};
 use crate::{
     ids::{ProjectId, SubscriptionId, UserId},
-    subscription::{ContentType, Header, Labels, PayloadFormat, Subscription, ValidSubscription},
+    subscription::{
+        Author, ContentType, Header, Labels, PayloadFormat, Subscription, ValidSubscription,
+    },
     EngineError,
 };
 
@@ -21,8 +23,10 @@ macro_rules! select {
                     s.object_name, s.object_version, s.filter, s.headers, s.content_type, s.method,
                     s.retry, s.include_result, s.channel, s.channel_config, s.payload_format,
                     s.rate_limit, s.failed, s.disabled_reason, s.last_delivery_at, s.created_at,
-                    s.updated_at
-             FROM subscriptions s JOIN projects p ON p.id = s.project_id ",
+                    s.updated_at, u.id AS author_id, u.username AS author_username,
+                    u.full_name AS author_full_name, u.email AS author_email
+             FROM subscriptions s JOIN projects p ON p.id = s.project_id
+                  LEFT JOIN users u ON u.id = s.author_id ",
             $tail
         )
     };
@@ -86,6 +90,10 @@ struct Row {
     last_delivery_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
+    author_id: Option<Uuid>,
+    author_username: Option<String>,
+    author_full_name: Option<String>,
+    author_email: Option<String>,
 }
 
 /// Rows become the public shape: protected header values never leave this module in clear
@@ -121,6 +129,12 @@ impl From<Row> for Subscription {
             last_delivery_at: row.last_delivery_at.map(from_millis),
             created_at: from_millis(row.created_at),
             updated_at: from_millis(row.updated_at),
+            author: row.author_id.map(|id| Author {
+                id: UserId(id),
+                username: row.author_username.unwrap_or_default(),
+                full_name: row.author_full_name.unwrap_or_default(),
+                email: row.author_email.unwrap_or_default(),
+            }),
         }
     }
 }

@@ -16,7 +16,7 @@ pub use form::{format_labels, parse_labels, SubscriptionForm};
 pub use listing::{Selection, SubscriptionFilter};
 pub use validate::*;
 
-use crate::ids::SubscriptionId;
+use crate::ids::{SubscriptionId, UserId};
 
 /// Free-form `key → value` tags, e.g. `env → prod`.
 pub type Labels = BTreeMap<String, String>;
@@ -129,6 +129,18 @@ pub struct Subscription {
     pub last_delivery_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The user who created it (absent if that user was deleted).
+    pub author: Option<Author>,
+}
+
+/// Who created a subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Author {
+    pub id: UserId,
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
 }
 
 /// A request to create a subscription, not yet validated.
@@ -347,6 +359,7 @@ pub(crate) mod test_support {
             last_delivery_at: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            author: None,
         }
     }
 }

@@ -389,12 +389,18 @@ async fn lists_filter_by_name_text_label_event_type_and_state() {
 
     let cases = [
         ("name=billing", vec!["billing"]),
-        ("query=orders", vec!["orders-prod", "orders-dev", "firehose"]),
+        (
+            "query=orders",
+            vec!["orders-prod", "orders-dev", "firehose"],
+        ),
         ("label=env:prod", vec!["orders-prod", "billing"]),
         ("label=env:prod,team:shop", vec!["orders-prod"]),
         ("event_type=order.refunded", vec!["orders-prod", "firehose"]),
         ("enabled=false", vec!["billing"]),
-        ("enabled=true&failed=false&event_type=user.created", vec!["firehose", "zeta"]),
+        (
+            "enabled=true&failed=false&event_type=user.created",
+            vec!["firehose", "zeta"],
+        ),
         ("channel=log", vec![]),
     ];
     for (query, expected) in cases {
