@@ -9,10 +9,16 @@ pub const MAX_PAGE_SIZE: u32 = 250;
 
 /// What a caller asks for: at most `limit` items after `cursor`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct PageRequest {
+    /// Items per page, 1 to 250 (default 50).
     #[serde(default, deserialize_with = "lenient")]
     pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
     #[serde(default)]
     pub cursor: Option<String>,
 }

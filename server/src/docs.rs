@@ -45,12 +45,24 @@ fn render(doc: &Value) -> String {
             );
         }
     }
-    body.push_str("</ul><h2 id=\"routes\">Routes</h2>");
+    body.push_str("</ul>");
     let base = doc["servers"][0]["url"].as_str().unwrap_or_default();
-    if let Some(paths) = doc["paths"].as_object() {
+    let empty = serde_json::Map::new();
+    let paths = doc["paths"].as_object().unwrap_or(&empty);
+    for tag in doc["tags"].as_array().into_iter().flatten() {
+        let name = tag["name"].as_str().unwrap_or_default();
+        let _ = write!(
+            body,
+            "<h2 id=\"{0}\">{0}</h2><p>{1}</p>",
+            escape(name),
+            text(&tag["description"])
+        );
         for (path, item) in paths {
             for method in METHODS {
-                if let Some(operation) = item.get(method) {
+                let Some(operation) = item.get(method) else {
+                    continue;
+                };
+                if operation["tags"][0] == name {
                     operation_html(&mut body, base, path, method, operation);
                 }
             }
@@ -147,11 +159,21 @@ fn schema_link(schema: &Value) -> String {
     }
 }
 
+/// Escapes `text` for HTML, and shows the `backticked` parts of doc comments as code.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
+    let escaped = text
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-        .replace('"', "&quot;")
+        .replace('"', "&quot;");
+    escaped
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            1 => format!("<code>{part}</code>"),
+            _ => part.to_owned(),
+        })
+        .collect()
 }
 
 const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;margin:0}main{max-width:960px;\

@@ -17,11 +17,18 @@ use crate::{
 
 /// Filters of the delivery list.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 #[serde(default)]
 pub struct DeliveryFilter {
+    /// Only deliveries to this subscription.
     pub subscription_id: Option<SubscriptionId>,
+    /// Only deliveries of this event.
     pub event_id: Option<EventId>,
+    /// `pending`, `sending`, `succeeded`, `failed` or `cancelled`.
     pub status: Option<String>,
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", param(ignore))]

@@ -32,12 +32,19 @@ pub struct Ingested {
 
 /// Filters of the event list.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 #[serde(default)]
 pub struct EventFilter {
+    /// Only events of exactly this type.
     #[serde(rename = "type")]
     pub event_type: Option<String>,
+    /// Only events received at or after this time (RFC 3339).
     pub since: Option<DateTime<Utc>>,
+    /// Only events received before this time (RFC 3339).
     pub until: Option<DateTime<Utc>>,
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", param(ignore))]

@@ -11,7 +11,11 @@ use crate::{
 
 /// Filters of the subscription list; every one given must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 #[serde(default)]
 pub struct SubscriptionFilter {
     /// Exactly this name.
@@ -22,10 +26,13 @@ pub struct SubscriptionFilter {
     pub label: Option<String>,
     /// Subscriptions that would receive an event of this type.
     pub event_type: Option<String>,
+    /// Only enabled (`true`) or disabled (`false`) subscriptions.
     #[serde(deserialize_with = "lenient")]
     pub enabled: Option<bool>,
+    /// Only failed (`true`) or healthy (`false`) subscriptions.
     #[serde(deserialize_with = "lenient")]
     pub failed: Option<bool>,
+    /// Only subscriptions delivered through this channel.
     pub channel: Option<String>,
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", param(ignore))]

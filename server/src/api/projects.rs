@@ -88,6 +88,7 @@ async fn update(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Confirmation {
     /// Must repeat the project's name.
     confirm: Option<String>,
