@@ -61,6 +61,18 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The user acting in person (a dashboard session, the command line): their full role, every
+    /// project.
+    pub fn in_person(user: User) -> Caller {
+        Caller {
+            user_id: user.id,
+            role: user.role(),
+            username: user.username,
+            project: None,
+            token: None,
+        }
+    }
+
     /// `Forbidden` unless the caller's role includes `needed`.
     pub fn require(&self, needed: Role) -> Result<(), EngineError> {
         if self.role >= needed {

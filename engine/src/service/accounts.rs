@@ -88,13 +88,7 @@ impl Engine {
             .await?
             .ok_or(EXPIRED)?;
         let user = users::by_id(&self.store, user_id).await?.ok_or(EXPIRED)?;
-        Ok(Caller {
-            user_id: user.id,
-            role: user.role(),
-            username: user.username,
-            project: None,
-            token: None,
-        })
+        Ok(Caller::in_person(user))
     }
 
     /// The caller behind an API token; `username`, when the scheme carries one, must match.
@@ -204,13 +198,7 @@ impl Engine {
         let (user, _) = users::with_password(&self.store, username)
             .await?
             .ok_or(EngineError::NotFound("user"))?;
-        Ok(Caller {
-            user_id: user.id,
-            role: user.role(),
-            username: user.username,
-            project: None,
-            token: None,
-        })
+        Ok(Caller::in_person(user))
     }
 }
 

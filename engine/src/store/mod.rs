@@ -157,9 +157,19 @@ pub(crate) fn from_millis(millis: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(millis).unwrap_or_default()
 }
 
-/// Whether `error` is the database refusing a duplicate in a unique column.
-pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .is_some_and(|e| e.is_unique_violation())
+/// A write's result, with the database refusing a duplicate in a unique column turned into
+/// `Conflict(duplicate())`.
+pub(crate) fn conflict_if_duplicate<T>(
+    result: Result<T, sqlx::Error>,
+    duplicate: impl FnOnce() -> String,
+) -> Result<T, EngineError> {
+    result.map_err(|error| {
+        let unique = error
+            .as_database_error()
+            .is_some_and(|e| e.is_unique_violation());
+        match unique {
+            true => EngineError::Conflict(duplicate()),
+            false => error.into(),
+        }
+    })
 }

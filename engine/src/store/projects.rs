@@ -3,7 +3,7 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{from_millis, is_unique_violation, on_pool, to_millis, Store};
+use super::{conflict_if_duplicate, from_millis, on_pool, to_millis, Store};
 use crate::{
     account::{Project, ProjectIn},
     ids::ProjectId,
@@ -84,16 +84,12 @@ pub async fn insert(store: &Store, input: &ProjectIn) -> Result<Project, EngineE
             .await
             .map(|_| ())
     });
-    match result {
-        Err(e) if is_unique_violation(&e) => Err(EngineError::Conflict(format!(
-            "a project named {:?} already exists",
-            input.name
-        ))),
-        Err(e) => Err(e.into()),
-        Ok(_) => by_name(store, &input.name)
-            .await?
-            .ok_or(EngineError::NotFound("project")),
-    }
+    conflict_if_duplicate(result, || {
+        format!("a project named {:?} already exists", input.name)
+    })?;
+    by_name(store, &input.name)
+        .await?
+        .ok_or(EngineError::NotFound("project"))
 }
 
 pub async fn set_description(

@@ -5,7 +5,7 @@ use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{from_millis, is_unique_violation, on_pool, to_millis, Store};
+use super::{conflict_if_duplicate, from_millis, on_pool, to_millis, Store};
 use crate::{
     ids::{ProjectId, SubscriptionId, UserId},
     subscription::{
@@ -139,10 +139,8 @@ impl From<Row> for Subscription {
     }
 }
 
-fn duplicate_name(name: &str) -> EngineError {
-    EngineError::Conflict(format!(
-        "a subscription named {name:?} already exists in this project"
-    ))
+fn duplicate_name(name: &str) -> String {
+    format!("a subscription named {name:?} already exists in this project")
 }
 
 /// Up to `limit` subscriptions of the project with ids after `after`, oldest first.
@@ -270,10 +268,8 @@ pub async fn insert(
         .await
         .map(|_| ())
     });
-    match result {
-        Err(e) if is_unique_violation(&e) => Err(duplicate_name(&fields.name)),
-        other => other.map(|()| id).map_err(EngineError::from),
-    }
+    conflict_if_duplicate(result, || duplicate_name(&fields.name))?;
+    Ok(id)
 }
 
 /// Overwrites every field. Re-enabling a subscription also clears its failed state, which is how
@@ -310,10 +306,7 @@ pub async fn update(
         .await
         .map(|done| done.rows_affected())
     });
-    match result {
-        Err(e) if is_unique_violation(&e) => Err(duplicate_name(&fields.name)),
-        other => Ok(other? > 0),
-    }
+    Ok(conflict_if_duplicate(result, || duplicate_name(&fields.name))? > 0)
 }
 
 /// `false` when there is no such subscription in the project.

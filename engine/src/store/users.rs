@@ -3,7 +3,7 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{from_millis, is_unique_violation, on_pool, to_millis, Store};
+use super::{conflict_if_duplicate, from_millis, on_pool, to_millis, Store};
 use crate::{
     account::{User, UserIn},
     ids::UserId,
@@ -58,14 +58,10 @@ pub async fn insert(
         .await
             .map(|_| ())
     });
-    match result {
-        Err(e) if is_unique_violation(&e) => Err(EngineError::Conflict(format!(
-            "a user named {:?} already exists",
-            input.username
-        ))),
-        Err(e) => Err(e.into()),
-        Ok(_) => by_id(store, id).await?.ok_or(EngineError::NotFound("user")),
-    }
+    conflict_if_duplicate(result, || {
+        format!("a user named {:?} already exists", input.username)
+    })?;
+    by_id(store, id).await?.ok_or(EngineError::NotFound("user"))
 }
 
 pub async fn by_id(store: &Store, id: UserId) -> Result<Option<User>, EngineError> {
