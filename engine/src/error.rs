@@ -30,6 +30,23 @@ impl FieldErrors {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
+    /// The same messages under the names a dialect uses for the engine's fields, e.g.
+    /// `("timeout_seconds", "timeout")`; a nested field follows its parent.
+    pub fn renamed(self, names: &[(&str, &str)]) -> FieldErrors {
+        let rename = |field: String| {
+            for (ours, theirs) in names {
+                if field == *ours {
+                    return (*theirs).to_owned();
+                }
+                if let Some(rest) = field.strip_prefix(&format!("{ours}.")) {
+                    return format!("{theirs}.{rest}");
+                }
+            }
+            field
+        };
+        FieldErrors(self.0.into_iter().map(|(f, m)| (rename(f), m)).collect())
+    }
+
     /// `Ok(value)` when nothing was recorded, otherwise the errors.
     pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
         if self.is_empty() {
@@ -90,6 +107,16 @@ impl EngineError {
             EngineError::Invalid(_) => 422,
             EngineError::Unreachable(_) => 400,
             EngineError::Internal(_) => 500,
+        }
+    }
+}
+
+impl EngineError {
+    /// The same error with its field names in a dialect's words (see [`FieldErrors::renamed`]).
+    pub fn renamed(self, names: &[(&str, &str)]) -> EngineError {
+        match self {
+            EngineError::Invalid(fields) => EngineError::Invalid(fields.renamed(names)),
+            other => other,
         }
     }
 }

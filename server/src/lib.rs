@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod dialects;
 pub mod docs;
 pub mod error;
 pub mod extract;

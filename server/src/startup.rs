@@ -15,7 +15,7 @@ use tower_http::{
     trace::{DefaultOnResponse, TraceLayer},
 };
 
-use crate::{api, docs, ops, session::require_session, state::AppState};
+use crate::{api, dialects, docs, ops, session::require_session, state::AppState};
 
 /// cargo-leptos names the browser bundle after `output-name` in the workspace manifest.
 const BUNDLE_NAME: &str = "hookhub";
@@ -54,6 +54,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route_layer(from_fn_with_state(state.engine.clone(), require_session));
     Router::new()
         .nest("/api/v1", api)
+        .merge(dialects::router())
         .merge(docs::router(document))
         .merge(ops::router())
         .merge(dashboard)

@@ -174,6 +174,40 @@ impl Engine {
         .await;
     }
 
+    /// The project's subscription called `name` (names are unique in a project).
+    pub async fn subscription_named(
+        &self,
+        caller: &Caller,
+        project: &str,
+        name: &str,
+    ) -> Result<Subscription, EngineError> {
+        let project = self.authorize(caller, project, Role::Read).await?;
+        rows::named(&self.store, project, name)
+            .await?
+            .ok_or(EngineError::NotFound("subscription"))
+    }
+
+    /// Every subscription that passes `filter`, for dialects whose lists are not paged.
+    pub async fn all_subscriptions(
+        &self,
+        caller: &Caller,
+        project: &str,
+        mut filter: SubscriptionFilter,
+    ) -> Result<Vec<Subscription>, EngineError> {
+        filter.page.limit = Some(i64::from(crate::page::MAX_PAGE_SIZE));
+        let mut all = Vec::new();
+        loop {
+            let page = self
+                .list_subscriptions(caller, project, filter.clone())
+                .await?;
+            all.extend(page.data);
+            match page.next_cursor {
+                Some(cursor) => filter.page.cursor = Some(cursor),
+                None => return Ok(all),
+            }
+        }
+    }
+
     /// The current signing secret, for receivers to verify `webhook-signature`.
     pub async fn subscription_secret(
         &self,

@@ -192,6 +192,22 @@ pub async fn get(
     Ok(row.map(Subscription::from))
 }
 
+/// The project's subscription called `name` (unique in a project, and indexed).
+pub async fn named(
+    store: &Store,
+    project: ProjectId,
+    name: &str,
+) -> Result<Option<Subscription>, EngineError> {
+    let row: Option<Row> = on_pool!(store, pool => {
+        sqlx::query_as(select!("WHERE s.project_id = $1 AND s.name = $2"))
+            .bind(project.0)
+            .bind(name)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.map(Subscription::from))
+}
+
 /// The dispatcher's read: by id alone, since the delivery it came from is already scoped.
 pub async fn by_id(store: &Store, id: SubscriptionId) -> Result<Option<Subscription>, EngineError> {
     let row: Option<Row> = on_pool!(store, pool => {

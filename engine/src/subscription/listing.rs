@@ -26,6 +26,8 @@ pub struct SubscriptionFilter {
     pub label: Option<String>,
     /// Subscriptions that would receive an event of this type.
     pub event_type: Option<String>,
+    /// Only subscriptions scoped to objects of this type.
+    pub object_type: Option<String>,
     /// Only enabled (`true`) or disabled (`false`) subscriptions.
     #[serde(deserialize_with = "lenient")]
     pub enabled: Option<bool>,
@@ -46,6 +48,7 @@ pub struct Selection {
     query: Option<String>,
     labels: Labels,
     event_type: Option<String>,
+    object_type: Option<String>,
     enabled: Option<bool>,
     failed: Option<bool>,
     channel: Option<String>,
@@ -64,6 +67,7 @@ impl SubscriptionFilter {
             query: given(&self.query).map(|q| q.to_lowercase()),
             labels,
             event_type: given(&self.event_type),
+            object_type: given(&self.object_type),
             enabled: self.enabled,
             failed: self.failed,
             channel: given(&self.channel),
@@ -84,6 +88,10 @@ impl Selection {
             && self.event_type.as_ref().is_none_or(|t| {
                 s.event_types.is_empty() || s.event_types.iter().any(|p| type_matches(p, t))
             })
+            && self
+                .object_type
+                .as_ref()
+                .is_none_or(|t| s.object_type.as_ref() == Some(t))
             && self.enabled.is_none_or(|e| e == s.enabled)
             && self.failed.is_none_or(|f| f == s.failed)
             && self.channel.as_ref().is_none_or(|c| *c == s.channel)

@@ -338,3 +338,26 @@ pub fn reference_python() -> Option<String> {
         }
     }
 }
+
+/// Runs one of the Python scripts in `tests/api/clients/` (an official client driving a
+/// dialect) with the test venv's interpreter; fails the test with its output unless it succeeds.
+/// `None` when the interpreter is not available outside CI (the test is skipped).
+pub async fn run_client(script: &str, args: &[&str]) -> Option<String> {
+    let python = reference_python()?;
+    let path = format!("{}/tests/api/clients/{script}", env!("CARGO_MANIFEST_DIR"));
+    let output = tokio::process::Command::new(python)
+        .arg(path)
+        .args(args)
+        .output()
+        .await
+        .expect("python runs");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{stdout}\n{stderr}"
+    );
+    Some(stdout.into_owned())
+}

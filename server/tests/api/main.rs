@@ -4,6 +4,7 @@ mod access;
 mod crash;
 mod dashboard;
 mod delivery;
+mod dialect_ubiops;
 mod helpers;
 mod limits;
 mod operability;
