@@ -27,6 +27,17 @@ impl Engine {
         Ok(id)
     }
 
+    /// The project a dialect without projects in its paths acts in: the one a token is limited
+    /// to, otherwise `default`.
+    pub async fn home_project(&self, caller: &Caller) -> Result<String, EngineError> {
+        let Some(id) = caller.project else {
+            return Ok(super::DEFAULT_PROJECT.to_owned());
+        };
+        projects::name_of(&self.store, id)
+            .await?
+            .ok_or(EngineError::NotFound("project"))
+    }
+
     /// Appends to the audit log. The change it describes has already happened, so a failure to
     /// record it is logged rather than reported as the change failing.
     pub(super) async fn audit(

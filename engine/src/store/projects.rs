@@ -40,6 +40,15 @@ pub async fn id_by_name(store: &Store, name: &str) -> Result<Option<ProjectId>, 
     Ok(id.map(ProjectId))
 }
 
+pub async fn name_of(store: &Store, id: ProjectId) -> Result<Option<String>, EngineError> {
+    Ok(on_pool!(store, pool => {
+        sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
 pub async fn by_name(store: &Store, name: &str) -> Result<Option<Project>, EngineError> {
     let row: Option<Row> = on_pool!(store, pool => {
         sqlx::query_as("SELECT id, name, description, created_at FROM projects WHERE name = $1")

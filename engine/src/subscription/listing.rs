@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{parse_labels, Labels, Subscription};
+use super::{parse_labels, Author, Labels, Subscription};
 use crate::{
+    ids::UserId,
     matching::type_matches,
     page::{lenient, PageRequest},
     FieldErrors,
@@ -36,6 +37,20 @@ pub struct SubscriptionFilter {
     pub failed: Option<bool>,
     /// Only subscriptions delivered through this channel.
     pub channel: Option<String>,
+    /// Exactly this endpoint URL.
+    pub url: Option<String>,
+    /// `json` or `form`.
+    pub content_type: Option<String>,
+    /// Created by this user (id).
+    pub author_id: Option<UserId>,
+    /// Created by the user with exactly this username.
+    pub author_username: Option<String>,
+    /// Created by the user with exactly this email.
+    pub author_email: Option<String>,
+    /// Created by a user whose full name contains this text.
+    pub author_full_name: Option<String>,
+    /// Created by a user whose full name, username or email contains this text.
+    pub author_query: Option<String>,
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", param(ignore))]
     pub page: PageRequest,
@@ -52,6 +67,13 @@ pub struct Selection {
     enabled: Option<bool>,
     failed: Option<bool>,
     channel: Option<String>,
+    url: Option<String>,
+    content_type: Option<String>,
+    author_id: Option<UserId>,
+    author_username: Option<String>,
+    author_email: Option<String>,
+    author_full_name: Option<String>,
+    author_query: Option<String>,
 }
 
 impl SubscriptionFilter {
@@ -71,6 +93,13 @@ impl SubscriptionFilter {
             enabled: self.enabled,
             failed: self.failed,
             channel: given(&self.channel),
+            url: given(&self.url),
+            content_type: given(&self.content_type),
+            author_id: self.author_id,
+            author_username: given(&self.author_username),
+            author_email: given(&self.author_email),
+            author_full_name: given(&self.author_full_name).map(|n| n.to_lowercase()),
+            author_query: given(&self.author_query).map(|q| q.to_lowercase()),
         })
     }
 }
@@ -95,6 +124,37 @@ impl Selection {
             && self.enabled.is_none_or(|e| e == s.enabled)
             && self.failed.is_none_or(|f| f == s.failed)
             && self.channel.as_ref().is_none_or(|c| *c == s.channel)
+            && self.url.as_ref().is_none_or(|u| *u == s.url)
+            && self
+                .content_type
+                .as_ref()
+                .is_none_or(|c| c == s.content_type.as_str())
+            && self.admits_author(s.author.as_ref())
+    }
+
+    fn admits_author(&self, author: Option<&Author>) -> bool {
+        let wanted = self.author_id.is_some()
+            || self.author_username.is_some()
+            || self.author_email.is_some()
+            || self.author_full_name.is_some()
+            || self.author_query.is_some();
+        let Some(a) = author else {
+            return !wanted;
+        };
+        let contains = |text: &str, part: &str| text.to_lowercase().contains(part);
+        self.author_id.is_none_or(|id| id == a.id)
+            && self
+                .author_username
+                .as_ref()
+                .is_none_or(|u| *u == a.username)
+            && self.author_email.as_ref().is_none_or(|e| *e == a.email)
+            && self
+                .author_full_name
+                .as_ref()
+                .is_none_or(|n| contains(&a.full_name, n))
+            && self.author_query.as_ref().is_none_or(|q| {
+                contains(&a.full_name, q) || contains(&a.username, q) || contains(&a.email, q)
+            })
     }
 
     pub fn is_everything(&self) -> bool {

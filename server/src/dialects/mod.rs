@@ -3,11 +3,24 @@
 //! engine; storage, validation and delivery are the engine's.
 
 mod ubiops;
+mod waldur;
 
-use axum::Router;
+use axum::{http::HeaderMap, Router};
 
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(ubiops::router())
+    Router::new()
+        .merge(ubiops::router())
+        .merge(waldur::router())
+}
+
+/// `scheme://host` as the client reached this server, for the absolute URLs some APIs return.
+fn base_url(headers: &HeaderMap) -> String {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let scheme = header("x-forwarded-proto").unwrap_or("http");
+    let host = header("x-forwarded-host")
+        .or_else(|| header("host"))
+        .unwrap_or("localhost");
+    format!("{scheme}://{host}")
 }

@@ -5,6 +5,7 @@ mod crash;
 mod dashboard;
 mod delivery;
 mod dialect_ubiops;
+mod dialect_waldur;
 mod helpers;
 mod limits;
 mod operability;
