@@ -46,7 +46,7 @@ export default defineConfig({
   webServer: {
     // --demo-admin with HOOKHUB_PASSWORD: the administrator the tests log in as (fixtures.ts).
     command: `${binary} serve --listen 127.0.0.1:${port} --site-root ../target/site --database-url ${database} --demo-admin`,
-    env: { HOOKHUB_PASSWORD: 'end-to-end password' },
+    env: { HOOKHUB_PASSWORD: 'end-to-end password', RUST_LOG: 'warn' },
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     stdout: 'pipe',

@@ -13,6 +13,9 @@ CREATE TABLE users (
     created_at     INTEGER NOT NULL
 );
 
+-- A subscription's delivery log, newest first.
+CREATE INDEX attempts_by_subscription ON attempts (subscription_id, id);
+
 -- Who created a subscription; kept (as NULL) when the user is deleted.
 ALTER TABLE subscriptions ADD COLUMN author_id BLOB REFERENCES users (id) ON DELETE SET NULL;
 

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::{events::parse_cursor, Engine};
 use crate::{
     account::{Caller, Role},
-    delivery::{Delivery, DeliveryDetail, DeliveryStatus},
+    delivery::{Attempt, Delivery, DeliveryDetail, DeliveryStatus},
     ids::{DeliveryId, EventId, SubscriptionId},
     page::{PageRequest, Paged},
     store::{
@@ -84,5 +84,25 @@ impl Engine {
             delivery,
             attempts_log,
         })
+    }
+}
+
+impl Engine {
+    /// One page of a subscription's attempts, newest first: its delivery log.
+    pub async fn list_attempts(
+        &self,
+        caller: &Caller,
+        project: &str,
+        subscription: SubscriptionId,
+        page: PageRequest,
+    ) -> Result<Paged<Attempt>, EngineError> {
+        self.get_subscription(caller, project, subscription).await?;
+        let page = page.validate()?;
+        let before = parse_cursor(page.cursor.as_deref())?;
+        let data =
+            attempts::of_subscription(&self.store, subscription, before, page.limit + 1).await?;
+        Ok(Paged::from_overfetch(data, page.limit, |a| {
+            a.id.to_string()
+        }))
     }
 }

@@ -239,19 +239,43 @@ impl From<Row> for Attempt {
     }
 }
 
+const COLUMNS: &str = "id, delivery_id, subscription_id, attempt_number, worker, request_url,
+    request_method, request_headers, request_body, response_status, response_headers,
+    response_body, error_kind, error_message, duration_ms, created_at";
+
 /// A delivery's attempts, first to last.
 pub async fn of_delivery(store: &Store, delivery: DeliveryId) -> Result<Vec<Attempt>, EngineError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM attempts WHERE delivery_id = $1 ORDER BY attempt_number, created_at"
+    );
     let rows: Vec<Row> = on_pool!(store, pool => {
-        sqlx::query_as(
-            "SELECT id, delivery_id, subscription_id, attempt_number, worker, request_url,
-                    request_method, request_headers, request_body, response_status,
-                    response_headers, response_body, error_kind, error_message, duration_ms,
-                    created_at
-             FROM attempts WHERE delivery_id = $1 ORDER BY attempt_number, created_at",
-        )
+        sqlx::query_as(&sql)
         .bind(delivery.0)
         .fetch_all(pool)
         .await?
+    });
+    Ok(rows.into_iter().map(Attempt::from).collect())
+}
+
+/// A subscription's attempts, newest first, older than the attempt `before` (ids are
+/// time-ordered).
+pub async fn of_subscription(
+    store: &Store,
+    subscription: SubscriptionId,
+    before: Option<AttemptId>,
+    limit: u32,
+) -> Result<Vec<Attempt>, EngineError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM attempts
+         WHERE subscription_id = $1 AND ($2 IS NULL OR id < $2) ORDER BY id DESC LIMIT $3"
+    );
+    let rows: Vec<Row> = on_pool!(store, pool => {
+        sqlx::query_as(&sql)
+            .bind(subscription.0)
+            .bind(before.map(|id| id.0))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
     });
     Ok(rows.into_iter().map(Attempt::from).collect())
 }

@@ -4,6 +4,7 @@
 
 mod ubiops;
 mod waldur;
+mod wazo;
 
 use axum::{http::HeaderMap, Router};
 
@@ -13,6 +14,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(ubiops::router())
         .merge(waldur::router())
+        .merge(wazo::router())
 }
 
 /// `scheme://host` as the client reached this server, for the absolute URLs some APIs return.

@@ -6,6 +6,7 @@ mod dashboard;
 mod delivery;
 mod dialect_ubiops;
 mod dialect_waldur;
+mod dialect_wazo;
 mod helpers;
 mod limits;
 mod operability;
