@@ -51,3 +51,11 @@ CREATE TABLE audit_log (
     created_at  INTEGER NOT NULL
 );
 CREATE INDEX audit_log_by_time ON audit_log (created_at);
+
+-- Short integer ids for the APIs that name subscriptions by number (e.g. `/hooks/1`); every
+-- subscription gets one when it is created.
+CREATE TABLE subscription_numbers (
+    number           INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscription_id  BLOB    NOT NULL UNIQUE REFERENCES subscriptions (id) ON DELETE CASCADE
+);
+INSERT INTO subscription_numbers (subscription_id) SELECT id FROM subscriptions ORDER BY id;

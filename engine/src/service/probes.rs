@@ -14,7 +14,7 @@ use crate::{
     ids::{EventId, ProjectId, SubscriptionId, TestId},
     probe::{EndpointTest, TestIn, TestStatus},
     store::{subscriptions, tests, to_millis},
-    subscription::SubscriptionIn,
+    subscription::{SubscriptionIn, ValidSubscription},
     EngineError, FieldErrors,
 };
 
@@ -31,10 +31,30 @@ impl Engine {
         let outcome = self
             .send_now(&target, &probe_event(project, "ping"), project_id)
             .await;
-        match outcome.error {
-            None => Ok(()),
-            Some((_, reason)) => Err(EngineError::Unreachable(reason)),
-        }
+        outcome
+            .error
+            .map_or(Ok(()), |(_, reason)| Err(EngineError::Unreachable(reason)))
+    }
+
+    /// Pings the endpoint `fields` describe, signed with `secrets`; `Unreachable` unless it
+    /// answers 2xx.
+    pub(super) async fn ping_target(
+        &self,
+        fields: &ValidSubscription,
+        secrets: Vec<String>,
+        project: &str,
+        project_id: ProjectId,
+    ) -> Result<(), EngineError> {
+        let target = Target {
+            secrets,
+            ..Target::of_valid(fields.clone())
+        };
+        let outcome = self
+            .send_now(&target, &probe_event(project, "ping"), project_id)
+            .await;
+        outcome
+            .error
+            .map_or(Ok(()), |(_, reason)| Err(EngineError::Unreachable(reason)))
     }
 
     /// Starts a test delivery in the background; poll [`Engine::get_test`] for the result.

@@ -13,6 +13,13 @@ use crate::{
     EngineError, FieldErrors,
 };
 
+/// Whether a write first checks that the endpoint answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verify {
+    No,
+    Ping,
+}
+
 /// How many subscriptions a filtered list reads per query.
 const SCAN_BATCH: u32 = 500;
 
@@ -95,16 +102,36 @@ impl Engine {
         project: &str,
         input: SubscriptionIn,
     ) -> Result<Subscription, EngineError> {
+        self.create(caller, project, input, Verify::No).await
+    }
+
+    /// Like [`Engine::create_subscription`], but first pings the endpoint (signed, as a delivery
+    /// would be) and refuses it (`Unreachable`) unless it answers 2xx: for APIs that promise a
+    /// hook is reachable when it is registered.
+    pub async fn create_verified_subscription(
+        &self,
+        caller: &Caller,
+        project: &str,
+        input: SubscriptionIn,
+    ) -> Result<Subscription, EngineError> {
+        self.create(caller, project, input, Verify::Ping).await
+    }
+
+    async fn create(
+        &self,
+        caller: &Caller,
+        project: &str,
+        input: SubscriptionIn,
+        verify: Verify,
+    ) -> Result<Subscription, EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
         let fields = self.checked(input).await?;
-        let id = rows::insert(
-            &self.store,
-            project_id,
-            &fields,
-            &generate_secret(),
-            caller.user_id,
-        )
-        .await?;
+        let secret = generate_secret();
+        if verify == Verify::Ping {
+            self.ping_target(&fields, vec![secret.clone()], project, project_id)
+                .await?;
+        }
+        let id = rows::insert(&self.store, project_id, &fields, &secret, caller.user_id).await?;
         let created = self.get_subscription(caller, project, id).await?;
         self.audit_subscription(caller, "subscription.created", &created)
             .await;
@@ -120,15 +147,43 @@ impl Engine {
         id: SubscriptionId,
         patch: SubscriptionPatch,
     ) -> Result<Subscription, EngineError> {
+        self.update(caller, project, id, patch, Verify::No).await
+    }
+
+    /// Like [`Engine::update_subscription`], but when the patch changes the URL or enables the
+    /// subscription, the endpoint must first answer a ping with 2xx (else `Unreachable`).
+    pub async fn update_verified_subscription(
+        &self,
+        caller: &Caller,
+        project: &str,
+        id: SubscriptionId,
+        patch: SubscriptionPatch,
+    ) -> Result<Subscription, EngineError> {
+        self.update(caller, project, id, patch, Verify::Ping).await
+    }
+
+    async fn update(
+        &self,
+        caller: &Caller,
+        project: &str,
+        id: SubscriptionId,
+        patch: SubscriptionPatch,
+        verify: Verify,
+    ) -> Result<Subscription, EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
         let current = self.get_subscription(caller, project, id).await?;
         let stored = rows::secrets_and_headers(&self.store, id)
             .await?
             .ok_or(EngineError::NotFound("subscription"))?;
         let reactivate = patch.enabled == Some(true);
+        let moves = patch.url.as_ref().is_some_and(|url| *url != current.url);
         let fields = self
             .checked(current.patched(patch, &stored.headers))
             .await?;
+        if verify == Verify::Ping && (moves || reactivate) {
+            self.ping_target(&fields, stored.secrets, project, project_id)
+                .await?;
+        }
         if !rows::update(&self.store, project_id, id, &fields, reactivate).await? {
             return Err(EngineError::NotFound("subscription"));
         }
@@ -183,6 +238,19 @@ impl Engine {
     ) -> Result<Subscription, EngineError> {
         let project = self.authorize(caller, project, Role::Read).await?;
         rows::named(&self.store, project, name)
+            .await?
+            .ok_or(EngineError::NotFound("subscription"))
+    }
+
+    /// The project's subscription with the short integer id `number`.
+    pub async fn subscription_numbered(
+        &self,
+        caller: &Caller,
+        project: &str,
+        number: i64,
+    ) -> Result<Subscription, EngineError> {
+        let project = self.authorize(caller, project, Role::Read).await?;
+        rows::numbered(&self.store, project, number)
             .await?
             .ok_or(EngineError::NotFound("subscription"))
     }

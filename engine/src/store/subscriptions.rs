@@ -24,8 +24,9 @@ macro_rules! select {
                     s.retry, s.include_result, s.channel, s.channel_config, s.payload_format,
                     s.rate_limit, s.failed, s.disabled_reason, s.last_delivery_at, s.created_at,
                     s.updated_at, u.id AS author_id, u.username AS author_username,
-                    u.full_name AS author_full_name, u.email AS author_email
+                    u.full_name AS author_full_name, u.email AS author_email, n.number
              FROM subscriptions s JOIN projects p ON p.id = s.project_id
+                  JOIN subscription_numbers n ON n.subscription_id = s.id
                   LEFT JOIN users u ON u.id = s.author_id ",
             $tail
         )
@@ -94,6 +95,7 @@ struct Row {
     author_username: Option<String>,
     author_full_name: Option<String>,
     author_email: Option<String>,
+    number: i64,
 }
 
 /// Rows become the public shape: protected header values never leave this module in clear
@@ -129,6 +131,7 @@ impl From<Row> for Subscription {
             last_delivery_at: row.last_delivery_at.map(from_millis),
             created_at: from_millis(row.created_at),
             updated_at: from_millis(row.updated_at),
+            number: row.number,
             author: row.author_id.map(|id| Author {
                 id: UserId(id),
                 username: row.author_username.unwrap_or_default(),
@@ -208,6 +211,22 @@ pub async fn named(
     Ok(row.map(Subscription::from))
 }
 
+/// The project's subscription with the short integer id `number`.
+pub async fn numbered(
+    store: &Store,
+    project: ProjectId,
+    number: i64,
+) -> Result<Option<Subscription>, EngineError> {
+    let row: Option<Row> = on_pool!(store, pool => {
+        sqlx::query_as(select!("WHERE s.project_id = $1 AND n.number = $2"))
+            .bind(project.0)
+            .bind(number)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.map(Subscription::from))
+}
+
 /// The dispatcher's read: by id alone, since the delivery it came from is already scoped.
 pub async fn by_id(store: &Store, id: SubscriptionId) -> Result<Option<Subscription>, EngineError> {
     let row: Option<Row> = on_pool!(store, pool => {
@@ -261,8 +280,10 @@ pub async fn insert(
 ) -> Result<SubscriptionId, EngineError> {
     let id = SubscriptionId::generate();
     let now = to_millis(Utc::now());
+    // One transaction: the subscription and its number exist together or not at all.
     let result = on_pool!(store, pool => {
-        bind_fields!(
+        let mut tx = pool.begin().await?;
+        let inserted = bind_fields!(
             sqlx::query(
                 "INSERT INTO subscriptions
                      (id, project_id, name, url, description, enabled, timeout_seconds, labels,
@@ -280,9 +301,18 @@ pub async fn insert(
         .bind(secret)
         .bind(now)
         .bind(author.0)
-        .execute(pool)
-        .await
-        .map(|_| ())
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {
+                sqlx::query("INSERT INTO subscription_numbers (subscription_id) VALUES ($1)")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await
+            }
+            Err(error) => Err(error),
+        }
     });
     conflict_if_duplicate(result, || duplicate_name(&fields.name))?;
     Ok(id)

@@ -129,6 +129,8 @@ pub struct Subscription {
     pub last_delivery_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// A short integer id, for APIs that name subscriptions by number.
+    pub number: i64,
     /// The user who created it (absent if that user was deleted).
     pub author: Option<Author>,
 }
@@ -359,6 +361,7 @@ pub(crate) mod test_support {
             last_delivery_at: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            number: 1,
             author: None,
         }
     }

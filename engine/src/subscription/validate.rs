@@ -646,6 +646,7 @@ mod tests {
             last_delivery_at: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            number: 1,
             author: None,
         }
     }

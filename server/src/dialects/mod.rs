@@ -2,6 +2,7 @@
 //! work unchanged. Each module only translates field names, shapes and status codes onto the
 //! engine; storage, validation and delivery are the engine's.
 
+mod notifier;
 mod ubiops;
 mod waldur;
 mod wazo;
@@ -12,6 +13,7 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(notifier::router())
         .merge(ubiops::router())
         .merge(waldur::router())
         .merge(wazo::router())

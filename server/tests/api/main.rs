@@ -4,6 +4,7 @@ mod access;
 mod crash;
 mod dashboard;
 mod delivery;
+mod dialect_notifier;
 mod dialect_ubiops;
 mod dialect_waldur;
 mod dialect_wazo;

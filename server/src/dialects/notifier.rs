@@ -1,0 +1,170 @@
+//! The notifier dialect (`/hooks`): hooks with integer ids, a `callback_url` that must answer a
+//! ping before it is registered or re-activated, a payload `filter` (e.g.
+//! `{"for_all": ["node"]}`), an `active` pause switch and the engine's `failed` flag.
+
+use axum::{
+    extract::State,
+    http::{header, StatusCode},
+    response::IntoResponse,
+    routing::{get, post},
+    Router,
+};
+use engine::{
+    subscription::{Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch},
+    Engine, EngineError,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::base_url;
+use crate::{
+    auth::Authenticated,
+    error::ApiError,
+    extract::{ApiJson, ApiPath},
+    state::AppState,
+};
+
+/// The notifier's names for the engine's fields, for validation messages.
+const FIELD_NAMES: [(&str, &str); 2] = [("url", "callback_url"), ("enabled", "active")];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/hooks", get(list).post(create))
+        .route("/hooks/{id}", get(read).patch(update).delete(remove))
+        .route("/hooks/{id}/pings", post(ping))
+}
+
+#[derive(Serialize)]
+struct Hook {
+    id: i64,
+    callback_url: String,
+    filter: Option<Value>,
+    active: bool,
+    failed: bool,
+}
+
+impl From<Subscription> for Hook {
+    fn from(s: Subscription) -> Self {
+        Hook {
+            id: s.number,
+            callback_url: s.url,
+            filter: s.filter,
+            active: s.enabled,
+            failed: s.failed,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct HookIn {
+    callback_url: Option<String>,
+    filter: Option<Value>,
+    active: Option<bool>,
+}
+
+fn notifier(error: EngineError) -> ApiError {
+    error.renamed(&FIELD_NAMES).into()
+}
+
+async fn list(
+    State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
+) -> Result<ApiJson<Vec<Hook>>, ApiError> {
+    let project = engine.home_project(&caller).await?;
+    let all = engine
+        .all_subscriptions(&caller, &project, SubscriptionFilter::default())
+        .await?;
+    Ok(ApiJson(all.into_iter().map(Hook::from).collect()))
+}
+
+/// Pings `callback_url` first: 400 unless it answers, else 201 with the hook's `Location`.
+async fn create(
+    State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
+    headers: axum::http::HeaderMap,
+    ApiJson(input): ApiJson<HookIn>,
+) -> Result<impl IntoResponse, ApiError> {
+    let project = engine.home_project(&caller).await?;
+    let subscription = SubscriptionIn {
+        name: format!("hook-{}", Uuid::new_v4().simple()),
+        url: input.callback_url.unwrap_or_default(),
+        filter: input.filter,
+        enabled: input.active.unwrap_or(true),
+        ..SubscriptionIn::default()
+    };
+    let created = engine
+        .create_verified_subscription(&caller, &project, subscription)
+        .await
+        .map_err(notifier)?;
+    let location = format!("{}/hooks/{}", base_url(&headers), created.number);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        ApiJson(Hook::from(created)),
+    ))
+}
+
+async fn read(
+    State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<Hook>, ApiError> {
+    let project = engine.home_project(&caller).await?;
+    Ok(ApiJson(
+        engine
+            .subscription_numbered(&caller, &project, id)
+            .await?
+            .into(),
+    ))
+}
+
+/// Pings first when `callback_url` changes or `"active": true` is sent.
+async fn update(
+    State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<HookIn>,
+) -> Result<ApiJson<Hook>, ApiError> {
+    let project = engine.home_project(&caller).await?;
+    let subscription = engine.subscription_numbered(&caller, &project, id).await?;
+    let patch = SubscriptionPatch {
+        url: input.callback_url,
+        filter: input.filter.map(Some),
+        enabled: input.active,
+        ..SubscriptionPatch::default()
+    };
+    let updated = engine
+        .update_verified_subscription(&caller, &project, subscription.id, patch)
+        .await
+        .map_err(notifier)?;
+    Ok(ApiJson(updated.into()))
+}
+
+async fn remove(
+    State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    let project = engine.home_project(&caller).await?;
+    let subscription = engine.subscription_numbered(&caller, &project, id).await?;
+    engine
+        .delete_subscription(&caller, &project, subscription.id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 204 when the callback answered the ping, 400 otherwise.
+async fn ping(
+    State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    let project = engine.home_project(&caller).await?;
+    let subscription = engine.subscription_numbered(&caller, &project, id).await?;
+    engine
+        .ping_subscription(&caller, &project, subscription.id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
