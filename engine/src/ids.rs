@@ -68,3 +68,12 @@ typed_id!(
     /// Identifies an API token (not the token itself, which is secret).
     TokenId
 );
+typed_id!(
+    /// Identifies an object events are about, registered in a project (e.g. a service).
+    ObjectId
+);
+typed_id!(
+    /// Identifies an inbound handler. Its value is also the secret part of the handler's call
+    /// URL, so new ones are fully random (v4), not time-ordered.
+    HandlerId
+);

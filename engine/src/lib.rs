@@ -11,6 +11,7 @@ pub mod error;
 pub mod event;
 pub mod filter;
 pub mod ids;
+pub mod inbound;
 pub mod matching;
 pub mod page;
 pub mod probe;

@@ -87,7 +87,7 @@ impl Engine {
         self.ingest_batch(project_id, project, inputs).await
     }
 
-    async fn ingest_batch(
+    pub(super) async fn ingest_batch(
         &self,
         project_id: ProjectId,
         project: &str,

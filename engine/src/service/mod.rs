@@ -7,6 +7,7 @@ mod access;
 mod accounts;
 mod deliveries;
 mod events;
+mod inbound;
 mod probes;
 mod projects;
 mod replay;

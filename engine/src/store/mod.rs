@@ -21,6 +21,7 @@ pub mod attempts;
 pub mod audit;
 pub mod deliveries;
 pub mod events;
+pub mod inbound;
 pub mod projects;
 pub mod retention;
 pub mod sessions;

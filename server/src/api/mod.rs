@@ -7,6 +7,7 @@
 mod channels;
 mod deliveries;
 mod events;
+mod objects;
 mod projects;
 mod subscriptions;
 mod tests;
@@ -50,6 +51,7 @@ struct Queued {
         (name = "deliveries", description = "One event to one subscription, with every attempt"),
         (name = "tests", description = "On-demand endpoint tests"),
         (name = "channels", description = "Registered delivery services"),
+        (name = "inbound", description = "Objects and the secret URLs that act on them"),
         (name = "tokens", description = "API credentials"),
         (name = "users", description = "Accounts and the audit log"),
     )
@@ -140,6 +142,7 @@ pub fn router() -> (Router<AppState>, Document) {
         .merge(events::router())
         .merge(deliveries::router())
         .merge(tests::router())
+        .merge(objects::router())
         .merge(channels::router())
         .merge(tokens::router())
         .merge(users::router())
@@ -158,10 +161,11 @@ pub fn router() -> (Router<AppState>, Document) {
 #[cfg(test)]
 mod tests_of_the_document {
     /// The sources of every API module: a plain `.route(` there would add an undocumented route.
-    const MODULES: [&str; 8] = [
+    const MODULES: [&str; 9] = [
         include_str!("channels.rs"),
         include_str!("deliveries.rs"),
         include_str!("events.rs"),
+        include_str!("objects.rs"),
         include_str!("projects.rs"),
         include_str!("subscriptions.rs"),
         include_str!("tests.rs"),

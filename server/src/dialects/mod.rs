@@ -3,6 +3,7 @@
 //! engine; storage, validation and delivery are the engine's.
 
 mod notifier;
+mod tutum;
 mod ubiops;
 mod waldur;
 mod wazo;
@@ -14,6 +15,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(notifier::router())
+        .merge(tutum::router())
         .merge(ubiops::router())
         .merge(waldur::router())
         .merge(wazo::router())

@@ -100,16 +100,37 @@ async fn one_of_everything(app: &TestApp) -> Value {
         .json()
         .await
         .unwrap();
+    let object: Value = app
+        .post_json(
+            "/api/v1/projects/default/objects",
+            json!({"type": "service", "name": "web"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let object_path = format!(
+        "/api/v1/projects/default/objects/{}/handlers",
+        object["id"].as_str().unwrap()
+    );
+    let handler: Value = app
+        .post_json(&object_path, json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
     json!({
         "subscriptions": subscription["id"],
         "events": ingested["event"]["id"],
         "deliveries": deliveries["data"][0]["id"],
         "tests": test["id"],
+        "objects": object["id"],
+        "handler_id": handler["id"],
     })
 }
 
-/// Every operation of the API document as (method, concrete path) in the default project, ids
-/// filled from `ids` by the collection each path names.
+/// Every operation of the API document as (method, concrete path) in the default project: `{id}`
+/// filled from `ids` by the collection the path names, other parameters by their own name.
 async fn documented_operations(app: &TestApp, ids: &Value) -> Vec<(String, String)> {
     let doc = reqwest::get(app.url("/api/v1/openapi.json"))
         .await
@@ -120,10 +141,17 @@ async fn documented_operations(app: &TestApp, ids: &Value) -> Vec<(String, Strin
     let mut operations = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         let collection = path.split('/').nth(3).unwrap_or_default();
-        let id = ids[collection]
-            .as_str()
-            .unwrap_or("00000000-0000-7000-8000-000000000000");
-        let concrete = path.replace("{project}", "default").replace("{id}", id);
+        let mut concrete = path.replace("{project}", "default");
+        while let Some(start) = concrete.find('{') {
+            let end = start + concrete[start..].find('}').unwrap();
+            let name = &concrete[start + 1..end];
+            let key = if name == "id" { collection } else { name };
+            let value = ids[key]
+                .as_str()
+                .unwrap_or("00000000-0000-7000-8000-000000000000")
+                .to_owned();
+            concrete.replace_range(start..=end, &value);
+        }
         for method in item.as_object().unwrap().keys() {
             operations.push((method.to_uppercase(), format!("/api/v1{concrete}")));
         }

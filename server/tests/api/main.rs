@@ -5,6 +5,7 @@ mod crash;
 mod dashboard;
 mod delivery;
 mod dialect_notifier;
+mod dialect_tutum;
 mod dialect_ubiops;
 mod dialect_waldur;
 mod dialect_wazo;

@@ -1,4 +1,5 @@
--- Accounts: users, their API tokens and dashboard sessions, and the audit log.
+-- Accounts (users, API tokens, dashboard sessions, the audit log), short subscription numbers,
+-- and the objects and inbound handlers that turn calls on secret URLs into events.
 -- Secrets (passwords, tokens, session ids) are stored only as hashes.
 
 ALTER TABLE projects ADD COLUMN description TEXT NOT NULL DEFAULT '';
@@ -59,3 +60,26 @@ CREATE TABLE subscription_numbers (
     subscription_id  BLOB    NOT NULL UNIQUE REFERENCES subscriptions (id) ON DELETE CASCADE
 );
 INSERT INTO subscription_numbers (subscription_id) SELECT id FROM subscriptions ORDER BY id;
+
+-- Objects events are about (e.g. a service), registered so that inbound handlers can act on them.
+CREATE TABLE objects (
+    id           BLOB    PRIMARY KEY NOT NULL,
+    project_id   BLOB    NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    object_type  TEXT    NOT NULL,
+    name         TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    UNIQUE (project_id, object_type, name)
+);
+
+-- Inbound handlers: a call on the secret URL of one performs its operation on its object (it
+-- emits the event `<object type>.<operation>`, e.g. `service.redeploy`).
+CREATE TABLE inbound_handlers (
+    id              BLOB    PRIMARY KEY NOT NULL,  -- random: also the secret of the call URL
+    object_id       BLOB    NOT NULL REFERENCES objects (id) ON DELETE CASCADE,
+    name            TEXT    NOT NULL,
+    operation       TEXT    NOT NULL,
+    call_count      INTEGER NOT NULL DEFAULT 0,
+    last_called_at  INTEGER,
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX inbound_handlers_by_object ON inbound_handlers (object_id, created_at);
