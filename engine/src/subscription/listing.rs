@@ -1,5 +1,6 @@
 //! Which subscriptions a list shows: the filters of `GET …/subscriptions` and of the dashboard.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{parse_labels, Author, Labels, Subscription};
@@ -51,6 +52,8 @@ pub struct SubscriptionFilter {
     pub author_full_name: Option<String>,
     /// Created by a user whose full name, username or email contains this text.
     pub author_query: Option<String>,
+    /// Delivered to at or after this time.
+    pub delivered_since: Option<DateTime<Utc>>,
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", param(ignore))]
     pub page: PageRequest,
@@ -74,6 +77,7 @@ pub struct Selection {
     author_email: Option<String>,
     author_full_name: Option<String>,
     author_query: Option<String>,
+    delivered_since: Option<DateTime<Utc>>,
 }
 
 impl SubscriptionFilter {
@@ -100,6 +104,7 @@ impl SubscriptionFilter {
             author_email: given(&self.author_email),
             author_full_name: given(&self.author_full_name).map(|n| n.to_lowercase()),
             author_query: given(&self.author_query).map(|q| q.to_lowercase()),
+            delivered_since: self.delivered_since,
         })
     }
 }
@@ -129,6 +134,9 @@ impl Selection {
                 .content_type
                 .as_ref()
                 .is_none_or(|c| c == s.content_type.as_str())
+            && self
+                .delivered_since
+                .is_none_or(|since| s.last_delivery_at.is_some_and(|at| at >= since))
             && self.admits_author(s.author.as_ref())
     }
 

@@ -121,6 +121,8 @@ struct ListQuery {
     content_type: Option<u8>,
     /// Text in the author's name, username or email.
     query: Option<String>,
+    /// Hooks that published (delivered) at or after this time.
+    last_published: Option<DateTime<Utc>>,
     #[serde(deserialize_with = "engine::page::lenient")]
     page: Option<usize>,
     #[serde(deserialize_with = "engine::page::lenient")]
@@ -153,6 +155,7 @@ async fn list(
         author_full_name: query.author_fullname,
         author_email: query.author_email,
         author_query: query.query,
+        delivered_since: query.last_published,
         url: query.destination_url,
         enabled: query.is_active,
         content_type,

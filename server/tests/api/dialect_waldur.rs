@@ -44,6 +44,11 @@ async fn the_official_waldur_client_round_trips_hooks_and_pages_through_them() {
     assert_eq!(body["message"], "Customer ABC LLC has been updated.");
     assert_eq!(body["context"]["customer_name"], "ABC LLC");
     assert_eq!(body["levelname"], "INFO");
+    let published = app
+        .get_json("/api/hooks-web/?last_published=2020-01-01T00:00:00Z")
+        .await;
+    let published = uuid::Uuid::parse_str(published[0]["uuid"].as_str().unwrap()).unwrap();
+    assert_eq!(published.to_string(), dashed);
 }
 
 #[tokio::test]

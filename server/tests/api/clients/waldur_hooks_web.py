@@ -3,6 +3,7 @@
 Usage: waldur_hooks_web.py <hookhub base URL> <API token> <receiver URL>
 Raises (exit status 1) on the first thing that is not as the Waldur documentation shows.
 """
+import datetime
 import sys
 
 from waldur_api_client.api.hooks_web import (
@@ -62,6 +63,9 @@ assert len(hooks_web_list.sync_all(client=client, author_username="admin")) == 1
 assert len(hooks_web_list.sync_all(client=client, query="ada")) == 13
 assert len(hooks_web_list.sync_all(client=client, author_username="nobody")) == 0
 assert [h.uuid for h in hooks_web_list.sync_all(client=client, destination_url=receiver)] == [first.uuid]
+# Nothing has been published (delivered) yet.
+since = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+assert hooks_web_list.sync_all(client=client, last_published=since) == []
 
 fetched = hooks_web_retrieve.sync(uuid=first.uuid, client=client)
 assert fetched.uuid == first.uuid and fetched.destination_url == receiver, fetched
