@@ -30,6 +30,18 @@ export async function logIn(page: Page) {
   expect(response.status()).toBe(302);
 }
 
+/** Creates an API token through the dashboard's tokens page; returns its name and secret. */
+export async function createToken(page: Page, role: 'read' | 'write' | 'admin', project = '') {
+  await openHydrated(page, '/tokens');
+  const name = uniqueName('token');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Project').fill(project);
+  await page.getByLabel('Role').selectOption(role);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const secret = (await page.getByTestId('new-token').textContent())!.trim();
+  return { name, secret };
+}
+
 export const test = base.extend<{ consoleGuard: ConsoleGuard; loggedIn: boolean }>({
   // Every test starts logged in unless it opts out with `test.use({ loggedIn: false })`.
   loggedIn: [true, { option: true }],

@@ -1,15 +1,8 @@
 // API tokens from the dashboard: create one (secret shown once), use it with the API, revoke it.
-import { test, expect, openHydrated, uniqueName } from './fixtures';
+import { test, expect, createToken } from './fixtures';
 
 test('a token created in the dashboard works on the API until it is revoked', async ({ page, playwright, baseURL }) => {
-  await openHydrated(page, '/tokens');
-  const name = uniqueName('ci');
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Project').fill('default');
-  await page.getByLabel('Role').selectOption('read');
-  await page.getByRole('button', { name: 'Create token' }).click();
-
-  const secret = (await page.getByTestId('new-token').textContent())!.trim();
+  const { name, secret } = await createToken(page, 'read', 'default');
   expect(secret).toMatch(/^hh_/);
   const row = page.locator(`tr[data-token="${name}"]`);
   await expect(row).toContainText('read');
