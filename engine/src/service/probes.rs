@@ -28,12 +28,7 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
         let target = self.target_of(caller, project, id).await?;
-        let outcome = self
-            .send_now(&target, &probe_event(project, "ping"), project_id)
-            .await;
-        outcome
-            .error
-            .map_or(Ok(()), |(_, reason)| Err(EngineError::Unreachable(reason)))
+        self.ping(&target, project, project_id).await
     }
 
     /// Pings the endpoint `fields` describe, signed with `secrets`; `Unreachable` unless it
@@ -49,8 +44,18 @@ impl Engine {
             secrets,
             ..Target::of_valid(fields.clone())
         };
+        self.ping(&target, project, project_id).await
+    }
+
+    /// Sends a `ping` event to `target` now; `Unreachable` unless it answers 2xx.
+    async fn ping(
+        &self,
+        target: &Target,
+        project: &str,
+        project_id: ProjectId,
+    ) -> Result<(), EngineError> {
         let outcome = self
-            .send_now(&target, &probe_event(project, "ping"), project_id)
+            .send_now(target, &probe_event(project, "ping"), project_id)
             .await;
         outcome
             .error

@@ -10,6 +10,7 @@ use axum::{
     Router,
 };
 use engine::{
+    account::Caller,
     subscription::{Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch},
     Engine, EngineError,
 };
@@ -106,18 +107,24 @@ async fn create(
     ))
 }
 
+/// The hook numbered `id` in the caller's project, and that project.
+async fn hook(
+    engine: &Engine,
+    caller: &Caller,
+    id: i64,
+) -> Result<(String, Subscription), ApiError> {
+    let project = engine.home_project(caller).await?;
+    let subscription = engine.subscription_numbered(caller, &project, id).await?;
+    Ok((project, subscription))
+}
+
 async fn read(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<Hook>, ApiError> {
-    let project = engine.home_project(&caller).await?;
-    Ok(ApiJson(
-        engine
-            .subscription_numbered(&caller, &project, id)
-            .await?
-            .into(),
-    ))
+    let (_, subscription) = hook(&engine, &caller, id).await?;
+    Ok(ApiJson(subscription.into()))
 }
 
 /// Pings first when `callback_url` changes or `"active": true` is sent.
@@ -127,8 +134,7 @@ async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<HookIn>,
 ) -> Result<ApiJson<Hook>, ApiError> {
-    let project = engine.home_project(&caller).await?;
-    let subscription = engine.subscription_numbered(&caller, &project, id).await?;
+    let (project, subscription) = hook(&engine, &caller, id).await?;
     let patch = SubscriptionPatch {
         url: input.callback_url,
         filter: input.filter.map(Some),
@@ -147,8 +153,7 @@ async fn remove(
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let project = engine.home_project(&caller).await?;
-    let subscription = engine.subscription_numbered(&caller, &project, id).await?;
+    let (project, subscription) = hook(&engine, &caller, id).await?;
     engine
         .delete_subscription(&caller, &project, subscription.id)
         .await?;
@@ -161,8 +166,7 @@ async fn ping(
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let project = engine.home_project(&caller).await?;
-    let subscription = engine.subscription_numbered(&caller, &project, id).await?;
+    let (project, subscription) = hook(&engine, &caller, id).await?;
     engine
         .ping_subscription(&caller, &project, subscription.id)
         .await?;
