@@ -67,13 +67,13 @@ async fn tokens_and_passwords_are_not_stored_in_clear() {
         .await
         .unwrap();
     let secret = created["secret"].as_str().unwrap().to_owned();
-    if std::env::var("HOOKHUB_TEST_POSTGRES_URL").is_ok() {
+    if app.database.is_postgres() {
         eprintln!("skipped the file scan: the database is on PostgreSQL");
         return;
     }
     app.engine.store().close().await;
 
-    let files = app.database_files();
+    let files = app.database.files();
     assert!(!files.is_empty());
     for file in files {
         let bytes = std::fs::read(&file).unwrap();

@@ -11,13 +11,13 @@ use engine::{
     Engine,
 };
 use serde_json::{json, Value};
+use crate::database::TestDatabase;
 use server::{
     auth::RateLimiter,
     config::DEFAULT_MAX_BODY_BYTES,
     startup::{self, HttpLimits},
     state::AppState,
 };
-use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -33,7 +33,7 @@ pub struct TestApp {
     /// The admin's API token.
     pub token: String,
     shutdown: CancellationToken,
-    data_dir: TempDir,
+    pub database: TestDatabase,
 }
 
 /// Settings for tests: loopback allowed explicitly (receivers run there), retries in milliseconds.
@@ -57,26 +57,6 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(test_settings()).await
 }
 
-/// A fresh, empty database: a SQLite file in `dir`, or a new database on the PostgreSQL server
-/// named by HOOKHUB_TEST_POSTGRES_URL when that is set.
-async fn fresh_database(dir: &TempDir) -> String {
-    match std::env::var("HOOKHUB_TEST_POSTGRES_URL") {
-        Err(_) => format!("sqlite://{}/hookhub.db", dir.path().display()),
-        Ok(server) => {
-            use sqlx::Connection;
-            let name = format!("hookhub_test_{}", uuid::Uuid::new_v4().simple());
-            let mut admin = sqlx::PgConnection::connect(&server)
-                .await
-                .expect("PostgreSQL reachable");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut admin)
-                .await
-                .unwrap();
-            format!("{}/{name}", server.trim_end_matches('/'))
-        }
-    }
-}
-
 /// A real server and a delivery worker over a fresh database.
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
     spawn(settings, 0).await
@@ -88,9 +68,8 @@ pub async fn spawn_rate_limited_app(per_second: u32) -> TestApp {
 }
 
 async fn spawn(settings: Settings, rate_limit: u32) -> TestApp {
-    let data_dir = tempfile::tempdir().expect("temp dir");
-    let database_url = fresh_database(&data_dir).await;
-    let engine = Engine::open(&database_url, settings)
+    let database = TestDatabase::new().await;
+    let engine = Engine::open(&database.url, settings)
         .await
         .expect("engine opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -124,7 +103,7 @@ async fn spawn(settings: Settings, rate_limit: u32) -> TestApp {
         client: client_with_token(&token),
         token,
         shutdown,
-        data_dir: data_dir,
+        database,
     }
 }
 
@@ -200,14 +179,6 @@ pub async fn expect_error(response: reqwest::Response, status: u16, code: &str) 
 }
 
 impl TestApp {
-    /// Every file the database consists of (SQLite: the file, its WAL and shared memory).
-    pub fn database_files(&self) -> Vec<std::path::PathBuf> {
-        std::fs::read_dir(self.data_dir.path())
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .collect()
-    }
-
     /// Logs in to the dashboard as `username`; returns the `Cookie` header value of the session.
     pub async fn login(&self, username: &str, password: &str) -> String {
         let response = reqwest::Client::builder()

@@ -3,6 +3,7 @@
 mod access;
 mod crash;
 mod dashboard;
+mod database;
 mod delivery;
 mod dialect_notifier;
 mod dialect_tutum;
@@ -13,8 +14,10 @@ mod helpers;
 mod limits;
 mod operability;
 mod operations;
+mod process;
 mod probes;
 mod receiver;
 mod redelivery;
 mod reference;
+mod scale_out;
 mod subscriptions;

@@ -1,0 +1,82 @@
+//! A fresh database per test: a SQLite file in a temporary directory, or — when
+//! HOOKHUB_TEST_POSTGRES_URL names a PostgreSQL server — a database of its own there, dropped
+//! when the test is done.
+
+use std::path::PathBuf;
+
+use sqlx::Connection;
+use tempfile::TempDir;
+
+pub struct TestDatabase {
+    pub url: String,
+    dir: TempDir,
+    /// The server's URL and the database's name, to drop it.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub async fn new() -> TestDatabase {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match std::env::var("HOOKHUB_TEST_POSTGRES_URL") {
+            Err(_) => TestDatabase {
+                url: format!("sqlite://{}/hookhub.db", dir.path().display()),
+                dir,
+                postgres: None,
+            },
+            Ok(server) => {
+                let name = format!("hookhub_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = sqlx::PgConnection::connect(&server)
+                    .await
+                    .expect("PostgreSQL reachable at HOOKHUB_TEST_POSTGRES_URL");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                TestDatabase {
+                    url: format!("{}/{name}", server.trim_end_matches('/')),
+                    dir,
+                    postgres: Some((server, name)),
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    /// Every file a SQLite database consists of (the file, its WAL and shared memory).
+    pub fn files(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((server, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which must not block on itself: the database is
+        // dropped from a thread of its own, with connections still open forcibly closed.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&server).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .join();
+        if let Ok(Err(error)) = dropped {
+            eprintln!("could not drop a test database: {error}");
+        }
+    }
+}
