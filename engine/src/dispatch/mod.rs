@@ -12,6 +12,7 @@ pub mod payload;
 pub mod recorder;
 pub mod retention;
 pub mod target;
+pub mod wakeup;
 
 use std::{sync::Arc, time::Duration};
 
@@ -49,6 +50,11 @@ pub async fn run_worker(engine: Engine, config: WorkerConfig, shutdown: Cancella
     let config = Arc::new(config);
     let slots = Arc::new(Semaphore::new(config.concurrency));
     let queued = engine.queued_signal();
+    tokio::spawn(wakeup::relay(
+        engine.store().clone(),
+        queued.clone(),
+        shutdown.clone(),
+    ));
     tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, "worker started");
     while !shutdown.is_cancelled() {
         // Armed before claiming, so work queued while we claim still wakes us.

@@ -139,8 +139,10 @@ impl Engine {
         self.queued.clone()
     }
 
+    /// Wakes idle workers: this process's at once, other processes' through the database.
     fn work_queued(&self) {
         self.queued.notify_waiters();
+        crate::dispatch::wakeup::announce(&self.store);
     }
 
     /// Deletes attempts and events older than `keep` (never one with work still queued).

@@ -32,7 +32,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The admin's API token.
     pub token: String,
-    shutdown: CancellationToken,
+    /// Stops the server and its worker; tests may hand it to workers they start.
+    pub shutdown: CancellationToken,
     pub database: TestDatabase,
 }
 
@@ -59,15 +60,29 @@ pub async fn spawn_app() -> TestApp {
 
 /// A real server and a delivery worker over a fresh database.
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
-    spawn(settings, 0).await
+    spawn(settings, 0, Some(fast_worker())).await
 }
 
 /// A test app whose API tokens may make `per_second` requests per second.
 pub async fn spawn_rate_limited_app(per_second: u32) -> TestApp {
-    spawn(test_settings(), per_second).await
+    spawn(test_settings(), per_second, Some(fast_worker())).await
 }
 
-async fn spawn(settings: Settings, rate_limit: u32) -> TestApp {
+/// A server that only serves (like `hookhub serve --no-worker`): delivering is left to
+/// workers the test starts.
+pub async fn spawn_app_without_worker() -> TestApp {
+    spawn(test_settings(), 0, None).await
+}
+
+/// A worker that notices due retries within 20 ms.
+fn fast_worker() -> WorkerConfig {
+    WorkerConfig {
+        idle_poll: Duration::from_millis(20),
+        ..WorkerConfig::default()
+    }
+}
+
+async fn spawn(settings: Settings, rate_limit: u32, worker: Option<WorkerConfig>) -> TestApp {
     let database = TestDatabase::new().await;
     let engine = Engine::open(&database.url, settings)
         .await
@@ -82,11 +97,9 @@ async fn spawn(settings: Settings, rate_limit: u32) -> TestApp {
     };
     let handle = state.engine.clone();
     let shutdown = CancellationToken::new();
-    let worker = WorkerConfig {
-        idle_poll: Duration::from_millis(20),
-        ..WorkerConfig::default()
-    };
-    tokio::spawn(run_worker(state.engine.clone(), worker, shutdown.clone()));
+    if let Some(worker) = worker {
+        tokio::spawn(run_worker(state.engine.clone(), worker, shutdown.clone()));
+    }
     tokio::spawn(startup::serve(
         listener,
         startup::router(

@@ -4,10 +4,17 @@
 
 use std::{collections::HashSet, time::Duration};
 
+use engine::{
+    dispatch::{run_worker, WorkerConfig},
+    Engine,
+};
+use serde_json::json;
 use sqlx::Connection;
 
 use crate::{
     database::TestDatabase,
+    delivery::subscribe,
+    helpers::{spawn_app_without_worker, test_settings},
     process::{arrivals, authorised_client, serve, subscribe_and_send},
     receiver::Receiver,
 };
@@ -65,4 +72,29 @@ async fn three_instances_share_the_work_and_survive_losing_one() {
             .unwrap();
     assert_eq!(unfinished, 0);
     db.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_worker_in_another_process_starts_at_once_not_at_its_next_poll() {
+    let app = spawn_app_without_worker().await;
+    if !app.database.is_postgres() {
+        eprintln!("skipped: set HOOKHUB_TEST_POSTGRES_URL to run the scale-out test");
+        return;
+    }
+    // A worker of its own engine (its own pool, as another process would have) that would
+    // otherwise look for work once an hour.
+    let other = Engine::open(&app.database.url, test_settings()).await.unwrap();
+    let lazy = WorkerConfig {
+        idle_poll: Duration::from_secs(3600),
+        ..WorkerConfig::default()
+    };
+    tokio::spawn(run_worker(other, lazy, app.shutdown.clone()));
+    let receiver = Receiver::start().await;
+    subscribe(&app, &receiver, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(200)).await; // the worker is idle and listening
+
+    let ingested = app.ingest(json!({"type": "t"})).await;
+
+    // `settled` gives up after 10 s: only the database's notification can wake the worker.
+    app.settled(&ingested, "succeeded").await;
 }
