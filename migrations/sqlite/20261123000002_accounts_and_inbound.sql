@@ -1,5 +1,6 @@
 -- Accounts (users, API tokens, dashboard sessions, the audit log), short subscription numbers,
--- and the objects and inbound handlers that turn calls on secret URLs into events.
+-- the objects and inbound handlers that turn calls on secret URLs into events, and the rate-limit
+-- buckets every instance shares.
 -- Secrets (passwords, tokens, session ids) are stored only as hashes.
 
 ALTER TABLE projects ADD COLUMN description TEXT NOT NULL DEFAULT '';
@@ -83,3 +84,10 @@ CREATE TABLE inbound_handlers (
     created_at      INTEGER NOT NULL
 );
 CREATE INDEX inbound_handlers_by_object ON inbound_handlers (object_id, created_at);
+
+-- Each rate-limited subscription's token bucket, shared by every instance delivering to it.
+CREATE TABLE rate_buckets (
+    subscription_id  BLOB PRIMARY KEY NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+    tokens           REAL NOT NULL,
+    refilled_at      INTEGER NOT NULL  -- epoch ms
+);

@@ -14,7 +14,7 @@ use crate::{
     store::{
         attempts::{self, Health, NewAttempt, Next},
         deliveries::{self, Claimed},
-        events, subscriptions,
+        events, rate_buckets, subscriptions,
     },
     subscription::Subscription,
     Engine, EngineError,
@@ -51,17 +51,26 @@ async fn attempt(engine: &Engine, worker: &str, claimed: Claimed) -> Result<(), 
         .await;
     };
 
+    // Not yet: deferred, never held, so that a throttled endpoint keeps no worker slot.
     let subscription = &prepared.subscription;
-    let _admitted = match engine
-        .limits()
-        .admit(subscription.id.0, subscription.rate_limit)
-    {
-        Ok(admitted) => admitted,
-        Err(wait) => {
-            let until = Utc::now().timestamp_millis() + wait.as_millis() as i64;
-            return deliveries::defer(engine.store(), claimed.id, worker, until).await;
-        }
+    let now = Utc::now().timestamp_millis();
+    let defer = |wait: std::time::Duration| {
+        deliveries::defer(
+            engine.store(),
+            claimed.id,
+            worker,
+            now + wait.as_millis() as i64,
+        )
     };
+    let _admitted = match engine.limits().admit(subscription.id.0) {
+        Ok(admitted) => admitted,
+        Err(wait) => return defer(wait).await,
+    };
+    if let Some(rate) = subscription.rate_limit {
+        if let Err(wait) = rate_buckets::take(engine.store(), subscription.id, rate, now).await? {
+            return defer(wait).await;
+        }
+    }
 
     let started = Instant::now();
     let outcome = channel.deliver(&prepared.request).await;

@@ -1,8 +1,10 @@
-//! Per-subscription limits: deliveries per second (`rate_limit`) and deliveries in flight.
+//! Limits on deliveries: the token bucket behind rate limits, and the bound on deliveries to one
+//! subscription in flight in this process.
 //!
-//! Kept in this process: a delivery that may not go yet is deferred, not held, so a slow or
-//! throttled endpoint never occupies the worker slots other subscriptions need. With several
-//! instances each one applies the limits on its own.
+//! A delivery that may not go yet is deferred, not held, so a slow or throttled endpoint never
+//! occupies the worker slots other subscriptions need. Subscriptions' rate limits live in the
+//! database (`store::rate_buckets`), shared by every instance; the in-flight bound protects each
+//! process's own slots, so it is per process.
 
 use std::{
     collections::HashMap,
@@ -42,33 +44,28 @@ impl Bucket {
     }
 }
 
-#[derive(Debug, Default)]
-struct State {
-    buckets: HashMap<Uuid, Bucket>,
-    in_flight: HashMap<Uuid, usize>,
-}
-
-/// The limits of every subscription this process delivers to.
+/// Deliveries in flight in this process, per subscription.
 #[derive(Debug, Clone)]
 pub struct Limits {
     per_subscription: usize,
-    state: Arc<Mutex<State>>,
+    in_flight: Arc<Mutex<HashMap<Uuid, usize>>>,
 }
 
 /// Held while a delivery is in flight; frees its place when dropped.
 #[derive(Debug)]
 pub struct Admitted {
     subscription: Uuid,
-    state: Arc<Mutex<State>>,
+    in_flight: Arc<Mutex<HashMap<Uuid, usize>>>,
 }
 
 impl Drop for Admitted {
     fn drop(&mut self) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(count) = state.in_flight.get_mut(&self.subscription) {
+        // The lock guards one map update; it is never held across an await.
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = in_flight.get_mut(&self.subscription) {
             *count -= 1;
             if *count == 0 {
-                state.in_flight.remove(&self.subscription);
+                in_flight.remove(&self.subscription);
             }
         }
     }
@@ -81,28 +78,21 @@ impl Limits {
     pub fn new(per_subscription: usize) -> Limits {
         Limits {
             per_subscription: per_subscription.max(1),
-            state: Arc::default(),
+            in_flight: Arc::default(),
         }
     }
 
-    /// Admits one delivery to the subscription now, or says how long to wait.
-    pub fn admit(&self, subscription: Uuid, rate_limit: Option<u32>) -> Result<Admitted, Duration> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if state.in_flight.get(&subscription).copied().unwrap_or(0) >= self.per_subscription {
+    /// Admits one more delivery to the subscription now, or says how long to wait.
+    pub fn admit(&self, subscription: Uuid) -> Result<Admitted, Duration> {
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let count = in_flight.entry(subscription).or_default();
+        if *count >= self.per_subscription {
             return Err(BUSY_RETRY);
         }
-        if let Some(rate) = rate_limit {
-            let now = Instant::now();
-            state
-                .buckets
-                .entry(subscription)
-                .or_insert_with(|| Bucket::full(rate, now))
-                .take(rate, now)?;
-        }
-        *state.in_flight.entry(subscription).or_default() += 1;
+        *count += 1;
         Ok(Admitted {
             subscription,
-            state: self.state.clone(),
+            in_flight: self.in_flight.clone(),
         })
     }
 }
@@ -127,23 +117,14 @@ mod tests {
     fn in_flight_deliveries_are_bounded_per_subscription() {
         let limits = Limits::new(2);
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
-        let first = limits.admit(a, None).unwrap();
-        let _second = limits.admit(a, None).unwrap();
-        assert!(limits.admit(a, None).is_err());
+        let first = limits.admit(a).unwrap();
+        let _second = limits.admit(a).unwrap();
+        assert!(limits.admit(a).is_err());
         assert!(
-            limits.admit(b, None).is_ok(),
+            limits.admit(b).is_ok(),
             "other subscriptions are not affected"
         );
         drop(first);
-        assert!(limits.admit(a, None).is_ok());
-    }
-
-    #[test]
-    fn the_rate_limit_applies_per_subscription() {
-        let limits = Limits::new(100);
-        let a = Uuid::new_v4();
-        let _one = limits.admit(a, Some(1)).unwrap();
-        assert!(limits.admit(a, Some(1)).is_err());
-        assert!(limits.admit(Uuid::new_v4(), Some(1)).is_ok());
+        assert!(limits.admit(a).is_ok());
     }
 }

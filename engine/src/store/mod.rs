@@ -23,6 +23,7 @@ pub mod deliveries;
 pub mod events;
 pub mod inbound;
 pub mod projects;
+pub mod rate_buckets;
 pub mod retention;
 pub mod sessions;
 pub mod subscriptions;

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::database::TestDatabase;
 use engine::{
     account::{Role, TokenIn, UserIn},
     dispatch::{run_worker, WorkerConfig},
@@ -11,7 +12,6 @@ use engine::{
     Engine,
 };
 use serde_json::{json, Value};
-use crate::database::TestDatabase;
 use server::{
     auth::RateLimiter,
     config::DEFAULT_MAX_BODY_BYTES,

@@ -2,6 +2,10 @@
 
 use std::time::Duration;
 
+use engine::{
+    dispatch::{run_worker, WorkerConfig},
+    Engine,
+};
 use serde_json::{json, Value};
 
 use crate::{
@@ -62,6 +66,35 @@ async fn a_rate_limit_spreads_deliveries_out() {
 
     // A burst of 2, then 2 per second: the last of 5 cannot arrive before 1.5 s after the first.
     // This is the throttle's lower bound, which holds however slow the machine is.
+    let received = receiver.received();
+    let span = received.last().unwrap().at - received.first().unwrap().at;
+    assert!(
+        span >= Duration::from_millis(1400),
+        "5 deliveries at 2/s took only {span:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_rate_limit_holds_across_instances() {
+    // Two workers with engines of their own (as two instances would be) on one database.
+    let app = spawn_app_with(test_settings()).await;
+    let other = Engine::open(&app.database.url, test_settings())
+        .await
+        .unwrap();
+    let worker = WorkerConfig {
+        idle_poll: Duration::from_millis(20),
+        ..WorkerConfig::default()
+    };
+    tokio::spawn(run_worker(other, worker, app.shutdown.clone()));
+    let receiver = Receiver::start().await;
+    subscribe(&app, &receiver, json!({"rate_limit": 2})).await;
+
+    for id in ingest_batch(&app, 5).await {
+        app.settled_event(&id, "succeeded").await;
+    }
+
+    // One bucket for both: a burst of 2, then 2 per second, however the work was shared.
+    // Separate buckets would let 4 go at once and the fifth a quarter-second later.
     let received = receiver.received();
     let span = received.last().unwrap().at - received.first().unwrap().at;
     assert!(

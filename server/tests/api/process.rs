@@ -21,13 +21,20 @@ pub async fn hookhub(args: &[&str], database_url: &str) -> String {
         .output()
         .await
         .expect("hookhub runs");
-    assert!(output.status.success(), "hookhub {args:?} failed: {output:?}");
+    assert!(
+        output.status.success(),
+        "hookhub {args:?} failed: {output:?}"
+    );
     String::from_utf8(output.stdout).unwrap()
 }
 
 /// A client carrying a token made with the command line, as an operator would.
 pub async fn authorised_client(database_url: &str) -> reqwest::Client {
-    hookhub(&["user", "create", "--username", "ops", "--admin"], database_url).await;
+    hookhub(
+        &["user", "create", "--username", "ops", "--admin"],
+        database_url,
+    )
+    .await;
     let token = hookhub(&["token", "create", "--username", "ops"], database_url).await;
     crate::helpers::client_with_token(token.trim())
 }
@@ -36,8 +43,21 @@ pub async fn authorised_client(database_url: &str) -> reqwest::Client {
 /// is claimed again quickly); returns the process and its base URL.
 pub async fn serve(database_url: &str, concurrency: usize) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hookhub"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", database_url])
-        .args(["--allow-targets", "127.0.0.1", "--lease", "2s", "--rate-limit", "0"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            database_url,
+        ])
+        .args([
+            "--allow-targets",
+            "127.0.0.1",
+            "--lease",
+            "2s",
+            "--rate-limit",
+            "0",
+        ])
         .args(["--concurrency", &concurrency.to_string()])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())

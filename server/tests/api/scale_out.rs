@@ -56,7 +56,11 @@ async fn three_instances_share_the_work_and_survive_losing_one() {
         .fetch_all(&mut db)
         .await
         .unwrap();
-    assert_eq!(workers.iter().collect::<HashSet<_>>().len(), 3, "{workers:?}");
+    assert_eq!(
+        workers.iter().collect::<HashSet<_>>().len(),
+        3,
+        "{workers:?}"
+    );
     let doubled: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM (SELECT delivery_id, attempt_number FROM attempts
                                GROUP BY delivery_id, attempt_number HAVING COUNT(*) > 1) d",
@@ -64,7 +68,10 @@ async fn three_instances_share_the_work_and_survive_losing_one() {
     .fetch_one(&mut db)
     .await
     .unwrap();
-    assert_eq!(doubled, 0, "attempts recorded twice: a delivery was claimed twice");
+    assert_eq!(
+        doubled, 0,
+        "attempts recorded twice: a delivery was claimed twice"
+    );
     let unfinished: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE status <> 'succeeded'")
             .fetch_one(&mut db)
@@ -83,7 +90,9 @@ async fn a_worker_in_another_process_starts_at_once_not_at_its_next_poll() {
     }
     // A worker of its own engine (its own pool, as another process would have) that would
     // otherwise look for work once an hour.
-    let other = Engine::open(&app.database.url, test_settings()).await.unwrap();
+    let other = Engine::open(&app.database.url, test_settings())
+        .await
+        .unwrap();
     let lazy = WorkerConfig {
         idle_poll: Duration::from_secs(3600),
         ..WorkerConfig::default()
