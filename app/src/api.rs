@@ -76,8 +76,14 @@ pub async fn delete_subscription(project: String, id: SubscriptionId) -> Result<
 }
 
 #[server(prefix = "/_hookhub")]
-pub async fn list_tokens() -> Result<Vec<engine::account::ApiToken>, AppError> {
-    Ok(engine()?.list_tokens(&caller()?).await?)
+pub async fn list_tokens(
+    cursor: Option<String>,
+) -> Result<Paged<engine::account::ApiToken>, AppError> {
+    let page = engine::page::PageRequest {
+        limit: None,
+        cursor,
+    };
+    Ok(engine()?.list_tokens(&caller()?, page).await?)
 }
 
 /// Creates a token for the logged-in user; `project` blank means every project.

@@ -2,9 +2,11 @@
 
 use engine::{
     account::{ApiToken, NewToken},
+    page::Paged,
     FieldErrors,
 };
 use leptos::{form::ActionForm, prelude::*};
+use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::{list_tokens, CreateToken, RevokeToken},
@@ -15,9 +17,11 @@ use crate::{
 pub fn TokensPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
+    let query = use_query_map();
+    let cursor = Signal::derive(move || query.read().get("cursor"));
     let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| list_tokens(),
+        move || (cursor.get(), create.version().get(), revoke.version().get()),
+        |(cursor, ..)| list_tokens(cursor),
     );
     view! {
         <section class="page">
@@ -32,7 +36,7 @@ pub fn TokensPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                     {move || Suspend::new(async move {
-                        tokens.await.map(|tokens| view! { <TokenTable tokens revoke /> })
+                        tokens.await.map(|page| view! { <TokenTable page revoke /> })
                     })}
                 </ErrorBoundary>
             </Transition>
@@ -116,10 +120,15 @@ fn NewTokenNotice(token: NewToken) -> impl IntoView {
 }
 
 #[component]
-fn TokenTable(tokens: Vec<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
-    if tokens.is_empty() {
+fn TokenTable(page: Paged<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+    if page.data.is_empty() {
         return view! { <p class="empty">"No tokens yet."</p> }.into_any();
     }
+    let next = page.next_cursor.map(|cursor| {
+        let href = format!("/tokens?cursor={cursor}");
+        view! { <A href=href attr:class="pager-next">"Next page →"</A> }
+    });
+    let tokens = page.data;
     view! {
         <div class="table-wrap">
             <table class="table">
@@ -171,6 +180,7 @@ fn TokenTable(tokens: Vec<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl 
                 </tbody>
             </table>
         </div>
+        {next}
     }
     .into_any()
 }

@@ -6,11 +6,12 @@ use std::time::Duration;
 use chrono::Utc;
 use serde_json::json;
 
-use super::Engine;
+use super::{events::parse_cursor, Engine};
 use crate::{
     account::{ApiToken, Caller, NewToken, Role, TokenIn, User, UserIn},
     credentials::{bearer_hash, hash_password, random_bearer, verify_password, TOKEN_PREFIX_LEN},
     ids::{ProjectId, TokenId, UserId},
+    page::{PageRequest, Paged},
     store::{sessions, tokens, users},
     EngineError,
 };
@@ -51,9 +52,19 @@ impl Engine {
         Ok(user)
     }
 
-    pub async fn list_users(&self, caller: &Caller) -> Result<Vec<User>, EngineError> {
+    /// Users in username order; admins only.
+    pub async fn list_users(
+        &self,
+        caller: &Caller,
+        page: PageRequest,
+    ) -> Result<Paged<User>, EngineError> {
         caller.require(Role::Admin)?;
-        users::list(&self.store).await
+        let page = page.validate()?;
+        let after: Option<String> = parse_cursor(page.cursor.as_deref())?;
+        let data = users::list(&self.store, after.as_deref(), page.limit + 1).await?;
+        Ok(Paged::from_overfetch(data, page.limit, |u| {
+            u.username.clone()
+        }))
     }
 
     pub async fn count_users(&self) -> Result<i64, EngineError> {
@@ -165,17 +176,25 @@ impl Engine {
             json!({"name": input.name, "role": input.role}),
         )
         .await;
-        let token = tokens::list(&self.store, Some(caller.user_id))
+        let token = tokens::get(&self.store, id)
             .await?
-            .into_iter()
-            .find(|t| t.id == id)
             .ok_or(EngineError::NotFound("token"))?;
         Ok(NewToken { token, secret })
     }
 
-    /// The caller's own tokens; an admin sees everyone's.
-    pub async fn list_tokens(&self, caller: &Caller) -> Result<Vec<ApiToken>, EngineError> {
-        tokens::list(&self.store, own_unless_admin(caller)).await
+    /// The caller's own live tokens, newest first; an admin sees everyone's.
+    pub async fn list_tokens(
+        &self,
+        caller: &Caller,
+        page: PageRequest,
+    ) -> Result<Paged<ApiToken>, EngineError> {
+        let page = page.validate()?;
+        let before = parse_cursor(page.cursor.as_deref())?;
+        let owner = own_unless_admin(caller);
+        let data = tokens::list(&self.store, owner, before, page.limit + 1).await?;
+        Ok(Paged::from_overfetch(data, page.limit, |t| {
+            t.id.to_string()
+        }))
     }
 
     pub async fn revoke_token(&self, caller: &Caller, id: TokenId) -> Result<(), EngineError> {

@@ -3,13 +3,13 @@
 
 use serde_json::json;
 
-use super::Engine;
+use super::{events::parse_cursor, Engine};
 use crate::{
     account::{Caller, Role},
     event::{EventIn, ObjectRef},
     ids::{HandlerId, ObjectId},
     inbound::{Call, Handler, HandlerIn, ObjectIn, ProjectObject},
-    page::MAX_PAGE_SIZE,
+    page::{PageRequest, Paged, MAX_PAGE_SIZE},
     store::{inbound as rows, projects},
     EngineError, FieldErrors,
 };
@@ -36,15 +36,22 @@ impl Engine {
         Ok(object)
     }
 
-    /// The project's objects, of one type if `object_type` is given, oldest first.
+    /// One page of the project's objects, of one type if `object_type` is given, oldest first.
     pub async fn list_objects(
         &self,
         caller: &Caller,
         project: &str,
         object_type: Option<&str>,
-    ) -> Result<Vec<ProjectObject>, EngineError> {
+        page: PageRequest,
+    ) -> Result<Paged<ProjectObject>, EngineError> {
         let project_id = self.authorize(caller, project, Role::Read).await?;
-        rows::objects(&self.store, project_id, object_type).await
+        let page = page.validate()?;
+        let after = parse_cursor(page.cursor.as_deref())?;
+        let data =
+            rows::objects(&self.store, project_id, object_type, after, page.limit + 1).await?;
+        Ok(Paged::from_overfetch(data, page.limit, |o| {
+            o.id.to_string()
+        }))
     }
 
     pub async fn get_object(

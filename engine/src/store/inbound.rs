@@ -80,20 +80,24 @@ pub async fn object(
     Ok(row.map(ProjectObject::from))
 }
 
-/// The project's objects (of one type, if given), oldest first.
+/// The project's objects (of one type, if given) after the object `after`, oldest first.
 pub async fn objects(
     store: &Store,
     project: ProjectId,
     object_type: Option<&str>,
+    after: Option<ObjectId>,
+    limit: u32,
 ) -> Result<Vec<ProjectObject>, EngineError> {
     let sql = format!(
         "{OBJECT_SELECT} WHERE o.project_id = $1 AND ($2 IS NULL OR o.object_type = $2)
-         ORDER BY o.id"
+           AND ($3 IS NULL OR o.id > $3) ORDER BY o.id LIMIT $4"
     );
     let rows: Vec<ObjectRow> = on_pool!(store, pool => {
         sqlx::query_as(&sql)
             .bind(project.0)
             .bind(object_type)
+            .bind(after.map(|o| o.0))
+            .bind(i64::from(limit))
             .fetch_all(pool)
             .await?
     });

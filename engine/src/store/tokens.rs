@@ -21,6 +21,15 @@ pub struct NewRow<'a> {
     pub role: Role,
 }
 
+/// One token by id (revoked or not), as listed.
+pub async fn get(store: &Store, id: TokenId) -> Result<Option<ApiToken>, EngineError> {
+    let sql = format!("{LISTED} WHERE t.id = $1");
+    let row: Option<ListedRow> = on_pool!(store, pool => {
+        sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await?
+    });
+    Ok(row.map(ApiToken::from))
+}
+
 pub async fn insert(store: &Store, token: NewRow<'_>) -> Result<TokenId, EngineError> {
     let id = TokenId::generate();
     on_pool!(store, pool => {
@@ -91,24 +100,13 @@ struct ListedRow {
     last_used_at: Option<i64>,
 }
 
-/// Live tokens, newest first: one user's, or everyone's when `user` is `None`.
-pub async fn list(store: &Store, user: Option<UserId>) -> Result<Vec<ApiToken>, EngineError> {
-    let rows: Vec<ListedRow> = on_pool!(store, pool => {
-        sqlx::query_as(
-            "SELECT t.id, t.name, t.prefix, u.username, p.name AS project, t.role, t.created_at,
-                    t.last_used_at
-             FROM api_tokens t JOIN users u ON u.id = t.user_id
-                  LEFT JOIN projects p ON p.id = t.project_id
-             WHERE t.revoked_at IS NULL AND ($1 IS NULL OR t.user_id = $1)
-             ORDER BY t.id DESC",
-        )
-        .bind(user.map(|u| u.0))
-        .fetch_all(pool)
-        .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(|r| ApiToken {
+const LISTED: &str = "SELECT t.id, t.name, t.prefix, u.username, p.name AS project, t.role,
+        t.created_at, t.last_used_at
+    FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN projects p ON p.id = t.project_id";
+
+impl From<ListedRow> for ApiToken {
+    fn from(r: ListedRow) -> Self {
+        ApiToken {
             id: TokenId(r.id),
             name: r.name,
             prefix: r.prefix,
@@ -117,8 +115,31 @@ pub async fn list(store: &Store, user: Option<UserId>) -> Result<Vec<ApiToken>, 
             role: Role::parse(&r.role).unwrap_or(Role::Read),
             created_at: from_millis(r.created_at),
             last_used_at: r.last_used_at.map(from_millis),
-        })
-        .collect())
+        }
+    }
+}
+
+/// Live tokens, newest first, older than the token `before`: one user's, or everyone's when
+/// `user` is `None`.
+pub async fn list(
+    store: &Store,
+    user: Option<UserId>,
+    before: Option<TokenId>,
+    limit: u32,
+) -> Result<Vec<ApiToken>, EngineError> {
+    let sql = format!(
+        "{LISTED} WHERE t.revoked_at IS NULL AND ($1 IS NULL OR t.user_id = $1)
+           AND ($2 IS NULL OR t.id < $2) ORDER BY t.id DESC LIMIT $3"
+    );
+    let rows: Vec<ListedRow> = on_pool!(store, pool => {
+        sqlx::query_as(&sql)
+            .bind(user.map(|u| u.0))
+            .bind(before.map(|t| t.0))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows.into_iter().map(ApiToken::from).collect())
 }
 
 /// Revokes a live token (one of `user`'s, or anyone's when `None`); false if there is none.

@@ -90,9 +90,22 @@ pub async fn with_password(
     Ok(row.map(|r| (User::from(r.user), r.password_hash)))
 }
 
-pub async fn list(store: &Store) -> Result<Vec<User>, EngineError> {
-    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY username");
-    let rows: Vec<Row> = on_pool!(store, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
+/// Users in username order after `after`.
+pub async fn list(
+    store: &Store,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Vec<User>, EngineError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM users WHERE $1 IS NULL OR username > $1 ORDER BY username LIMIT $2"
+    );
+    let rows: Vec<Row> = on_pool!(store, pool => {
+        sqlx::query_as(&sql)
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+    });
     Ok(rows.into_iter().map(User::from).collect())
 }
 

@@ -5,6 +5,7 @@ use axum::{extract::State, http::StatusCode};
 use engine::{
     ids::{HandlerId, ObjectId},
     inbound::{Call, Handler, HandlerIn, ObjectIn, ProjectObject},
+    page::{PageRequest, Paged},
     Engine,
 };
 use serde::{Deserialize, Serialize};
@@ -34,20 +35,25 @@ struct ObjectQuery {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     object_type: Option<String>,
+    #[serde(flatten)]
+    #[param(ignore)]
+    page: PageRequest,
 }
 
 /// List objects
+///
+/// Oldest first.
 #[utoipa::path(get, path = "/projects/{project}/objects", tag = "inbound",
-    params(("project" = String, Path, description = "Project name"), ObjectQuery),
-    responses((status = 200, body = Vec<ProjectObject>)))]
+    params(("project" = String, Path, description = "Project name"), ObjectQuery, PageRequest),
+    responses((status = 200, body = Paged<ProjectObject>)))]
 async fn list(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
     ApiQuery(query): ApiQuery<ObjectQuery>,
-) -> Result<ApiJson<Vec<ProjectObject>>, ApiError> {
+) -> Result<ApiJson<Paged<ProjectObject>>, ApiError> {
     let objects = engine
-        .list_objects(&caller, &project, query.object_type.as_deref())
+        .list_objects(&caller, &project, query.object_type.as_deref(), query.page)
         .await?;
     Ok(ApiJson(objects))
 }

@@ -4,6 +4,7 @@ use axum::{extract::State, http::StatusCode};
 use engine::{
     account::{ApiToken, NewToken, TokenIn},
     ids::TokenId,
+    page::{PageRequest, Paged},
     Engine,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -11,7 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     auth::Authenticated,
     error::ApiError,
-    extract::{ApiJson, ApiPath},
+    extract::{ApiJson, ApiPath, ApiQuery},
     state::AppState,
 };
 
@@ -23,14 +24,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// List API tokens
 ///
-/// Never the tokens themselves: their first characters (`prefix`) and when they were last used.
+/// Newest first. Never the tokens themselves: their first characters (`prefix`) and when they
+/// were last used.
 #[utoipa::path(get, path = "/tokens", tag = "tokens",
-    responses((status = 200, body = Vec<ApiToken>)))]
+    params(PageRequest),
+    responses((status = 200, body = Paged<ApiToken>)))]
 async fn list(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
-) -> Result<ApiJson<Vec<ApiToken>>, ApiError> {
-    Ok(ApiJson(engine.list_tokens(&caller).await?))
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<ApiJson<Paged<ApiToken>>, ApiError> {
+    Ok(ApiJson(engine.list_tokens(&caller, page).await?))
 }
 
 /// Create an API token

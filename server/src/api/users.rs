@@ -22,13 +22,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// List users (admin)
+///
+/// In username order.
 #[utoipa::path(get, path = "/users", tag = "users",
-    responses((status = 200, body = Vec<User>)))]
+    params(PageRequest),
+    responses((status = 200, body = Paged<User>)))]
 async fn list(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
-) -> Result<ApiJson<Vec<User>>, ApiError> {
-    Ok(ApiJson(engine.list_users(&caller).await?))
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<ApiJson<Paged<User>>, ApiError> {
+    Ok(ApiJson(engine.list_users(&caller, page).await?))
 }
 
 /// Create a user (admin)

@@ -228,6 +228,22 @@ async fn roles_limit_what_a_token_may_do() {
 
     let read = reader.get(app.url(SUBSCRIPTIONS)).send().await.unwrap();
     assert_eq!(read.status(), 200);
+    // The admin sees every user, in username order.
+    let users = app.get_json("/api/v1/users?limit=2").await;
+    let names: Vec<&str> = users["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["admin", "rita"]);
+    let rest = app
+        .get_json(&format!(
+            "/api/v1/users?cursor={}",
+            users["next_cursor"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(rest["data"][0]["username"], "walt");
     let write = reader
         .post(app.url(SUBSCRIPTIONS))
         .json(&subscription)
@@ -352,7 +368,7 @@ async fn tokens_are_shown_once_listed_by_prefix_and_revocable() {
     let listed = app.get_json("/api/v1/tokens").await;
     let text = listed.to_string();
     assert!(!text.contains(secret), "a listed token shows its secret");
-    let deploy = listed
+    let deploy = listed["data"]
         .as_array()
         .unwrap()
         .iter()
@@ -361,6 +377,15 @@ async fn tokens_are_shown_once_listed_by_prefix_and_revocable() {
     assert_eq!(deploy["project"], "default");
     assert_eq!(deploy["role"], "read");
     assert!(deploy["last_used_at"].is_string());
+    // Newest first, a page at a time.
+    let first = app.get_json("/api/v1/tokens?limit=1").await;
+    assert_eq!(first["data"][0]["name"], "deploy");
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let second = app
+        .get_json(&format!("/api/v1/tokens?limit=1&cursor={cursor}"))
+        .await;
+    assert_eq!(second["data"][0]["name"], "tests");
+    assert_eq!(second["next_cursor"], Value::Null);
 
     let path = format!("/api/v1/tokens/{}", created["id"].as_str().unwrap());
     let revoked = app.client.delete(app.url(&path)).send().await.unwrap();
