@@ -16,6 +16,7 @@ pub mod matching;
 pub mod page;
 pub mod probe;
 pub mod subscription;
+pub mod template;
 
 #[cfg(feature = "server")]
 pub mod channel;

@@ -13,12 +13,20 @@ use crate::{
     delivery::ErrorKind,
     retry::parse_retry_after,
     ssrf::{GuardedResolver, TargetPolicy, REFUSAL_MARK},
+    template,
 };
 
-const CONFIG_KEYS: &[(&str, &str)] = &[(
-    "verify_certificate",
-    "false to accept any TLS certificate (default true)",
-)];
+const CONFIG_KEYS: &[(&str, &str)] = &[
+    (
+        "verify_certificate",
+        "false to accept any TLS certificate (default true)",
+    ),
+    (
+        "body",
+        "a body template instead of the payload format: {{ event_name }}, {{ event_id }}, \
+         {{ event.<field> }}, {{ object }}, {{ message }}, {{ timestamp }}, {{ wazo_uuid }}",
+    ),
+];
 
 pub struct HttpChannel {
     client: Client,
@@ -65,8 +73,15 @@ impl Channel for HttpChannel {
     fn check_config(&self, config: &Value) -> Result<(), String> {
         let object = only_keys(config, CONFIG_KEYS)?;
         match object.get("verify_certificate") {
-            None | Some(Value::Bool(_)) => Ok(()),
-            Some(_) => Err("verify_certificate must be true or false".into()),
+            None | Some(Value::Bool(_)) => {}
+            Some(_) => return Err("verify_certificate must be true or false".into()),
+        }
+        match object.get("body") {
+            None => Ok(()),
+            Some(Value::String(template)) => {
+                template::check(template).map_err(|reason| format!("body: {reason}"))
+            }
+            Some(_) => Err("body must be a text template".into()),
         }
     }
 

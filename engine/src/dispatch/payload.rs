@@ -7,6 +7,7 @@ use crate::{
     event::Event,
     ids::ProjectId,
     subscription::{ContentType, PayloadFormat},
+    template,
 };
 
 /// A rendered body and the `Content-Type` it is sent with.
@@ -19,17 +20,43 @@ pub struct Body {
 /// `origin` identifies where the event came from, for envelopes that carry it (Wazo's
 /// `origin_uuid`): the project's id.
 pub fn render(target: &Target, event: &Event, origin: ProjectId) -> Body {
-    let fields = envelope(target, event, origin);
-    match target.content_type {
-        ContentType::Json => Body {
-            content_type: "application/json",
-            bytes: serde_json::to_vec(&Value::Object(fields)).unwrap_or_default(),
-        },
-        ContentType::Form => Body {
-            content_type: "application/x-www-form-urlencoded",
-            bytes: form_encode(&fields).into_bytes(),
-        },
+    if let Some(Value::String(template)) = target.channel_config.get("body") {
+        return Body {
+            content_type: mime(target.content_type),
+            bytes: template::render(template, &template_context(event, origin)).into_bytes(),
+        };
     }
+    let fields = envelope(target, event, origin);
+    let bytes = match target.content_type {
+        ContentType::Json => serde_json::to_vec(&Value::Object(fields)).unwrap_or_default(),
+        ContentType::Form => form_encode(&fields).into_bytes(),
+    };
+    Body {
+        content_type: mime(target.content_type),
+        bytes,
+    }
+}
+
+fn mime(content_type: ContentType) -> &'static str {
+    match content_type {
+        ContentType::Json => "application/json",
+        ContentType::Form => "application/x-www-form-urlencoded",
+    }
+}
+
+/// What a body template can name.
+fn template_context(event: &Event, origin: ProjectId) -> Value {
+    json!({
+        "event_name": event.event_type,
+        "event_id": event.id,
+        "event": event.data,
+        "object": event.object,
+        "group": event.group,
+        "message": event.message,
+        "level": event.level,
+        "timestamp": event.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "wazo_uuid": origin,
+    })
 }
 
 fn envelope(target: &Target, event: &Event, origin: ProjectId) -> Map<String, Value> {

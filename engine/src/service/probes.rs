@@ -28,11 +28,11 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
         let target = self.target_of(caller, project, id).await?;
-        self.ping(&target, project, project_id).await
+        self.ping(&target, project, project_id).await.map(|_| ())
     }
 
     /// Pings the endpoint `fields` describe, signed with `secrets`; `Unreachable` unless it
-    /// answers 2xx.
+    /// answers 200 OK exactly: registering an endpoint takes a plain yes.
     pub(super) async fn ping_target(
         &self,
         fields: &ValidSubscription,
@@ -44,22 +44,33 @@ impl Engine {
             secrets,
             ..Target::of_valid(fields.clone())
         };
-        self.ping(&target, project, project_id).await
+        let status = self.ping(&target, project, project_id).await?;
+        match status {
+            Some(200) => Ok(()),
+            Some(other) => Err(EngineError::Unreachable(format!(
+                "the endpoint answered {other}, not 200 OK"
+            ))),
+            None => Err(EngineError::Unreachable(
+                "the endpoint did not answer".into(),
+            )),
+        }
     }
 
-    /// Sends a `ping` event to `target` now; `Unreachable` unless it answers 2xx.
+    /// Sends a `ping` event to `target` now; `Unreachable` unless it answers 2xx. Returns the
+    /// status it answered.
     async fn ping(
         &self,
         target: &Target,
         project: &str,
         project_id: ProjectId,
-    ) -> Result<(), EngineError> {
+    ) -> Result<Option<u16>, EngineError> {
         let outcome = self
             .send_now(target, &probe_event(project, "ping"), project_id)
             .await;
-        outcome
-            .error
-            .map_or(Ok(()), |(_, reason)| Err(EngineError::Unreachable(reason)))
+        match outcome.error {
+            None => Ok(outcome.status),
+            Some((_, reason)) => Err(EngineError::Unreachable(reason)),
+        }
     }
 
     /// Starts a test delivery in the background; poll [`Engine::get_test`] for the result.

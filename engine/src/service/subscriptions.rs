@@ -106,8 +106,8 @@ impl Engine {
     }
 
     /// Like [`Engine::create_subscription`], but first pings the endpoint (signed, as a delivery
-    /// would be) and refuses it (`Unreachable`) unless it answers 2xx: for APIs that promise a
-    /// hook is reachable when it is registered.
+    /// would be) and refuses it (`Unreachable`) unless it answers 200 OK: for APIs that promise
+    /// a hook is reachable when it is registered.
     pub async fn create_verified_subscription(
         &self,
         caller: &Caller,
@@ -151,7 +151,7 @@ impl Engine {
     }
 
     /// Like [`Engine::update_subscription`], but when the patch changes the URL or enables the
-    /// subscription, the endpoint must first answer a ping with 2xx (else `Unreachable`).
+    /// subscription, the endpoint must first answer a ping with 200 OK (else `Unreachable`).
     pub async fn update_verified_subscription(
         &self,
         caller: &Caller,

@@ -80,7 +80,7 @@ async fn list(
     Ok(ApiJson(all.into_iter().map(Hook::from).collect()))
 }
 
-/// Pings `callback_url` first: 400 unless it answers, else 201 with the hook's `Location`.
+/// Pings `callback_url` first: 400 unless it answers 200 OK, else 201 with the hook's `Location`.
 async fn create(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,

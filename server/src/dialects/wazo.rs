@@ -1,6 +1,7 @@
 //! The Wazo webhookd dialect (`/subscriptions`): a subscription names a `service` — one of the
 //! engine's registered delivery channels — with a free-form `config`; `events` are event types
-//! and `metadata` are labels. Deliveries use Wazo's payload `{name, origin_uuid, data}`.
+//! and `metadata` are labels. Deliveries use Wazo's payload `{name, origin_uuid, data}`, or the
+//! `config.body` template (`{{ event_name }}`, `{{ event.<field> }}`, `{{ wazo_uuid }}`, …).
 
 use axum::{extract::State, http::StatusCode, routing::get, Router};
 use chrono::{DateTime, Duration, Utc};
@@ -9,7 +10,7 @@ use engine::{
     ids::SubscriptionId,
     page::PageRequest,
     subscription::{Labels, Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch},
-    Engine, EngineError, FieldErrors,
+    Engine, EngineError,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -89,7 +90,7 @@ impl From<Subscription> for WazoSubscription {
 impl WazoSubscription {
     /// The engine's fields. For `http` the delivery settings come out of `config`; what is left
     /// there is the channel's own config, which the engine checks.
-    fn into_input(self) -> Result<SubscriptionIn, EngineError> {
+    fn into_input(self) -> SubscriptionIn {
         let mut config = self.config;
         let text = |config: &mut Map<String, Value>, key: &str| match config.remove(key) {
             Some(Value::String(text)) => Some(text),
@@ -109,16 +110,12 @@ impl WazoSubscription {
             if let Some(verify) = text(&mut config, "verify_certificate") {
                 config.insert("verify_certificate".into(), Value::Bool(verify != "false"));
             }
-            if text(&mut config, "body").is_some_and(|body| !body.is_empty()) {
-                let mut errors = FieldErrors::default();
-                errors.add(
-                    "config.body",
-                    "custom bodies are not supported: deliveries carry the event as Wazo's JSON",
-                );
-                return Err(errors.into());
+            // An empty body means Wazo's default payload, as in Wazo.
+            if config.get("body").and_then(Value::as_str) == Some("") {
+                config.remove("body");
             }
         }
-        Ok(SubscriptionIn {
+        SubscriptionIn {
             name: self.name,
             url,
             method,
@@ -129,7 +126,7 @@ impl WazoSubscription {
             labels: self.metadata,
             payload_format: Some("wazo".into()),
             ..SubscriptionIn::default()
-        })
+        }
     }
 }
 
@@ -177,7 +174,7 @@ async fn create(
     ApiJson(input): ApiJson<WazoSubscription>,
 ) -> Result<(StatusCode, ApiJson<WazoSubscription>), ApiError> {
     let project = engine.home_project(&caller).await?;
-    let input = input.into_input().map_err(wazo)?;
+    let input = input.into_input();
     let created = engine
         .create_subscription(&caller, &project, input)
         .await
@@ -214,7 +211,7 @@ async fn replace(
         event_types,
         labels,
         ..
-    } = input.into_input().map_err(wazo)?;
+    } = input.into_input();
     let patch = SubscriptionPatch {
         name: Some(name),
         url: Some(url),

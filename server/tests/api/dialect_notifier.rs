@@ -22,16 +22,13 @@ async fn hooks_are_pinged_before_they_are_registered_or_reactivated() {
     let app = spawn_app().await;
     let receiver = Receiver::start().await;
 
-    // A callback that does not answer the ping is refused, and nothing is stored.
-    receiver.answer(500, &[]);
-    let refused = call(
-        &app,
-        "POST",
-        "/hooks",
-        Some(json!({"callback_url": receiver.url})),
-    )
-    .await;
-    expect_error(refused, 400, "endpoint_unreachable").await;
+    // A callback that does not answer the ping with 200 OK is refused, and nothing is stored.
+    for status in [500, 204] {
+        receiver.answer(status, &[]);
+        let body = json!({"callback_url": receiver.url});
+        let refused = call(&app, "POST", "/hooks", Some(body)).await;
+        expect_error(refused, 400, "endpoint_unreachable").await;
+    }
     let none: Value = call(&app, "GET", "/hooks", None)
         .await
         .json()
@@ -50,7 +47,7 @@ async fn hooks_are_pinged_before_they_are_registered_or_reactivated() {
     assert_eq!(hook["filter"], json!({"for_all": ["node"]}));
     assert_eq!(hook["failed"], false);
     let pings = receiver.received().len();
-    assert_eq!(pings, 2, "one refused ping, one accepted");
+    assert_eq!(pings, 3, "two refused pings, one accepted");
 
     // Pausing does not ping; re-activating does, and a failed ping leaves it paused.
     let path = format!("/hooks/{id}");

@@ -124,8 +124,8 @@ async fn wazo_lists_its_services_and_names_its_own_fields_in_errors() {
             "config.url",
         ),
         (
-            json!({"name": "x", "service": "http", "config": {"url": "https://example.com", "body": "{{ x }}"}}),
-            "config.body",
+            json!({"name": "x", "service": "http", "config": {"url": "https://example.com", "body": "{{ event.id"}}),
+            "config",
         ),
         (
             json!({"name": "x", "service": "http", "config": {"url": "https://example.com", "content_type": "text/csv"}}),
@@ -137,4 +137,39 @@ async fn wazo_lists_its_services_and_names_its_own_fields_in_errors() {
         let error = expect_error(response, 422, "validation_failed").await;
         assert!(error["fields"][field].is_string(), "{body} → {error}");
     }
+}
+
+#[tokio::test]
+async fn a_body_template_shapes_what_the_receiver_gets() {
+    let app = spawn_app().await;
+    let receiver = Receiver::start().await;
+    let template = r#"{"who": "{{ event.user_uuid }}", "what": "{{ event_name }}", "from": "{{ wazo_uuid }}"}"#;
+    let body = json!({
+        "name": "templated",
+        "service": "http",
+        "config": {"url": receiver.url, "method": "post", "content_type": "application/json",
+                   "body": template},
+        "events": ["user_created"],
+    });
+    let created: Value = wazo(&app, "POST", "/subscriptions", Some(body))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["config"]["body"], template);
+
+    let ingested = app
+        .ingest(json!({"type": "user_created", "data": {"user_uuid": "u-42"}}))
+        .await;
+    app.settled(&ingested, "succeeded").await;
+    let request = receiver.received().last().unwrap().clone();
+    let delivered: Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(delivered["who"], "u-42");
+    assert_eq!(delivered["what"], "user_created");
+    assert_eq!(
+        delivered["from"].as_str().unwrap().len(),
+        36,
+        "the project's uuid"
+    );
+    assert_eq!(request.headers["content-type"], "application/json");
 }
