@@ -65,7 +65,7 @@ async fn main() {
     };
     let client = reqwest::Client::new();
     let row = |name: &str, value: String| println!("{name:<44} {value}");
-    println!("{:<44} {}\n{}", "measure", "value", "-".repeat(64));
+    println!("{:<44} value\n{}", "measure", "-".repeat(64));
     let per_second = |n: usize, took: Duration| n as f64 / took.as_secs_f64();
 
     // The ceiling: the same client, concurrency and payload, straight to a receiver.
