@@ -45,6 +45,34 @@ where
     (started.elapsed(), bodies)
 }
 
+/// `count` events (rounded up to whole batches of 500) sent to `events_url` (`…/events`) by
+/// four tasks; returns the wall time and how many were sent.
+pub async fn send_batches(
+    client: &reqwest::Client,
+    events_url: &str,
+    auth: &str,
+    count: usize,
+    payload_bytes: usize,
+) -> (Duration, usize) {
+    let batches = count.div_ceil(500);
+    let (client, url, auth) = (
+        client.clone(),
+        format!("{events_url}/batch"),
+        auth.to_owned(),
+    );
+    let (took, _) = concurrently(batches, 4, move |b| {
+        let events: Vec<Value> = (0..500)
+            .map(|i| event(b * 500 + i, payload_bytes))
+            .collect();
+        client
+            .post(&url)
+            .header("authorization", &auth)
+            .json(&json!({"events": events}))
+    })
+    .await;
+    (took, batches * 500)
+}
+
 /// One event with a `data` field of about `payload_bytes`.
 pub fn event(n: usize, payload_bytes: usize) -> Value {
     json!({"type": "bench", "data": {"n": n, "padding": "x".repeat(payload_bytes)}})

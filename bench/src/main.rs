@@ -21,7 +21,7 @@ use clap::Parser;
 use serde_json::{json, Value};
 
 use crate::{
-    load::{concurrently, event, quantile, until_arrived},
+    load::{concurrently, event, quantile, send_batches, until_arrived},
     receiver::Receiver,
 };
 
@@ -115,26 +115,11 @@ async fn main() {
         "ingest/s, one event per request",
         format!("{:.0}", per_second(singles, took)),
     );
-    let batches = args.events.div_ceil(500);
-    let (took, _) = {
-        let (client, url, auth, size) = (
-            client.clone(),
-            format!("{events_url}/batch"),
-            auth.clone(),
-            args.payload_bytes,
-        );
-        concurrently(batches, 4, move |b| {
-            let events: Vec<Value> = (0..500).map(|i| event(b * 500 + i, size)).collect();
-            client
-                .post(&url)
-                .header("authorization", &auth)
-                .json(&json!({"events": events}))
-        })
-        .await
-    };
+    let (took, sent) =
+        send_batches(&client, &events_url, &auth, args.events, args.payload_bytes).await;
     row(
         "ingest/s, batches of 500",
-        format!("{:.0}", per_second(batches * 500, took)),
+        format!("{:.0}", per_second(sent, took)),
     );
 
     // End to end: events in, every delivery answered 2xx at the receiver.
@@ -155,23 +140,8 @@ async fn main() {
         subscription.status()
     );
     let started = Instant::now();
-    {
-        let (client, url, auth, size) = (
-            client.clone(),
-            format!("{events_url}/batch"),
-            auth.clone(),
-            args.payload_bytes,
-        );
-        concurrently(batches, 4, move |b| {
-            let events: Vec<Value> = (0..500).map(|i| event(b * 500 + i, size)).collect();
-            client
-                .post(&url)
-                .header("authorization", &auth)
-                .json(&json!({"events": events}))
-        })
-        .await;
-    }
-    let delivered = batches * 500;
+    let (_, delivered) =
+        send_batches(&client, &events_url, &auth, args.events, args.payload_bytes).await;
     let complete = until_arrived(&receiver, delivered, Duration::from_secs(600)).await;
     let took = receiver
         .last_arrival()
@@ -256,29 +226,15 @@ async fn main() {
         .send()
         .await
         .unwrap();
-    let batches = args.queued.div_ceil(500);
-    {
-        let (client, url, auth) = (
-            client.clone(),
-            format!("{}/api/v1/projects/default/events/batch", api_only.url),
-            auth.clone(),
-        );
-        concurrently(batches, 4, move |b| {
-            let events: Vec<Value> = (0..500).map(|i| event(b * 500 + i, 64)).collect();
-            client
-                .post(&url)
-                .header("authorization", &auth)
-                .json(&json!({"events": events}))
-        })
-        .await;
-    }
+    let backlog_url = format!("{}/api/v1/projects/default/events", api_only.url);
+    let (_, queued) = send_batches(&client, &backlog_url, &auth, args.queued, 64).await;
     row(
-        &format!("RSS with {} deliveries queued (MiB)", batches * 500),
+        &format!("RSS with {queued} deliveries queued (MiB)"),
         format!("{:.1}", api_only.rss_mib()),
     );
     let started = Instant::now();
     let worker = hookhub::serve(&args.hookhub, &url, args.concurrency, &[]).await;
-    let complete = until_arrived(&drain, batches * 500, Duration::from_secs(1800)).await;
+    let complete = until_arrived(&drain, queued, Duration::from_secs(1800)).await;
     let took = started.elapsed();
     let note = if complete { "" } else { " (incomplete)" };
     row(
