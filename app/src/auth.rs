@@ -65,10 +65,17 @@ pub async fn whoami() -> Result<Option<String>, AppError> {
 
 #[cfg(feature = "ssr")]
 fn session_cookie() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    let cookies = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-    cookies
-        .split(';')
+    session_in(&use_context::<http::request::Parts>()?.headers)
+}
+
+/// The session cookie's value among a request's headers; the server's gate reads it here too.
+#[cfg(feature = "ssr")]
+pub fn session_in(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == SESSION_COOKIE)
         .map(|(_, value)| value.to_owned())

@@ -6,7 +6,7 @@
 //! (pages) or answered 401 (server functions). Server functions also refuse cross-site requests:
 //! the cookie is `SameSite=Lax`, and a POST whose `Origin` is another site is rejected outright.
 
-use app::auth::{LOGIN_PATH, PUBLIC_SERVER_FNS, SESSION_COOKIE};
+use app::auth::{session_in, LOGIN_PATH, PUBLIC_SERVER_FNS};
 use axum::{
     extract::{Request, State},
     http::{header, Method, StatusCode},
@@ -35,7 +35,7 @@ pub async fn require_session(
         )
         .into_response();
     }
-    if let Some(session) = cookie(&request, SESSION_COOKIE) {
+    if let Some(session) = session_in(request.headers()) {
         if let Ok(caller) = engine.session_caller(&session).await {
             request.extensions_mut().insert(caller);
             return next.run(request).await;
@@ -54,19 +54,6 @@ pub async fn require_session(
         let target = format!("{LOGIN_PATH}?next={}", urlencoding(&back));
         Redirect::to(&target).into_response()
     }
-}
-
-/// The value of the cookie `name`, if the request carries it.
-fn cookie(request: &Request, name: &str) -> Option<String> {
-    request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
 }
 
 /// A browser names the page a request came from: another site's page must not act here.

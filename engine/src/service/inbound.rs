@@ -115,22 +115,18 @@ impl Engine {
             }
         }
         let valid = errors.into_result(valid)?;
-        let ids = rows::insert_handlers(&self.store, object, &valid).await?;
-        let mut created = Vec::with_capacity(ids.len());
-        for id in ids {
-            let handler = rows::handler(&self.store, object, id)
-                .await?
-                .ok_or(EngineError::NotFound("handler"))?;
+        let created = rows::insert_handlers(&self.store, object, &valid).await?;
+        for handler in &created {
             let detail = json!({"object_id": object, "name": handler.name});
+            let id = handler.id.to_string();
             self.audit(
                 &caller.username,
                 Some(project),
                 "handler.created",
-                &id.to_string(),
+                &id,
                 detail,
             )
             .await;
-            created.push(handler);
         }
         Ok(created)
     }

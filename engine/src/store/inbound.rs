@@ -149,12 +149,12 @@ const HANDLER_SELECT: &str =
     "SELECT id, object_id, name, operation, call_count, last_called_at, created_at
      FROM inbound_handlers";
 
-/// Stores the handlers in one transaction (all or none); returns them in order.
+/// Stores the handlers in one transaction (all or none); returns them as stored, in order.
 pub async fn insert_handlers(
     store: &Store,
     object: ObjectId,
     handlers: &[ValidHandler],
-) -> Result<Vec<HandlerId>, EngineError> {
+) -> Result<Vec<Handler>, EngineError> {
     // Random, not time-ordered: the id is the secret part of the call URL.
     let ids: Vec<HandlerId> = handlers.iter().map(|_| HandlerId(Uuid::new_v4())).collect();
     let now = to_millis(Utc::now());
@@ -175,7 +175,19 @@ pub async fn insert_handlers(
         }
         tx.commit().await?;
     });
-    Ok(ids)
+    Ok(ids
+        .into_iter()
+        .zip(handlers)
+        .map(|(id, handler)| Handler {
+            id,
+            object_id: object,
+            name: handler.name.clone(),
+            operation: handler.operation.clone(),
+            call_count: 0,
+            last_called_at: None,
+            created_at: from_millis(now),
+        })
+        .collect())
 }
 
 /// One page of an object's handlers, oldest first, and how many there are in all.

@@ -14,7 +14,7 @@ use axum::{
 use engine::{
     account::Caller,
     ids::{HandlerId, ObjectId},
-    inbound::{Handler, HandlerIn},
+    inbound::{Handler, HandlerIn, ProjectObject},
     Engine, EngineError,
 };
 use serde::{Deserialize, Serialize};
@@ -76,18 +76,18 @@ impl From<Handler> for TutumHandler {
     }
 }
 
-/// The service, in the caller's project; any other kind of object is not a service.
+/// The service and the caller's project it is in; any other kind of object is not a service.
 async fn service_in_scope(
     engine: &Engine,
     caller: &Caller,
     id: ObjectId,
-) -> Result<String, ApiError> {
+) -> Result<(String, ProjectObject), ApiError> {
     let project = engine.home_project(caller).await?;
     let object = engine.get_object(caller, &project, id).await?;
     if object.object_type != SERVICE {
         return Err(EngineError::NotFound("service").into());
     }
-    Ok(project)
+    Ok((project, object))
 }
 
 async fn service(
@@ -95,8 +95,7 @@ async fn service(
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<ObjectId>,
 ) -> Result<ApiJson<Value>, ApiError> {
-    let project = service_in_scope(&engine, &caller, id).await?;
-    let object = engine.get_object(&caller, &project, id).await?;
+    let (_, object) = service_in_scope(&engine, &caller, id).await?;
     Ok(ApiJson(json!({
         "uuid": object.id,
         "name": object.name,
@@ -134,7 +133,7 @@ async fn list(
     ApiPath(id): ApiPath<ObjectId>,
     ApiQuery(window): ApiQuery<Window>,
 ) -> Result<ApiJson<Listing>, ApiError> {
-    let project = service_in_scope(&engine, &caller, id).await?;
+    let (project, _) = service_in_scope(&engine, &caller, id).await?;
     let (limit, offset) = (
         window.limit.unwrap_or(DEFAULT_LIMIT),
         window.offset.unwrap_or(0),
@@ -179,7 +178,7 @@ async fn create(
     ApiPath(id): ApiPath<ObjectId>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
-    let project = service_in_scope(&engine, &caller, id).await?;
+    let (project, _) = service_in_scope(&engine, &caller, id).await?;
     let several = body.is_array();
     let inputs: Vec<HandlerIn> = match body {
         Value::Array(items) => items
@@ -211,7 +210,7 @@ async fn read(
     Authenticated(caller): Authenticated,
     ApiPath((id, handler)): ApiPath<(ObjectId, HandlerId)>,
 ) -> Result<ApiJson<TutumHandler>, ApiError> {
-    let project = service_in_scope(&engine, &caller, id).await?;
+    let (project, _) = service_in_scope(&engine, &caller, id).await?;
     let handler = engine.get_handler(&caller, &project, id, handler).await?;
     Ok(ApiJson(handler.into()))
 }
@@ -221,7 +220,7 @@ async fn remove(
     Authenticated(caller): Authenticated,
     ApiPath((id, handler)): ApiPath<(ObjectId, HandlerId)>,
 ) -> Result<StatusCode, ApiError> {
-    let project = service_in_scope(&engine, &caller, id).await?;
+    let (project, _) = service_in_scope(&engine, &caller, id).await?;
     engine
         .delete_handler(&caller, &project, id, handler)
         .await?;
