@@ -14,6 +14,12 @@ pub const BATCH_MAX: usize = 500;
 pub const LEVELS: &[&str] = &["debug", "info", "warning", "error", "critical"];
 /// The group of Hookhub's own reports (`delivery.exhausted`, …).
 pub const OPERATIONAL_GROUP: &str = "hookhub";
+/// The types of Hookhub's own reports, in [`OPERATIONAL_GROUP`].
+pub const OPERATIONAL_TYPES: &[&str] = &[
+    "delivery.exhausted",
+    "delivery.recovered",
+    "subscription.disabled",
+];
 
 /// The object an event is about, e.g. a deployment and its version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +91,43 @@ pub fn is_event_name(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+}
+
+/// The dashboard's "send event" form, as typed: the data is JSON text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventForm {
+    pub event_type: String,
+    pub object_type: String,
+    pub object_name: String,
+    pub data: String,
+}
+
+impl EventForm {
+    /// The event the form describes, with the same field names validation reports.
+    pub fn into_input(self) -> Result<EventIn, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let data = match self.data.trim() {
+            "" => None,
+            text => serde_json::from_str(text)
+                .map_err(|e| errors.add("data", format!("is not JSON: {e}")))
+                .ok(),
+        };
+        let object_name = Some(self.object_name.trim().to_owned()).filter(|n| !n.is_empty());
+        let object =
+            (!self.object_type.trim().is_empty() || object_name.is_some()).then(|| ObjectRef {
+                kind: self.object_type.trim().to_owned(),
+                name: object_name,
+                version: None,
+            });
+        let input = errors.into_result(EventIn {
+            event_type: self.event_type,
+            object,
+            data,
+            ..EventIn::default()
+        })?;
+        input.validate("")
+    }
 }
 
 impl EventIn {
@@ -166,6 +209,35 @@ mod tests {
             event_type: event_type.into(),
             ..EventIn::default()
         }
+    }
+
+    #[test]
+    fn the_send_form_is_read_and_validated() {
+        let form = EventForm {
+            event_type: "order.paid".into(),
+            object_name: "web".into(),
+            data: "{\"amount\": 5".into(),
+            ..EventForm::default()
+        };
+        let errors = form.into_input().unwrap_err();
+        assert!(errors.get("data").unwrap().starts_with("is not JSON"));
+        let form = EventForm {
+            event_type: "order.paid".into(),
+            object_name: "web".into(),
+            data: "{\"amount\": 5}".into(),
+            ..EventForm::default()
+        };
+        let errors = form.into_input().unwrap_err();
+        assert!(errors.get("object.type").is_some(), "a name needs a type");
+        let form = EventForm {
+            event_type: "order.paid".into(),
+            object_type: "service".into(),
+            data: "{\"amount\": 5}".into(),
+            ..EventForm::default()
+        };
+        let event = form.into_input().unwrap();
+        assert_eq!(event.object.unwrap().kind, "service");
+        assert_eq!(event.data.unwrap()["amount"], 5);
     }
 
     #[test]

@@ -15,7 +15,10 @@
 use std::cmp::Ordering;
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use crate::FieldErrors;
 
 /// Nesting deeper than this is refused: filters are written by people, not generated.
 pub const MAX_DEPTH: usize = 16;
@@ -68,7 +71,104 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// Why `event` does not satisfy the filter (the first condition that fails), or `None`
+    /// when it does.
+    pub fn explain(&self, event: &Value) -> Option<String> {
+        if self.matches(event) {
+            return None;
+        }
+        Some(match self {
+            Filter::All(filters) => filters.iter().find_map(|f| f.explain(event))?,
+            Filter::Any(filters) => {
+                let reasons: Vec<_> = filters.iter().filter_map(|f| f.explain(event)).collect();
+                format!("no alternative of $or holds ({})", reasons.join("; "))
+            }
+            Filter::Not(_) => "the filter under $not holds".to_owned(),
+            Filter::ForAll(kinds) => {
+                format!(
+                    "neither object.type nor group is one of {}",
+                    kinds.join(", ")
+                )
+            }
+            Filter::Field { path, test } => {
+                let found = lookup(event, path).map_or("missing".to_owned(), Value::to_string);
+                format!(
+                    "{} is {found}, which is not {}",
+                    path.join("."),
+                    test.describe()
+                )
+            }
+        })
+    }
+}
+
+/// What a filter says about a sample event, for people trying one out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub matches: bool,
+    pub reason: String,
+}
+
+/// Tries the filter written as `filter_text` (blank: no filter) against the event document
+/// written as `sample_text`; unreadable text is reported on the `filter` or `sample` field.
+pub fn try_on_sample(filter_text: &str, sample_text: &str) -> Result<Verdict, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let filter = match filter_text.trim() {
+        "" => None,
+        text => serde_json::from_str(text)
+            .map_err(|e| format!("is not JSON: {e}"))
+            .and_then(|document| Filter::parse(&document))
+            .map_err(|e| errors.add("filter", e))
+            .ok(),
+    };
+    let sample = serde_json::from_str::<Value>(sample_text)
+        .map_err(|e| errors.add("sample", format!("is not JSON: {e}")))
+        .ok();
+    let (Some(sample), true) = (sample, errors.is_empty()) else {
+        return Err(errors);
+    };
+    Ok(match filter.and_then(|f| f.explain(&sample)) {
+        None if filter_text.trim().is_empty() => Verdict {
+            matches: true,
+            reason: "without a filter every event passes".to_owned(),
+        },
+        None => Verdict {
+            matches: true,
+            reason: "every condition holds".to_owned(),
+        },
+        Some(reason) => Verdict {
+            matches: false,
+            reason,
+        },
+    })
+}
+
 impl Test {
+    /// The condition in words, e.g. `>= 100`.
+    fn describe(&self) -> String {
+        let list = |values: &[Value]| {
+            let items: Vec<_> = values.iter().map(Value::to_string).collect();
+            format!("[{}]", items.join(", "))
+        };
+        match self {
+            Test::Eq(value) => format!("= {value}"),
+            Test::Neq(value) => format!("≠ {value}"),
+            Test::Cmp(ordering, or_equal, bound) => {
+                let sign = match ordering {
+                    Ordering::Greater => ">",
+                    _ => "<",
+                };
+                format!("{sign}{} {bound}", if *or_equal { "=" } else { "" })
+            }
+            Test::In(values) => format!("one of {}", list(values)),
+            Test::Nin(values) => format!("outside {}", list(values)),
+            Test::Exists(true) => "present".to_owned(),
+            Test::Exists(false) => "absent".to_owned(),
+            Test::Regex(regex) => format!("matching /{regex}/"),
+        }
+    }
+
     fn holds(&self, value: Option<&Value>) -> bool {
         match (self, value) {
             (Test::Exists(expected), value) => value.is_some_and(|v| !v.is_null()) == *expected,
@@ -238,6 +338,42 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_sample_is_explained_by_the_first_condition_that_fails() {
+        let filter = r#"{"type": "order.paid", "data.amount": {"$gte": 100}}"#;
+        let verdict = try_on_sample(filter, r#"{"type": "order.paid", "data": {"amount": 50}}"#);
+        assert_eq!(
+            verdict.unwrap(),
+            Verdict {
+                matches: false,
+                reason: "data.amount is 50, which is not >= 100".into()
+            }
+        );
+        let verdict = try_on_sample(filter, r#"{"type": "order.paid", "data": {"amount": 150}}"#);
+        assert!(verdict.unwrap().matches);
+        let verdict = try_on_sample(r#"{"$or": [{"a": 1}, {"b": {"$exists": true}}]}"#, "{}");
+        let reason = verdict.unwrap().reason;
+        assert!(
+            reason.contains("a is missing, which is not = 1"),
+            "{reason}"
+        );
+        assert!(
+            reason.contains("b is missing, which is not present"),
+            "{reason}"
+        );
+        assert!(try_on_sample(" ", "{}").unwrap().matches);
+    }
+
+    #[test]
+    fn unreadable_filters_and_samples_are_field_errors() {
+        let errors = try_on_sample("{", "nope").unwrap_err();
+        assert!(errors.get("filter").unwrap().starts_with("is not JSON"));
+        assert!(errors.get("sample").unwrap().starts_with("is not JSON"));
+        let errors = try_on_sample(r#"{"a": {"$bogus": 1}}"#, "{}").unwrap_err();
+        assert!(errors.get("filter").is_some());
+        assert!(errors.get("sample").is_none());
+    }
 
     fn event() -> Value {
         json!({

@@ -63,6 +63,13 @@ pub struct Handler {
     pub created_at: DateTime<Utc>,
 }
 
+impl Handler {
+    /// The path that calls it, under the server's address: the ids are its secret.
+    pub fn call_path(&self) -> String {
+        format!("/api/v1/inbound/{}/{}", self.object_id, self.id)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]

@@ -13,6 +13,7 @@ pub mod filter;
 pub mod ids;
 pub mod inbound;
 pub mod matching;
+pub mod overview;
 pub mod page;
 pub mod probe;
 pub mod subscription;

@@ -1,5 +1,6 @@
 //! Keyset pagination: a bounded page size and an opaque cursor.
 
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::FieldErrors;
@@ -91,5 +92,37 @@ where
         None => Ok(None),
         Some(NativeOrText::Native(value)) => Ok(Some(value)),
         Some(NativeOrText::Text(text)) => text.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+/// A time typed into a form: RFC 3339, or `YYYY-MM-DDTHH:MM[:SS]` (what a `datetime-local`
+/// input sends) read as UTC. Blank is no time.
+pub fn parse_time(text: &str) -> Result<Option<DateTime<Utc>>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Ok(Some(time.with_timezone(&Utc)));
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+        .map(|time| Some(time.and_utc()))
+        .ok_or_else(|| "must be a time like 2026-11-23T14:30 (UTC)".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_times_are_read_as_utc() {
+        assert_eq!(parse_time(" "), Ok(None));
+        let time = parse_time("2026-11-23T14:30").unwrap().unwrap();
+        assert_eq!(time.to_rfc3339(), "2026-11-23T14:30:00+00:00");
+        let time = parse_time("2026-11-23T15:30:00+01:00").unwrap().unwrap();
+        assert_eq!(time.to_rfc3339(), "2026-11-23T14:30:00+00:00");
+        assert!(parse_time("yesterday").is_err());
     }
 }

@@ -58,6 +58,8 @@ pub struct EndpointTest {
     pub id: TestId,
     pub status: TestStatus,
     pub response_status: Option<u16>,
+    /// What the endpoint answered (capped), when it answered.
+    pub response_body: Option<String>,
     pub error_message: Option<String>,
     pub created_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,

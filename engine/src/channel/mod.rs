@@ -6,7 +6,7 @@ mod log;
 
 use std::{collections::BTreeMap, future::Future, pin::Pin, sync::Arc, time::Duration};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use self::http::HttpChannel;
@@ -58,12 +58,13 @@ pub trait Channel: Send + Sync + 'static {
 }
 
 /// A registered channel as the API lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelInfo {
-    pub name: &'static str,
-    pub description: &'static str,
-    pub config: BTreeMap<&'static str, &'static str>,
+    pub name: String,
+    pub description: String,
+    /// Each `channel_config` key with what it means.
+    pub config: BTreeMap<String, String>,
 }
 
 /// The channels this process can deliver through, by name.
@@ -83,9 +84,13 @@ impl Channels {
         self.0
             .values()
             .map(|c| ChannelInfo {
-                name: c.name(),
-                description: c.description(),
-                config: c.config_keys().iter().copied().collect(),
+                name: c.name().to_owned(),
+                description: c.description().to_owned(),
+                config: c
+                    .config_keys()
+                    .iter()
+                    .map(|(key, meaning)| ((*key).to_owned(), (*meaning).to_owned()))
+                    .collect(),
             })
             .collect()
     }

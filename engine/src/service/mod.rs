@@ -8,6 +8,7 @@ mod accounts;
 mod deliveries;
 mod events;
 mod inbound;
+mod overview;
 mod probes;
 mod projects;
 mod replay;

@@ -138,6 +138,7 @@ impl Engine {
                 id,
                 status,
                 outcome.status,
+                outcome.status.map(|_| outcome.body.as_str()),
                 message,
                 Utc::now().timestamp_millis(),
             )
@@ -150,6 +151,7 @@ impl Engine {
             id,
             status: TestStatus::Pending,
             response_status: None,
+            response_body: None,
             error_message: None,
             created_at: now,
             completed_at: None,

@@ -26,6 +26,7 @@ pub mod projects;
 pub mod rate_buckets;
 pub mod retention;
 pub mod sessions;
+pub mod stats;
 pub mod subscriptions;
 pub mod tests;
 pub mod tokens;

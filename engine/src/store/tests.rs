@@ -32,12 +32,14 @@ pub async fn finish(
     id: TestId,
     status: TestStatus,
     response_status: Option<u16>,
+    response_body: Option<&str>,
     error: Option<&str>,
     at: i64,
 ) -> Result<(), EngineError> {
     on_pool!(store, pool => {
         sqlx::query(
-            "UPDATE endpoint_tests SET status = $2, response_status = $3, error_message = $4, completed_at = $5
+            "UPDATE endpoint_tests SET status = $2, response_status = $3, error_message = $4, completed_at = $5,
+                 response_body = $6
              WHERE id = $1",
         )
         .bind(id.0)
@@ -45,6 +47,7 @@ pub async fn finish(
         .bind(response_status.map(i32::from))
         .bind(error)
         .bind(at)
+        .bind(response_body)
         .execute(pool)
         .await
         .map(|_| ())
@@ -52,7 +55,15 @@ pub async fn finish(
     Ok(())
 }
 
-type Row = (Uuid, String, Option<i32>, Option<String>, i64, Option<i64>);
+type Row = (
+    Uuid,
+    String,
+    Option<i32>,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<i64>,
+);
 
 pub async fn get(
     store: &Store,
@@ -61,7 +72,7 @@ pub async fn get(
 ) -> Result<Option<EndpointTest>, EngineError> {
     let row: Option<Row> = on_pool!(store, pool => {
         sqlx::query_as(
-            "SELECT id, status, response_status, error_message, created_at, completed_at
+            "SELECT id, status, response_status, response_body, error_message, created_at, completed_at
              FROM endpoint_tests WHERE project_id = $1 AND id = $2",
         )
         .bind(project.0)
@@ -70,13 +81,16 @@ pub async fn get(
         .await?
     });
     Ok(row.map(
-        |(id, status, response_status, error_message, created_at, completed_at)| EndpointTest {
-            id: TestId(id),
-            status: TestStatus::parse(&status),
-            response_status: response_status.and_then(|s| u16::try_from(s).ok()),
-            error_message,
-            created_at: from_millis(created_at),
-            completed_at: completed_at.map(from_millis),
+        |(id, status, response_status, response_body, error_message, created_at, completed_at)| {
+            EndpointTest {
+                id: TestId(id),
+                status: TestStatus::parse(&status),
+                response_status: response_status.and_then(|s| u16::try_from(s).ok()),
+                response_body,
+                error_message,
+                created_at: from_millis(created_at),
+                completed_at: completed_at.map(from_millis),
+            }
         },
     ))
 }

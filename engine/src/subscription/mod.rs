@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use form::{format_labels, parse_labels, SubscriptionForm};
+pub use form::{format_labels, parse_labels, HeaderForm, SubscriptionForm};
 pub use listing::{Selection, SubscriptionFilter};
 pub use validate::*;
 

@@ -112,7 +112,7 @@ struct HandlerOut {
 impl From<Handler> for HandlerOut {
     fn from(handler: Handler) -> Self {
         HandlerOut {
-            call_url: format!("/api/v1/inbound/{}/{}", handler.object_id, handler.id),
+            call_url: handler.call_path(),
             handler,
         }
     }
