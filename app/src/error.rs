@@ -16,6 +16,11 @@ impl AppError {
     pub fn fields(&self) -> &FieldErrors {
         &self.0.fields
     }
+
+    /// For a page whose address names something that cannot exist (an id that is not one).
+    pub fn not_found(what: &str) -> AppError {
+        AppError(ErrorBody::new("not_found", format!("{what} not found")))
+    }
 }
 
 impl FromServerFnError for AppError {

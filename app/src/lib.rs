@@ -15,13 +15,13 @@ mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Redirect, Route, Router, Routes, A},
+    components::{ParentRoute, Redirect, Route, Router, Routes, A},
     path,
 };
 
 use crate::{
-    components::AccountMenu,
-    pages::{LoginPage, NotFound, SubscriptionsPage, TokensPage},
+    components::{AccountMenu, ProjectSwitcher, Toaster, Toasts},
+    pages::*,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -47,6 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let toasts = Toasts::provide();
     // Effects run only in the browser: the attribute tells tests (and people) hydration finished.
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -58,28 +59,43 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/hookhub.css" />
         <Title text="Hookhub" />
         <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="topbar">
-                <A href="/" attr:class="brand">
-                    "Hookhub"
-                </A>
+                <A href="/" attr:class="brand">"Hookhub"</A>
+                <ProjectSwitcher />
                 <nav aria-label="Main">
-                    <A href="/projects/default/subscriptions">"Subscriptions"</A>
                     <A href="/tokens">"API tokens"</A>
+                    <A href="/users">"Users"</A>
+                    <A href="/channels">"Channels"</A>
                     <a href="/api/docs">"API reference"</a>
                 </nav>
                 <AccountMenu />
             </header>
-            <main>
+            <main id="main">
                 <Routes fallback=NotFound>
                     <Route
                         path=path!("/")
-                        view=|| view! { <Redirect path="/projects/default/subscriptions" /> }
+                        view=|| view! { <Redirect path="/projects/default" /> }
                     />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/tokens") view=TokensPage />
-                    <Route path=path!("/projects/:project/subscriptions") view=SubscriptionsPage />
+                    <Route path=path!("/users") view=UsersPage />
+                    <Route path=path!("/channels") view=ChannelsPage />
+                    <ParentRoute path=path!("/projects/:project") view=ProjectLayout>
+                        <Route path=path!("") view=OverviewPage />
+                        <Route path=path!("subscriptions") view=SubscriptionsPage />
+                        <Route path=path!("subscriptions/new") view=NewSubscriptionPage />
+                        <Route path=path!("subscriptions/:id") view=SubscriptionPage />
+                        <Route path=path!("subscriptions/:id/edit") view=EditSubscriptionPage />
+                        <Route path=path!("events") view=EventsPage />
+                        <Route path=path!("events/:id") view=EventPage />
+                        <Route path=path!("deliveries") view=DeliveriesPage />
+                        <Route path=path!("deliveries/:id") view=DeliveryPage />
+                        <Route path=path!("inbound") view=InboundPage />
+                    </ParentRoute>
                 </Routes>
             </main>
+            <Toaster toasts />
         </Router>
     }
 }

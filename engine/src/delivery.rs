@@ -143,3 +143,13 @@ pub struct DeliveryDetail {
     pub delivery: Delivery,
     pub attempts_log: Vec<Attempt>,
 }
+
+/// A registered delivery channel (a delivery service) as the API and the dashboard list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChannelInfo {
+    pub name: String,
+    pub description: String,
+    /// Each `channel_config` key with what it means.
+    pub config: std::collections::BTreeMap<String, String>,
+}

@@ -93,6 +93,17 @@ pub fn is_event_name(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
 }
 
+/// The result of ingesting one event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ingested {
+    pub event: Event,
+    /// How many subscriptions it was queued for (0 for a repeat).
+    pub matched: usize,
+    /// The idempotency key was seen before; `event` is the first one.
+    pub repeated: bool,
+}
+
 /// The dashboard's "send event" form, as typed: the data is JSON text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -1,41 +1,110 @@
-//! A labelled input with the engine's message for that field shown beneath it.
+//! Form fields: a label, the control, a hint, and the engine's message for that field beneath.
+//!
+//! [`Field`] wraps any control (the control's id must be [`field_id`] of the field name);
+//! [`FormField`] is the common case of a plain input inside an `<ActionForm>`.
 
 use engine::FieldErrors;
 use leptos::prelude::*;
 
+use crate::error::AppError;
+
+/// The id a field's control carries, so that its label points at it.
+pub fn field_id(name: &str) -> String {
+    format!("field-{}", name.replace('.', "-"))
+}
+
 #[component]
-pub fn FormField(
-    /// The visible label, also the input's accessible name.
+pub fn Field(
+    /// The visible label, also the control's accessible name.
     label: &'static str,
-    /// The form field name, which is also the engine's field name for errors.
-    name: &'static str,
+    /// The engine's field name, whose error is shown here.
+    #[prop(into)]
+    name: String,
     /// Field errors from the last submission.
     #[prop(into)]
     errors: Signal<FieldErrors>,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional)] wide: bool,
+    children: Children,
+) -> impl IntoView {
+    let id = field_id(&name);
+    let error_id = format!("{id}-error");
+    let message = Memo::new(move |_| errors.with(|e| e.get(&name).map(str::to_owned)));
+    view! {
+        <div class="field" class:wide=wide class:invalid=move || message.with(Option::is_some)>
+            <label for=id>{label}</label>
+            {children()}
+            {(!hint.is_empty()).then(|| view! { <small class="hint">{hint}</small> })}
+            <p class="field-error" id=error_id role="alert">
+                {move || message.get()}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled input named `name`, for forms the browser submits.
+#[component]
+pub fn FormField(
+    label: &'static str,
+    /// The form field name, which is also the engine's field name for errors.
+    name: &'static str,
+    #[prop(into)] errors: Signal<FieldErrors>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional, into)] placeholder: String,
     #[prop(optional)] hint: &'static str,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let message = move || errors.with(|e| e.get(name).map(str::to_owned));
+    let id = field_id(name);
+    let invalid = move || errors.with(|e| e.get(name).is_some()).to_string();
     view! {
-        <div class="field" class:invalid=move || message().is_some()>
-            <label for=id.clone()>{label}</label>
+        <Field label name errors hint>
             <input
-                id=id
+                id=id.clone()
                 name=name
                 type=input_type
                 placeholder=placeholder
                 required=required
-                aria-invalid=move || message().is_some().to_string()
-                aria-describedby=error_id.clone()
+                aria-invalid=invalid
+                aria-describedby=format!("{id}-error")
             />
-            {(!hint.is_empty()).then(|| view! { <small class="hint">{hint}</small> })}
-            <p class="field-error" id=error_id role="alert">
-                {message}
-            </p>
-        </div>
+        </Field>
+    }
+}
+
+/// The field errors of an action's last result (its `value()`), for its form's fields.
+pub fn errors_of<T, S>(result: S) -> Signal<FieldErrors>
+where
+    T: 'static,
+    S: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        result.with(|r| match r {
+            Some(Err(e)) => e.fields().clone(),
+            _ => FieldErrors::default(),
+        })
+    })
+}
+
+/// The message of an action's last failure when it is not about one field (e.g. a conflict).
+pub fn form_error_of<T, S>(result: S) -> Signal<Option<String>>
+where
+    T: 'static,
+    S: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        result.with(|r| match r {
+            Some(Err(e)) if e.fields().is_empty() => Some(e.to_string()),
+            _ => None,
+        })
+    })
+}
+
+/// Shows [`form_error_of`] as an alert above a form's button.
+#[component]
+pub fn FormError(message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        message
+            .get()
+            .map(|e| view! { <p class="notice error" role="alert">{e}</p> })
     }
 }

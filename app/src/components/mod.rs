@@ -1,9 +1,32 @@
-//! Small components the pages share.
+//! Components the pages share.
 
 mod account_menu;
+mod chart;
+mod copy_button;
+mod data_table;
 mod error_list;
 mod form_field;
+pub mod format;
+mod json_view;
+mod loaded;
+mod page_head;
+mod pager;
+mod project_switcher;
+mod status_badge;
+mod ticker;
+mod toast;
 
 pub use account_menu::AccountMenu;
+pub use chart::{AttemptsChart, Sparkline};
+pub use copy_button::CopyButton;
+pub use data_table::DataTable;
 pub use error_list::ErrorList;
-pub use form_field::FormField;
+pub use form_field::{errors_of, field_id, form_error_of, Field, FormError, FormField};
+pub use json_view::JsonView;
+pub use loaded::Loaded;
+pub use page_head::PageHead;
+pub use pager::Pager;
+pub use project_switcher::ProjectSwitcher;
+pub use status_badge::StatusBadge;
+pub use ticker::use_ticker;
+pub use toast::{use_toasts, Toaster, Toasts};

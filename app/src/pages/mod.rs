@@ -1,11 +1,28 @@
-//! One module per page.
+//! One module per page (or group of pages about one resource).
 
+mod channels;
+mod deliveries;
+mod events;
+mod inbound;
 mod login;
 mod not_found;
+mod overview;
+mod params;
+mod project_layout;
 mod subscriptions;
 mod tokens;
+mod users;
 
+pub use channels::ChannelsPage;
+pub use deliveries::{DeliveriesPage, DeliveryPage};
+pub use events::{EventPage, EventsPage};
+pub use inbound::InboundPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
-pub use subscriptions::SubscriptionsPage;
+pub use overview::OverviewPage;
+pub use project_layout::ProjectLayout;
+pub use subscriptions::{
+    EditSubscriptionPage, NewSubscriptionPage, SubscriptionPage, SubscriptionsPage,
+};
 pub use tokens::TokensPage;
+pub use users::UsersPage;

@@ -6,7 +6,6 @@ mod log;
 
 use std::{collections::BTreeMap, future::Future, pin::Pin, sync::Arc, time::Duration};
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use self::http::HttpChannel;
@@ -57,15 +56,7 @@ pub trait Channel: Send + Sync + 'static {
     fn deliver<'a>(&'a self, request: &'a Outbound) -> BoxFuture<'a, Outcome>;
 }
 
-/// A registered channel as the API lists it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ChannelInfo {
-    pub name: String,
-    pub description: String,
-    /// Each `channel_config` key with what it means.
-    pub config: BTreeMap<String, String>,
-}
+pub use crate::delivery::ChannelInfo;
 
 /// The channels this process can deliver through, by name.
 #[derive(Clone, Default)]

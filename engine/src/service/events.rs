@@ -1,7 +1,7 @@
 //! Ingest: events in, one durable delivery per matching subscription; and reading events back.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::Engine;
@@ -19,16 +19,7 @@ use crate::{
     EngineError, FieldErrors,
 };
 
-/// The result of ingesting one event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Ingested {
-    pub event: Event,
-    /// How many subscriptions it was queued for (0 for a repeat).
-    pub matched: usize,
-    /// The idempotency key was seen before; `event` is the first one.
-    pub repeated: bool,
-}
+pub use crate::event::Ingested;
 
 /// Filters of the event list.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1,0 +1,240 @@
+//! Events: the list (type and time filters in the URL query), the "Send event" form, and an
+//! event's page with its payload and the deliveries it caused.
+
+use engine::{
+    event::{Event, EventForm},
+    ids::EventId,
+    page::Paged,
+};
+use leptos::prelude::*;
+use leptos_router::components::{Form, A};
+
+use super::{
+    deliveries::DeliveryList,
+    params::{id_param, project_param, query_param},
+};
+use crate::{
+    api::{
+        events::{get_event, list_events, ReplayEvent, SendEvent},
+        subscriptions::known_event_types,
+    },
+    components::{
+        errors_of, field_id, form_error_of, format::when, use_toasts, DataTable, Field, FormError,
+        JsonView, Loaded, PageHead, Pager,
+    },
+};
+
+#[component]
+pub fn EventsPage() -> impl IntoView {
+    let project = project_param();
+    let (event_type, since, until, cursor) = (
+        query_param("type"),
+        query_param("since"),
+        query_param("until"),
+        query_param("cursor"),
+    );
+    let send = ServerAction::<SendEvent>::new();
+    let events = Resource::new(
+        move || {
+            (
+                project.get(),
+                event_type.get(),
+                since.get(),
+                until.get(),
+                cursor.get(),
+                send.version().get(),
+            )
+        },
+        |(project, event_type, since, until, cursor, _)| {
+            list_events(project, event_type, since, until, cursor)
+        },
+    );
+    view! {
+        <section class="page">
+            <PageHead title=Signal::derive(|| "Events".to_owned()) />
+            <SendEventForm project=project.get_untracked() send />
+            <Form method="GET" action="" attr:class="filters" attr:role="search">
+                <label class="filter">
+                    <span>"Type"</span>
+                    <input name="type" value=event_type.get_untracked() placeholder="order.paid" />
+                </label>
+                <label class="filter">
+                    <span>"Since (UTC)"</span>
+                    <input name="since" type="datetime-local" value=since.get_untracked() />
+                </label>
+                <label class="filter">
+                    <span>"Until (UTC)"</span>
+                    <input name="until" type="datetime-local" value=until.get_untracked() />
+                </label>
+                <button type="submit">"Filter"</button>
+            </Form>
+            <Loaded resource=events what="events" let:page>
+                <EventTable page project=project.get_untracked() />
+            </Loaded>
+        </section>
+    }
+}
+
+#[component]
+fn EventTable(page: Paged<Event>, project: String) -> impl IntoView {
+    let is_empty = page.data.is_empty();
+    let rows = page
+        .data
+        .into_iter()
+        .map(|e| {
+            let object = e.object.map(|o| format!("{} {}", o.kind, o.name.unwrap_or_default())).unwrap_or_default();
+            let marker = e.event_type.clone();
+            view! {
+                <tr data-event=marker>
+                    <td>{when(e.created_at)}</td>
+                    <td><A href=format!("/projects/{project}/events/{}", e.id)>{e.event_type.clone()}</A></td>
+                    <td>{object}</td>
+                    <td class="muted"><code>{e.id.to_string()}</code></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <DataTable columns=&["Received", "Type", "Object", "Id"] is_empty empty="No events match.">
+            {rows}
+        </DataTable>
+        <Pager next_cursor=page.next_cursor />
+    }
+}
+
+/// Sends an event into the project, as a producer would.
+#[component]
+fn SendEventForm(project: String, send: ServerAction<SendEvent>) -> impl IntoView {
+    let form = RwSignal::new(EventForm {
+        data: "{}".to_owned(),
+        ..EventForm::default()
+    });
+    let errors = errors_of(send.value());
+    let form_error = form_error_of(send.value());
+    let toasts = use_toasts();
+    toasts.on_result(send.value(), |ingested| {
+        format!(
+            "Event {} sent to {} subscriptions",
+            ingested.event.event_type, ingested.matched
+        )
+    });
+    let types = Resource::new(
+        {
+            let project = project.clone();
+            move || project.clone()
+        },
+        known_event_types,
+    );
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send.dispatch(SendEvent {
+            project: project.clone(),
+            form: form.get_untracked(),
+        });
+    };
+    let input = |label: &'static str,
+                 name: &'static str,
+                 read: fn(&EventForm) -> String,
+                 write: fn(&mut EventForm, String)| {
+        view! {
+            <Field label name errors>
+                <input
+                    id=field_id(name)
+                    list=(name == "type").then_some("known-types")
+                    prop:value=move || form.with(read)
+                    on:input=move |ev| form.update(|f| write(f, event_target_value(&ev)))
+                />
+            </Field>
+        }
+    };
+    view! {
+        <details class="card">
+            <summary>"Send event"</summary>
+            <form class="form" novalidate=true on:submit=submit>
+                <div class="form-grid">
+                    {input("Type", "type", |f| f.event_type.clone(), |f, v| f.event_type = v)}
+                    {input("Object type", "object.type", |f| f.object_type.clone(), |f, v| f.object_type = v)}
+                    {input("Object name", "object.name", |f| f.object_name.clone(), |f, v| f.object_name = v)}
+                    <Field label="Data (JSON)" name="data" errors wide=true>
+                        <textarea
+                            id=field_id("data")
+                            rows="5"
+                            spellcheck="false"
+                            prop:value=move || form.with(|f| f.data.clone())
+                            on:input=move |ev| form.update(|f| f.data = event_target_value(&ev))
+                        ></textarea>
+                    </Field>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let types = types.await.unwrap_or_default();
+                            view! { <datalist id="known-types">{types.into_iter().map(|t| view! { <option value=t /> }).collect_view()}</datalist> }
+                        })}
+                    </Transition>
+                </div>
+                <FormError message=form_error />
+                <button type="submit" class="primary" disabled=move || send.pending().get()>"Send event"</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+pub fn EventPage() -> impl IntoView {
+    let project = project_param();
+    let id = id_param::<EventId>("id");
+    let event = Resource::new(
+        move || (project.get(), id.get()),
+        |(project, id)| async move {
+            match id {
+                Some(id) => get_event(project, id).await,
+                None => Err(crate::error::AppError::not_found("event")),
+            }
+        },
+    );
+    view! {
+        <section class="page">
+            <Loaded resource=event what="the event" let:event>
+                <EventView event project=project.get_untracked() />
+            </Loaded>
+        </section>
+    }
+}
+
+#[component]
+fn EventView(event: Event, project: String) -> impl IntoView {
+    let replay = ServerAction::<ReplayEvent>::new();
+    use_toasts().on_result(replay.value(), |n| {
+        format!("Replay queued for {n} subscriptions")
+    });
+    let id = event.id;
+    let title = event.event_type.clone();
+    let document = serde_json::to_string(&event.document()).unwrap_or_default();
+    let replay_all = {
+        let project = project.clone();
+        move |_| {
+            replay.dispatch(ReplayEvent {
+                project: project.clone(),
+                id,
+                subscription: None,
+            });
+        }
+    };
+    view! {
+        <PageHead
+            title=Signal::derive(move || title.clone())
+            trail=vec![("Events".to_owned(), format!("/projects/{project}/events"))]
+        >
+            <button type="button" on:click=replay_all disabled=move || replay.pending().get()>
+                "Replay to every matching subscription"
+            </button>
+        </PageHead>
+        <div class="card">
+            <h2>"Payload"</h2>
+            <JsonView text=document />
+        </div>
+        <div class="card">
+            <h2>"Deliveries"</h2>
+            <DeliveryList project event=id />
+        </div>
+    }
+}

@@ -1,0 +1,306 @@
+//! A subscription's page: what it is, its actions (edit, enable/disable, test, rotate the
+//! secret, recover failures, delete) and its deliveries.
+
+use engine::{
+    ids::SubscriptionId,
+    subscription::{format_labels, Subscription},
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_router::{components::A, hooks::use_navigate};
+
+use super::{
+    super::params::{id_param, project_param},
+    test_panel::TestPanel,
+};
+use crate::{
+    api::{
+        deliveries::RecoverFailed,
+        subscriptions::{
+            get_subscription, DeleteSubscription, RotateSecret, SetSubscriptionEnabled,
+        },
+    },
+    components::{
+        errors_of, form_error_of, format::maybe_when, use_toasts, CopyButton, FormError, FormField,
+        Loaded, PageHead, StatusBadge,
+    },
+    pages::deliveries::DeliveryList,
+};
+
+#[component]
+pub fn SubscriptionPage() -> impl IntoView {
+    let project = project_param();
+    let id = id_param::<SubscriptionId>("id");
+    let set_enabled = ServerAction::<SetSubscriptionEnabled>::new();
+    use_toasts().on_result(set_enabled.value(), |s| {
+        format!(
+            "{} {}",
+            s.name,
+            if s.enabled { "enabled" } else { "disabled" }
+        )
+    });
+    let subscription = Resource::new(
+        move || (project.get(), id.get(), set_enabled.version().get()),
+        |(project, id, _)| async move {
+            match id {
+                Some(id) => get_subscription(project, id).await,
+                None => Err(crate::error::AppError::not_found("subscription")),
+            }
+        },
+    );
+    view! {
+        <section class="page">
+            <Loaded resource=subscription what="the subscription" let:subscription>
+                <Detail subscription project=project.get_untracked() set_enabled />
+            </Loaded>
+        </section>
+    }
+}
+
+#[component]
+fn Detail(
+    subscription: Subscription,
+    project: String,
+    set_enabled: ServerAction<SetSubscriptionEnabled>,
+) -> impl IntoView {
+    let id = subscription.id;
+    let enabled = subscription.enabled;
+    let name = subscription.name.clone();
+    let list = format!("/projects/{project}/subscriptions");
+    let toggle = {
+        let project = project.clone();
+        move |_| {
+            set_enabled.dispatch(SetSubscriptionEnabled {
+                project: project.clone(),
+                id,
+                enabled: !enabled,
+            });
+        }
+    };
+    let (delete_project, delete_name) = (project.clone(), subscription.name.clone());
+    let edit_href = format!("{list}/{id}/edit");
+    let state = if subscription.failed {
+        "failed"
+    } else if enabled {
+        "enabled"
+    } else {
+        "disabled"
+    };
+    view! {
+        <PageHead
+            title=Signal::derive(move || name.clone())
+            trail=vec![("Subscriptions".to_owned(), list.clone())]
+        >
+            <StatusBadge status=state />
+            <A href=edit_href attr:class="button">"Edit"</A>
+            <button type="button" on:click=toggle>{if enabled { "Disable" } else { "Enable" }}</button>
+            <DeleteButton project=delete_project id name=delete_name />
+        </PageHead>
+        {subscription.disabled_reason.clone().map(|r| view! { <p class="notice error">{r}</p> })}
+        <Summary subscription=subscription.clone() />
+        <div class="columns">
+            <TestPanel project=project.clone() id />
+            <RotateSecret project=project.clone() id />
+        </div>
+        <Recover project=project.clone() id />
+        <div class="card">
+            <h2>"Deliveries"</h2>
+            <DeliveryList project subscription=id />
+        </div>
+    }
+}
+
+#[component]
+fn Summary(subscription: Subscription) -> impl IntoView {
+    let or_all = |items: &[String], all: &str| {
+        if items.is_empty() {
+            all.to_owned()
+        } else {
+            items.join(", ")
+        }
+    };
+    let scope = [
+        &subscription.object_type,
+        &subscription.object_name,
+        &subscription.object_version,
+    ]
+    .iter()
+    .filter_map(|part| part.as_deref())
+    .collect::<Vec<_>>()
+    .join(" / ");
+    let headers = subscription
+        .headers
+        .iter()
+        .map(|h| format!("{}: {}", h.key, h.value.as_deref().unwrap_or("•••")))
+        .collect::<Vec<_>>();
+    let rows: Vec<(&'static str, String)> = vec![
+        (
+            "Endpoint",
+            format!("{} {}", subscription.method, subscription.url),
+        ),
+        ("Description", subscription.description.clone()),
+        (
+            "Event types",
+            or_all(&subscription.event_types, "every event"),
+        ),
+        ("Event groups", or_all(&subscription.event_groups, "—")),
+        (
+            "Object",
+            if scope.is_empty() {
+                "any".to_owned()
+            } else {
+                scope
+            },
+        ),
+        (
+            "Payload filter",
+            subscription
+                .filter
+                .as_ref()
+                .map_or("none".to_owned(), |f| f.to_string()),
+        ),
+        (
+            "Headers",
+            if headers.is_empty() {
+                "—".to_owned()
+            } else {
+                headers.join("\n")
+            },
+        ),
+        (
+            "Content type",
+            subscription.content_type.as_str().to_owned(),
+        ),
+        (
+            "Payload format",
+            subscription.payload_format.as_str().to_owned(),
+        ),
+        (
+            "Channel",
+            format!("{} {}", subscription.channel, subscription.channel_config),
+        ),
+        ("Timeout", format!("{} s", subscription.timeout_seconds)),
+        (
+            "Retries",
+            if subscription.retry { "on" } else { "off" }.to_owned(),
+        ),
+        (
+            "Rate limit",
+            subscription
+                .rate_limit
+                .map_or("none".to_owned(), |r| format!("{r}/s")),
+        ),
+        ("Labels", format_labels(&subscription.labels)),
+        ("Last delivery", maybe_when(subscription.last_delivery_at)),
+        (
+            "Created by",
+            subscription
+                .author
+                .as_ref()
+                .map_or("—".to_owned(), |a| a.username.clone()),
+        ),
+    ];
+    view! {
+        <dl class="card summary">
+            {rows
+                .into_iter()
+                .map(|(term, value)| view! { <div><dt>{term}</dt><dd>{value}</dd></div> })
+                .collect_view()}
+        </dl>
+    }
+}
+
+/// Delete, after a second click that names what goes.
+#[component]
+fn DeleteButton(project: String, id: SubscriptionId, name: String) -> impl IntoView {
+    let delete = ServerAction::<DeleteSubscription>::new();
+    let confirming = RwSignal::new(false);
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let list = format!("/projects/{project}/subscriptions");
+    let gone = name.clone();
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(())) => {
+            toasts.success(format!("Deleted {gone}"));
+            navigate(&list, Default::default());
+        }
+        Some(Err(e)) => toasts.error(e.to_string()),
+        None => {}
+    });
+    let confirm = move |_| {
+        delete.dispatch(DeleteSubscription {
+            project: project.clone(),
+            id,
+        });
+    };
+    view! {
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete"</button>
+            }
+        >
+            <span class="confirm" role="group" aria-label="Confirm deletion">
+                <span>{format!("Delete “{name}” and its deliveries?")}</span>
+                <button type="button" class="danger" on:click=confirm.clone()>"Yes, delete"</button>
+                <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            </span>
+        </Show>
+    }
+}
+
+/// Rotates the signing secret and shows the new one once.
+#[component]
+fn RotateSecret(project: String, id: SubscriptionId) -> impl IntoView {
+    let rotate = ServerAction::<RotateSecret>::new();
+    let secret = move || rotate.value().get().and_then(Result::ok);
+    use_toasts().on_result(rotate.value(), |_| "Secret rotated".to_owned());
+    view! {
+        <div class="card">
+            <h2>"Signing secret"</h2>
+            <p class="muted">"The old secret keeps signing beside the new one for a day."</p>
+            <button
+                type="button"
+                disabled=move || rotate.pending().get()
+                on:click=move |_| {
+                    rotate.dispatch(RotateSecret { project: project.clone(), id });
+                }
+            >
+                "Rotate secret"
+            </button>
+            {move || secret().map(|secret| view! {
+                <div class="notice success" role="status">
+                    <p>"New secret — copy it now, it is not shown again:"</p>
+                    <code class="secret" data-testid="new-secret">{secret.clone()}</code>
+                    <CopyButton text=secret />
+                </div>
+            })}
+        </div>
+    }
+}
+
+/// Queues again every failed delivery since a time, with progress while it runs.
+#[component]
+fn Recover(project: String, id: SubscriptionId) -> impl IntoView {
+    let recover = ServerAction::<RecoverFailed>::new();
+    let errors = errors_of(recover.value());
+    let form_error = form_error_of(recover.value());
+    use_toasts().on_result(recover.value(), |n| {
+        format!("{n} failed deliveries queued again")
+    });
+    view! {
+        <div class="card">
+            <h2>"Recover failed deliveries"</h2>
+            <ActionForm action=recover attr:class="form inline" attr:novalidate=true>
+                <input type="hidden" name="project" value=project />
+                <input type="hidden" name="subscription" value=id.to_string() />
+                <FormField label="Failed since (UTC)" name="since" errors input_type="datetime-local" required=true />
+                <button type="submit" disabled=move || recover.pending().get()>"Recover"</button>
+                {move || recover.pending().get().then(|| view! { <progress aria-label="Recovering"></progress> })}
+            </ActionForm>
+            <FormError message=form_error />
+            {move || recover.value().get().and_then(Result::ok).map(|n| view! {
+                <p class="muted" data-testid="recovered">{n} " deliveries queued again."</p>
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,415 @@
+//! The subscription form, for creating and for editing: every field the engine has, grouped by
+//! what it decides, with the engine's field errors inline and a box to try the payload filter
+//! against a sample event.
+
+use engine::{
+    filter::{try_on_sample, Verdict},
+    ids::SubscriptionId,
+    subscription::{
+        ContentType, HeaderForm, PayloadFormat, Subscription, SubscriptionForm, METHODS,
+    },
+    FieldErrors,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use super::super::params::{id_param, project_param};
+use crate::{
+    api::subscriptions::{get_subscription, known_event_types, list_channels, SaveSubscription},
+    components::{
+        errors_of, field_id, form_error_of, use_toasts, Field, FormError, Loaded, PageHead,
+        StatusBadge,
+    },
+};
+
+#[component]
+pub fn NewSubscriptionPage() -> impl IntoView {
+    let project = project_param();
+    view! {
+        <section class="page">
+            <PageHead
+                title=Signal::derive(|| "New subscription".to_owned())
+                trail=vec![("Subscriptions".to_owned(), "../subscriptions".to_owned())]
+            />
+            <SubscriptionEditor project=project.get_untracked() id=None initial=SubscriptionForm::default() />
+        </section>
+    }
+}
+
+#[component]
+pub fn EditSubscriptionPage() -> impl IntoView {
+    let project = project_param();
+    let id = id_param::<SubscriptionId>("id");
+    let subscription = Resource::new(
+        move || (project.get(), id.get()),
+        |(project, id)| async move {
+            match id {
+                Some(id) => get_subscription(project, id).await,
+                None => Err(crate::error::AppError::not_found("subscription")),
+            }
+        },
+    );
+    view! {
+        <section class="page">
+            <Loaded resource=subscription what="the subscription" let:subscription>
+                <EditorFor subscription project=project.get_untracked() />
+            </Loaded>
+        </section>
+    }
+}
+
+#[component]
+fn EditorFor(subscription: Subscription, project: String) -> impl IntoView {
+    let detail = format!("/projects/{project}/subscriptions/{}", subscription.id);
+    let title = format!("Edit {}", subscription.name);
+    view! {
+        <PageHead
+            title=Signal::derive(move || title.clone())
+            trail=vec![
+                ("Subscriptions".to_owned(), format!("/projects/{project}/subscriptions")),
+                (subscription.name.clone(), detail),
+            ]
+        />
+        <SubscriptionEditor project id=Some(subscription.id) initial=SubscriptionForm::from(&subscription) />
+    }
+}
+
+/// Reads and writes one text field of the form, so controls can be declared in one line.
+macro_rules! text {
+    ($field:ident) => {
+        (
+            (|f: &SubscriptionForm| f.$field.clone()) as fn(&SubscriptionForm) -> String,
+            (|f: &mut SubscriptionForm, v: String| f.$field = v)
+                as fn(&mut SubscriptionForm, String),
+        )
+    };
+}
+
+/// Same for a checkbox.
+macro_rules! flag {
+    ($field:ident) => {
+        (
+            (|f: &SubscriptionForm| f.$field) as fn(&SubscriptionForm) -> bool,
+            (|f: &mut SubscriptionForm, v: bool| f.$field = v) as fn(&mut SubscriptionForm, bool),
+        )
+    };
+}
+
+#[component]
+fn SubscriptionEditor(
+    project: String,
+    id: Option<SubscriptionId>,
+    initial: SubscriptionForm,
+) -> impl IntoView {
+    let form = RwSignal::new(initial);
+    let save = ServerAction::<SaveSubscription>::new();
+    let errors = errors_of(save.value());
+    let form_error = form_error_of(save.value());
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let list_href = format!("/projects/{project}/subscriptions");
+    Effect::new({
+        let project = project.clone();
+        move |_| {
+            if let Some(Ok(saved)) = save.value().get() {
+                toasts.success(format!("Saved {}", saved.name));
+                navigate(
+                    &format!("/projects/{project}/subscriptions/{}", saved.id),
+                    Default::default(),
+                );
+            }
+        }
+    });
+    let submit = {
+        let project = project.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            save.dispatch(SaveSubscription {
+                project: project.clone(),
+                id,
+                form: form.get_untracked(),
+            });
+        }
+    };
+    let suggestions = Resource::new(
+        {
+            let project = project.clone();
+            move || project.clone()
+        },
+        known_event_types,
+    );
+    let channels = Resource::new(|| (), |_| list_channels());
+    let choice = |options: Vec<String>| {
+        options
+            .into_iter()
+            .map(|o| (o.clone(), o))
+            .collect::<Vec<_>>()
+    };
+
+    view! {
+        <form class="form editor" novalidate=true on:submit=submit>
+            <fieldset class="card">
+                <legend>"Endpoint"</legend>
+                <div class="form-grid">
+                    <TextControl form errors label="Name" name="name" access=text!(name) placeholder="orders-to-crm" />
+                    <TextControl form errors label="Endpoint URL" name="url" access=text!(url) input_type="url" placeholder="https://example.com/webhooks" />
+                    <TextControl form errors label="Description" name="description" access=text!(description) wide=true />
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let names = channels.await.map(|c| c.into_iter().map(|c| c.name).collect()).unwrap_or_else(|_| vec!["http".to_owned()]);
+                            view! { <ChoiceControl form errors label="Channel" name="channel" access=text!(channel) options=choice(names) /> }
+                        })}
+                    </Transition>
+                    <TextControl form errors label="Channel config (JSON)" name="channel_config" access=text!(channel_config) multiline=true placeholder=r#"{"body": "{{ event_name }}"}"# hint="Keys each channel takes are listed under Channels" />
+                </div>
+            </fieldset>
+            <fieldset class="card">
+                <legend>"What it receives"</legend>
+                <div class="form-grid">
+                    <TextControl form errors label="Event types" name="event_types" access=text!(event_types) list="event-type-suggestions" placeholder="order.paid, refund.*" hint="comma separated; blank: every event; * and prefix.* are wildcards" />
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let types = suggestions.await.unwrap_or_default();
+                            view! {
+                                <datalist id="event-type-suggestions">
+                                    {types.into_iter().map(|t| view! { <option value=t /> }).collect_view()}
+                                </datalist>
+                            }
+                        })}
+                    </Transition>
+                    <TextControl form errors label="Event groups" name="event_groups" access=text!(event_groups) placeholder="deployments" hint="comma separated" />
+                    <TextControl form errors label="Object type" name="object_type" access=text!(object_type) placeholder="service" />
+                    <TextControl form errors label="Object name" name="object_name" access=text!(object_name) />
+                    <TextControl form errors label="Object version" name="object_version" access=text!(object_version) />
+                    <TextControl form errors label="Payload filter (JSON)" name="filter" access=text!(filter) multiline=true wide=true placeholder=r#"{"data.amount": {"$gte": 100}}"# hint="blank: no filter" />
+                    <FilterTryout form />
+                </div>
+            </fieldset>
+            <fieldset class="card">
+                <legend>"How it is delivered"</legend>
+                <div class="form-grid">
+                    <ChoiceControl form errors label="Method" name="method" access=text!(method) options=METHODS.iter().map(|m| ((*m).to_owned(), (*m).to_owned())).collect() />
+                    <ChoiceControl form errors label="Content type" name="content_type" access=text!(content_type) options=ContentType::ALL.iter().map(|c| (c.as_str().to_owned(), c.as_str().to_owned())).collect() />
+                    <ChoiceControl form errors label="Payload format" name="payload_format" access=text!(payload_format) options=PayloadFormat::ALL.iter().map(|p| (p.as_str().to_owned(), p.as_str().to_owned())).collect() />
+                    <TextControl form errors label="Timeout (seconds)" name="timeout_seconds" access=text!(timeout_seconds) input_type="number" placeholder=engine::subscription::DEFAULT_TIMEOUT_SECONDS.to_string() hint="1 to 30" />
+                    <TextControl form errors label="Rate limit (per second)" name="rate_limit" access=text!(rate_limit) input_type="number" hint="blank: unlimited" />
+                    <CheckControl form label="Retry failed deliveries" name="retry" access=flag!(retry) />
+                    <CheckControl form label="Include the result" name="include_result" access=flag!(include_result) />
+                    <HeadersEditor form errors />
+                </div>
+            </fieldset>
+            <fieldset class="card">
+                <legend>"Labels and state"</legend>
+                <div class="form-grid">
+                    <TextControl form errors label="Labels" name="labels" access=text!(labels) placeholder="env:prod, team:core" hint="key:value, comma separated" />
+                    <CheckControl form label="Enabled" name="enabled" access=flag!(enabled) />
+                </div>
+            </fieldset>
+            <FormError message=form_error />
+            <div class="form-actions">
+                <button type="submit" class="primary" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { "Saving…" } else if id.is_some() { "Save changes" } else { "Create subscription" }}
+                </button>
+                <a href=list_href class="button secondary">"Cancel"</a>
+            </div>
+        </form>
+    }
+}
+
+type TextAccess = (
+    fn(&SubscriptionForm) -> String,
+    fn(&mut SubscriptionForm, String),
+);
+
+#[component]
+fn TextControl(
+    form: RwSignal<SubscriptionForm>,
+    errors: Signal<FieldErrors>,
+    label: &'static str,
+    name: &'static str,
+    access: TextAccess,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional, into)] placeholder: String,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional)] list: &'static str,
+    #[prop(optional)] multiline: bool,
+    #[prop(optional)] wide: bool,
+) -> impl IntoView {
+    let (read, write) = access;
+    let id = field_id(name);
+    let value = move || form.with(read);
+    let on_input = move |ev: leptos::ev::Event| form.update(|f| write(f, event_target_value(&ev)));
+    let invalid = move || errors.with(|e| e.get(name).is_some()).to_string();
+    let described = format!("{id}-error");
+    let control = if multiline {
+        view! {
+            <textarea id=id name=name rows="4" placeholder=placeholder prop:value=value on:input=on_input aria-invalid=invalid aria-describedby=described spellcheck="false"></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id name=name type=input_type placeholder=placeholder list=(!list.is_empty()).then_some(list) prop:value=value on:input=on_input aria-invalid=invalid aria-describedby=described />
+        }
+        .into_any()
+    };
+    view! { <Field label name errors hint wide=wide || multiline>{control}</Field> }
+}
+
+#[component]
+fn ChoiceControl(
+    form: RwSignal<SubscriptionForm>,
+    errors: Signal<FieldErrors>,
+    label: &'static str,
+    name: &'static str,
+    access: TextAccess,
+    /// (value, label) pairs.
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    let (read, write) = access;
+    let current = form.with_untracked(read);
+    view! {
+        <Field label name errors>
+            <select id=field_id(name) name=name on:change=move |ev| form.update(|f| write(f, event_target_value(&ev)))>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let selected = value == current;
+                        view! { <option value=value selected=selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </Field>
+    }
+}
+
+#[component]
+fn CheckControl(
+    form: RwSignal<SubscriptionForm>,
+    label: &'static str,
+    name: &'static str,
+    access: (
+        fn(&SubscriptionForm) -> bool,
+        fn(&mut SubscriptionForm, bool),
+    ),
+) -> impl IntoView {
+    let (read, write) = access;
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                name=name
+                prop:checked=move || form.with(read)
+                on:change=move |ev| form.update(|f| write(f, event_target_checked(&ev)))
+            />
+            {label}
+        </label>
+    }
+}
+
+/// Header rows: key, value (protected values are never shown: blank keeps the stored one),
+/// whether it is protected, and a remove button.
+#[component]
+fn HeadersEditor(form: RwSignal<SubscriptionForm>, errors: Signal<FieldErrors>) -> impl IntoView {
+    // Only the number of rows re-renders the list; typing updates values in place.
+    let count = Memo::new(move |_| form.with(|f| f.headers.len()));
+    let add = move |_| form.update(|f| f.headers.push(HeaderForm::default()));
+    view! {
+        <div class="field wide headers">
+            <span class="label">"Headers"</span>
+            {move || (0..count.get()).map(|i| view! { <HeaderRow form errors i /> }).collect_view()}
+            <button type="button" class="secondary" on:click=add>"Add header"</button>
+            <p class="field-error" role="alert">{move || errors.with(|e| e.get("headers").map(str::to_owned))}</p>
+        </div>
+    }
+}
+
+#[component]
+fn HeaderRow(
+    form: RwSignal<SubscriptionForm>,
+    errors: Signal<FieldErrors>,
+    i: usize,
+) -> impl IntoView {
+    let header = move || form.with(|f| f.headers.get(i).cloned().unwrap_or_default());
+    let edit = move |change: fn(&mut HeaderForm, leptos::ev::Event), ev: leptos::ev::Event| {
+        form.update(|f| {
+            if let Some(h) = f.headers.get_mut(i) {
+                change(h, ev);
+            }
+        });
+    };
+    let error =
+        move |part: &str| errors.with(|e| e.get(&format!("headers.{i}.{part}")).map(str::to_owned));
+    let remove = move |_| {
+        form.update(|f| {
+            if i < f.headers.len() {
+                f.headers.remove(i);
+            }
+        })
+    };
+    let n = i + 1;
+    view! {
+        <div class="header-row" data-header=i>
+            <input
+                aria-label=format!("Header {n} name")
+                placeholder="Authorization"
+                prop:value=move || header().key
+                on:input=move |ev| edit(|h, ev| h.key = event_target_value(&ev), ev)
+            />
+            <input
+                aria-label=format!("Header {n} value")
+                type=move || if header().protected { "password" } else { "text" }
+                placeholder=move || if header().protected { "••• stored — type to replace" } else { "value" }
+                prop:value=move || header().value
+                on:input=move |ev| edit(|h, ev| h.value = event_target_value(&ev), ev)
+            />
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=move || header().protected
+                    on:change=move |ev| edit(|h, ev| h.protected = event_target_checked(&ev), ev)
+                />
+                "Protected"
+            </label>
+            <button type="button" class="secondary" aria-label=format!("Remove header {n}") on:click=remove>"Remove"</button>
+            <p class="field-error" role="alert">{move || error("key").or_else(|| error("value"))}</p>
+        </div>
+    }
+}
+
+const SAMPLE_EVENT: &str = r#"{"type": "order.paid", "data": {"amount": 120}}"#;
+
+/// Tries the filter in the form against a sample event, in the browser, with the engine's own
+/// evaluation: match or no match, and the first condition that failed.
+#[component]
+fn FilterTryout(form: RwSignal<SubscriptionForm>) -> impl IntoView {
+    let sample = RwSignal::new(SAMPLE_EVENT.to_owned());
+    let verdict = RwSignal::new(None::<Result<Verdict, FieldErrors>>);
+    let run = move |_| {
+        verdict.set(Some(form.with_untracked(|f| {
+            try_on_sample(&f.filter, &sample.get_untracked())
+        })))
+    };
+    let shown = move || {
+        verdict.get().map(|outcome| match outcome {
+            Ok(v) => view! {
+                <p class="verdict" data-testid="filter-verdict">
+                    <StatusBadge status=if v.matches { "match" } else { "no match" } />
+                    " " {v.reason}
+                </p>
+            }
+            .into_any(),
+            Err(errors) => {
+                let text: Vec<_> = errors.iter().map(|(field, message)| format!("{field} {message}")).collect();
+                view! { <p class="verdict field-error" data-testid="filter-verdict">{text.join("; ")}</p> }.into_any()
+            }
+        })
+    };
+    view! {
+        <div class="field wide tryout">
+            <label for="filter-sample">"Try the filter against a sample event"</label>
+            <textarea id="filter-sample" rows="3" spellcheck="false" prop:value=move || sample.get() on:input=move |ev| sample.set(event_target_value(&ev))></textarea>
+            <button type="button" class="secondary" on:click=run>"Try it"</button>
+            {shown}
+        </div>
+    }
+}
