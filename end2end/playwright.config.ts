@@ -45,7 +45,11 @@ export default defineConfig({
   ],
   webServer: {
     // --demo-admin with HOOKHUB_PASSWORD: the administrator the tests log in as (fixtures.ts).
-    command: `${binary} serve --listen 127.0.0.1:${port} --site-root ../target/site --database-url ${database} --demo-admin`,
+    // Loopback is allowed explicitly (the tests' receiver lives there); retries and the failure
+    // window are seconds so that a failing endpoint turns failed within a test.
+    command:
+      `${binary} serve --listen 127.0.0.1:${port} --site-root ../target/site --database-url ${database}` +
+      ' --demo-admin --allow-targets 127.0.0.1 --retry-schedule 1s,1s --failure-window 1s',
     env: { HOOKHUB_PASSWORD: 'end-to-end password', RUST_LOG: 'warn' },
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

@@ -20,7 +20,7 @@ export LEPTOS_OUTPUT_NAME
 postgres_url="${HOOKHUB_TEST_POSTGRES_URL:-}"
 
 step "Rust tests (SQLite)"
-env -u HOOKHUB_TEST_POSTGRES_URL cargo test --locked -p engine -p server
+env -u HOOKHUB_TEST_POSTGRES_URL cargo test --locked -p engine -p app -p server
 
 if [ -n "$postgres_url" ]; then
   step "integration tests on PostgreSQL (HOOKHUB_TEST_POSTGRES_URL; one database per test)"

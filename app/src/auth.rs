@@ -23,7 +23,7 @@ pub fn caller() -> Result<engine::account::Caller, AppError> {
 /// The caller, if the request has a session. (Unlike [`caller`], its absence is not an error,
 /// so it does not turn the response into a 401.)
 #[cfg(feature = "ssr")]
-fn logged_in() -> Option<engine::account::Caller> {
+pub(crate) fn logged_in() -> Option<engine::account::Caller> {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<engine::account::Caller>().cloned())
 }

@@ -24,6 +24,6 @@ test('a hook created through the Waldur dialect shows in the dashboard', async (
   while (!(await row.isVisible())) {
     await page.getByRole('link', { name: 'Next page →' }).click();
   }
-  await expect(row).toContainText('Enabled');
+  await expect(row).toContainText('enabled');
   expect(hook.hook_type).toBe('webhook');
 });

@@ -8,6 +8,7 @@ use crate::{delivery::ErrorKind, ids::SubscriptionId};
 
 /// The span an overview covers, and how finely it is cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Window {
     /// The last hour, minute by minute.
@@ -50,6 +51,7 @@ impl Window {
 
 /// Attempts made in one slice of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bucket {
     pub start: DateTime<Utc>,
     pub succeeded: u64,
@@ -58,6 +60,7 @@ pub struct Bucket {
 
 /// A subscription that needs someone's attention: failed, or switched off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubscriptionState {
     pub id: SubscriptionId,
     pub name: String,
@@ -67,6 +70,7 @@ pub struct SubscriptionState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Overview {
     pub window: Window,
     pub generated_at: DateTime<Utc>,
@@ -92,6 +96,7 @@ pub const HEALTH_HOURS: usize = 24;
 
 /// One subscription's recent record, for the list's health columns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubscriptionHealth {
     pub id: SubscriptionId,
     /// The latest attempt's HTTP status, and why it failed if it did.

@@ -70,19 +70,11 @@ impl RetryPolicy {
         let factor = rand::rng().random_range(1.0 - self.jitter..=1.0 + self.jitter);
         delay.mul_f64(factor)
     }
-
-    /// Reads a schedule such as `5s,5m,30m,2h` (units ms, s, m, h).
-    pub fn parse_schedule(text: &str) -> Result<Vec<Duration>, String> {
-        text.split(',')
-            .map(str::trim)
-            .filter(|part| !part.is_empty())
-            .map(parse_duration)
-            .collect()
-    }
 }
 
-/// `250ms`, `5s`, `5m`, `2h`.
+/// `250ms`, `5s`, `5m`, `2h` (spaces around it ignored).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .ok_or_else(|| format!("{text:?} needs a unit (ms, s, m or h)"))?;
@@ -172,8 +164,9 @@ mod tests {
 
     #[test]
     fn schedules_and_retry_after_are_parsed() {
+        let schedule: Result<Vec<_>, _> = "250ms, 5s,5m,2h".split(',').map(parse_duration).collect();
         assert_eq!(
-            RetryPolicy::parse_schedule("250ms, 5s,5m,2h").unwrap(),
+            schedule.unwrap(),
             [
                 Duration::from_millis(250),
                 Duration::from_secs(5),
@@ -181,8 +174,8 @@ mod tests {
                 Duration::from_secs(7200)
             ]
         );
-        assert!(RetryPolicy::parse_schedule("5").is_err());
-        assert!(RetryPolicy::parse_schedule("5d").is_err());
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("5d").is_err());
         assert_eq!(parse_retry_after(" 30 "), Some(Duration::from_secs(30)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
     }

@@ -45,8 +45,8 @@ pub struct EngineArgs {
     pub allow_targets: Vec<Cidr>,
 
     /// Delays between retries, e.g. `5s,5m,30m,2h,5h,10h,10h` (the default).
-    #[arg(long, global = true, env = "HOOKHUB_RETRY_SCHEDULE", value_parser = RetryPolicy::parse_schedule)]
-    pub retry_schedule: Option<Vec<Duration>>,
+    #[arg(long, global = true, env = "HOOKHUB_RETRY_SCHEDULE", value_delimiter = ',', value_parser = parse_duration)]
+    pub retry_schedule: Vec<Duration>,
 
     /// The least wait after a 429 or a timeout, e.g. `60s` (the default).
     #[arg(long, global = true, env = "HOOKHUB_THROTTLED_RETRY_MINIMUM", value_parser = parse_duration)]
@@ -71,7 +71,10 @@ impl EngineArgs {
         let defaults = RetryPolicy::default();
         Settings {
             retry: RetryPolicy {
-                schedule: self.retry_schedule.clone().unwrap_or(defaults.schedule),
+                schedule: match self.retry_schedule.as_slice() {
+                    [] => defaults.schedule,
+                    given => given.to_vec(),
+                },
                 throttled_minimum: self
                     .throttled_retry_minimum
                     .unwrap_or(defaults.throttled_minimum),
@@ -193,4 +196,38 @@ pub struct WorkerArgs {
     /// How long attempts and events are kept (pruned hourly; queued work is never pruned).
     #[arg(long, env = "HOOKHUB_RETENTION", default_value = "720h", value_parser = parse_duration)]
     pub retention: Duration,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[test]
+    fn engine_flags_reach_the_settings() {
+        let cli = Cli::try_parse_from([
+            "hookhub",
+            "serve",
+            "--retry-schedule",
+            "1s, 250ms",
+            "--failure-window",
+            "2s",
+            "--allow-targets",
+            "127.0.0.1",
+        ])
+        .unwrap();
+        let settings = cli.engine.settings();
+        assert_eq!(
+            settings.retry.schedule,
+            [Duration::from_secs(1), Duration::from_millis(250)]
+        );
+        assert_eq!(settings.failure_window, Duration::from_secs(2));
+        let defaults = Cli::try_parse_from(["hookhub", "serve"]).unwrap();
+        assert_eq!(
+            defaults.engine.settings().retry.schedule,
+            RetryPolicy::default().schedule
+        );
+        assert!(Cli::try_parse_from(["hookhub", "serve", "--retry-schedule", "5d"]).is_err());
+    }
 }

@@ -20,6 +20,9 @@ pub fn Field(
     /// The engine's field name, whose error is shown here.
     #[prop(into)]
     name: String,
+    /// Tells apart the same field in several forms on one page (e.g. one per object).
+    #[prop(optional, into)]
+    scope: String,
     /// Field errors from the last submission.
     #[prop(into)]
     errors: Signal<FieldErrors>,
@@ -27,7 +30,7 @@ pub fn Field(
     #[prop(optional)] wide: bool,
     children: Children,
 ) -> impl IntoView {
-    let id = field_id(&name);
+    let id = field_id(&format!("{scope}{name}"));
     let error_id = format!("{id}-error");
     let message = Memo::new(move |_| errors.with(|e| e.get(&name).map(str::to_owned)));
     view! {
@@ -53,11 +56,12 @@ pub fn FormField(
     #[prop(optional, into)] placeholder: String,
     #[prop(optional)] hint: &'static str,
     #[prop(optional)] required: bool,
+    #[prop(optional, into)] scope: String,
 ) -> impl IntoView {
-    let id = field_id(name);
+    let id = field_id(&format!("{scope}{name}"));
     let invalid = move || errors.with(|e| e.get(name).is_some()).to_string();
     view! {
-        <Field label name errors hint>
+        <Field label name errors hint scope>
             <input
                 id=id.clone()
                 name=name

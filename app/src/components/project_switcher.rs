@@ -17,7 +17,8 @@ pub fn project_in(path: &str) -> Option<String> {
 pub fn ProjectSwitcher() -> impl IntoView {
     let location = use_location();
     let current = Memo::new(move |_| project_in(&location.pathname.get()));
-    let projects = Resource::new(|| (), |_| list_projects());
+    // Asked again on navigation, so that logging in (or creating a project) shows at once.
+    let projects = Resource::new(move || location.pathname.get(), |_| list_projects());
     let navigate = StoredValue::new(use_navigate());
     let choose = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);
@@ -30,8 +31,8 @@ pub fn ProjectSwitcher() -> impl IntoView {
                 let current = current.get();
                 Some(view! {
                     <label class="switcher">
-                        <span class="visually-hidden">"Project"</span>
-                        <select on:change=choose aria-label="Project" data-testid="project-switcher">
+                        <span class="visually-hidden">"Current project"</span>
+                        <select on:change=choose aria-label="Current project" data-testid="project-switcher">
                             {current.is_none().then(|| view! { <option value="" selected=true>"Choose a project"</option> })}
                             {projects
                                 .into_iter()

@@ -144,8 +144,8 @@ fn ObjectCard(
             <ActionForm action=actions.create_handler attr:class="form inline" attr:novalidate=true>
                 <input type="hidden" name="project" value=project />
                 <input type="hidden" name="object" value=object_id.to_string() />
-                <FormField label="Handler name" name="name" errors placeholder="redeploy" />
-                <FormField label="Operation" name="operation" errors placeholder="redeploy" />
+                <FormField label="Handler name" name="name" errors placeholder="redeploy" scope=object_id.to_string() />
+                <FormField label="Operation" name="operation" errors placeholder="redeploy" scope=object_id.to_string() />
                 <button type="submit">"Add handler"</button>
             </ActionForm>
         </article>

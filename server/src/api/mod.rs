@@ -8,6 +8,7 @@ mod channels;
 mod deliveries;
 mod events;
 mod objects;
+mod overview;
 mod projects;
 mod subscriptions;
 mod tests;
@@ -141,6 +142,7 @@ pub fn router() -> (Router<AppState>, Document) {
         .merge(subscriptions::router())
         .merge(events::router())
         .merge(deliveries::router())
+        .merge(overview::router())
         .merge(tests::router())
         .merge(objects::router())
         .merge(channels::router())

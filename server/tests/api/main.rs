@@ -14,6 +14,7 @@ mod helpers;
 mod limits;
 mod operability;
 mod operations;
+mod overview;
 mod probes;
 mod process;
 mod receiver;

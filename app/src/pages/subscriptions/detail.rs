@@ -66,13 +66,14 @@ fn Detail(
     let enabled = subscription.enabled;
     let name = subscription.name.clone();
     let list = format!("/projects/{project}/subscriptions");
+    let (switch_label, switch_to) = super::switch_of(enabled, subscription.failed);
     let toggle = {
         let project = project.clone();
         move |_| {
             set_enabled.dispatch(SetSubscriptionEnabled {
                 project: project.clone(),
                 id,
-                enabled: !enabled,
+                enabled: switch_to,
             });
         }
     };
@@ -92,7 +93,7 @@ fn Detail(
         >
             <StatusBadge status=state />
             <A href=edit_href attr:class="button">"Edit"</A>
-            <button type="button" on:click=toggle>{if enabled { "Disable" } else { "Enable" }}</button>
+            <button type="button" on:click=toggle>{switch_label}</button>
             <DeleteButton project=delete_project id name=delete_name />
         </PageHead>
         {subscription.disabled_reason.clone().map(|r| view! { <p class="notice error">{r}</p> })}

@@ -29,7 +29,7 @@ pub fn NewSubscriptionPage() -> impl IntoView {
         <section class="page">
             <PageHead
                 title=Signal::derive(|| "New subscription".to_owned())
-                trail=vec![("Subscriptions".to_owned(), "../subscriptions".to_owned())]
+                trail=vec![("Subscriptions".to_owned(), format!("/projects/{}/subscriptions", project.get_untracked()))]
             />
             <SubscriptionEditor project=project.get_untracked() id=None initial=SubscriptionForm::default() />
         </section>

@@ -158,13 +158,14 @@ fn SubscriptionRow(
         event_types,
         ..
     } = subscription;
+    let (switch_label, switch_to) = super::switch_of(enabled, failed);
     let toggle = {
         let project = project.clone();
         move |_| {
             set_enabled.dispatch(SetSubscriptionEnabled {
                 project: project.clone(),
                 id,
-                enabled: !enabled,
+                enabled: switch_to,
             });
         }
     };
@@ -192,7 +193,7 @@ fn SubscriptionRow(
             </span>
         }
     });
-    let toggle_label = format!("{} {name}", if enabled { "Disable" } else { "Enable" });
+    let toggle_label = format!("{switch_label} {name}");
     let marker = name.clone();
     view! {
         <tr data-subscription=marker>
@@ -206,7 +207,7 @@ fn SubscriptionRow(
             <td><StatusBadge status=state /></td>
             <td class="actions">
                 <button type="button" on:click=toggle aria-label=toggle_label>
-                    {if enabled { "Disable" } else { "Enable" }}
+                    {switch_label}
                 </button>
             </td>
         </tr>

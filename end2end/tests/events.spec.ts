@@ -1,0 +1,56 @@
+// Events: the "Send event" form with validation, the list filtered through the URL, and an
+// event's page with its payload, its deliveries and a replay.
+import { test, expect, apiClient, createSubscription, openHydrated, screenshot, statusLogged, uniqueName } from './fixtures';
+
+test('an event sent from the dashboard is listed, filterable, and shows its deliveries', async ({
+  page,
+  playwright,
+  baseURL,
+  receiver,
+  consoleGuard,
+}, testInfo) => {
+  consoleGuard.allow(statusLogged(422));
+  const eventType = `${uniqueName('shipment')}.created`;
+  const path = `/ok/${eventType}`;
+  const api = await apiClient(page, playwright, baseURL);
+  await createSubscription(api, { name: uniqueName('events'), url: receiver.url(path), event_types: [eventType] });
+  await api.dispose();
+
+  await openHydrated(page, '/projects/default/events');
+  const form = page.locator('details.card');
+  await form.getByText('Send event').first().click();
+  await form.getByLabel('Type', { exact: true }).fill(eventType);
+  await form.getByLabel('Object type').fill('shipment');
+  await form.getByLabel('Object name').fill('parcel-7');
+  await form.getByLabel('Data (JSON)').fill('{"weight": 12');
+  await form.getByRole('button', { name: 'Send event' }).click();
+  await expect(page.locator('#field-data-error')).toContainText('is not JSON');
+
+  await form.getByLabel('Data (JSON)').fill('{"weight": 12}');
+  await form.getByRole('button', { name: 'Send event' }).click();
+  await expect(page.getByTestId('toast').last()).toContainText(`Event ${eventType} sent to 1 subscriptions`);
+  const row = page.locator(`tr[data-event="${eventType}"]`);
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('shipment parcel-7');
+  await screenshot(page, testInfo, 'events');
+
+  // The type filter is part of the URL.
+  await page.locator('form[role="search"]').getByLabel('Type').fill(eventType);
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/type=/);
+  await expect(page.locator('tr[data-event]')).toHaveCount(1);
+
+  await row.getByRole('link', { name: eventType }).click();
+  await expect(page.getByRole('heading', { name: eventType })).toBeVisible();
+  await expect(page.locator('pre.json')).toContainText('"weight": 12');
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator('tr[data-delivery]').first()).toContainText('succeeded');
+  }).toPass({ timeout: 15_000 });
+  await screenshot(page, testInfo, 'event-detail');
+
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByRole('button', { name: 'Replay to every matching subscription' }).click();
+  await expect(page.getByTestId('toast').last()).toContainText('Replay queued for 1 subscriptions');
+  await expect.poll(() => receiver.received(path).length).toBe(2);
+});

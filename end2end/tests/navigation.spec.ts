@@ -1,0 +1,59 @@
+// Getting around: the project switcher, breadcrumbs, the 404 page, readable errors, the narrow
+// (390 px) layout, and a screenshot of every page.
+import { test, expect, apiClient, openHydrated, screenshot, statusLogged, uniqueName } from './fixtures';
+
+const PAGES = [
+  '/projects/default',
+  '/projects/default/subscriptions',
+  '/projects/default/subscriptions/new',
+  '/projects/default/events',
+  '/projects/default/deliveries',
+  '/projects/default/inbound',
+  '/tokens',
+  '/users',
+  '/channels',
+];
+
+test('the project switcher moves between projects', async ({ page, playwright, baseURL }) => {
+  const api = await apiClient(page, playwright, baseURL);
+  const project = uniqueName('shop');
+  const created = await api.post('/api/v1/projects', { data: { name: project } });
+  expect(created.status()).toBe(201);
+  await api.dispose();
+
+  await openHydrated(page, '/projects/default/subscriptions');
+  await page.getByTestId('project-switcher').selectOption(project);
+  await expect(page).toHaveURL(new RegExp(`/projects/${project}$`));
+  await expect(page.getByRole('heading', { name: `Overview of ${project}` })).toBeVisible();
+  await page.getByRole('link', { name: 'Subscriptions' }).click();
+  await expect(page.getByText('No subscriptions match')).toBeVisible();
+});
+
+test('breadcrumbs lead back; unknown pages and ids say so', async ({ page, consoleGuard }) => {
+  consoleGuard.allow(statusLogged(404));
+  await openHydrated(page, '/projects/default/subscriptions/new');
+  await page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('link', { name: 'Subscriptions' }).click();
+  await expect(page.getByRole('heading', { name: 'Subscriptions' })).toBeVisible();
+
+  const missing = await page.goto('/no/such/page');
+  expect(missing!.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+
+  await openHydrated(page, '/projects/default/deliveries/not-an-id');
+  await expect(page.getByRole('alert')).toContainText('delivery not found');
+  await openHydrated(page, '/projects/nowhere');
+  await expect(page.getByRole('alert')).toContainText('project not found');
+});
+
+for (const width of [1280, 390]) {
+  test(`every page renders at ${width} px without sideways scrolling`, async ({ page }, testInfo) => {
+    await page.setViewportSize({ width, height: 900 });
+    for (const path of PAGES) {
+      await openHydrated(page, path);
+      await expect(page.locator('.skeleton')).toHaveCount(0);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${path} is wider than the window`).toBeLessThanOrEqual(0);
+      await screenshot(page, testInfo, `${width}${path.replaceAll('/', '_')}`);
+    }
+  });
+}
