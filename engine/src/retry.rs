@@ -164,7 +164,8 @@ mod tests {
 
     #[test]
     fn schedules_and_retry_after_are_parsed() {
-        let schedule: Result<Vec<_>, _> = "250ms, 5s,5m,2h".split(',').map(parse_duration).collect();
+        let schedule: Result<Vec<_>, _> =
+            "250ms, 5s,5m,2h".split(',').map(parse_duration).collect();
         assert_eq!(
             schedule.unwrap(),
             [

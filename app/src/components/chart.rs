@@ -73,6 +73,10 @@ pub fn AttemptsChart(buckets: Vec<Bucket>, #[prop(into)] caption: String) -> imp
     let tallest = counts.iter().map(|(s, f)| s + f).max().unwrap_or(0);
     let total: u64 = counts.iter().map(|(s, f)| s + f).sum();
     let label = format!("{caption}: {total} attempts, at most {tallest} in one slice");
+    let first = buckets
+        .first()
+        .map(|b| b.start.format("%H:%M UTC").to_string())
+        .unwrap_or_default();
     let shapes = bars(&counts, CHART_WIDTH, CHART_HEIGHT)
         .into_iter()
         .zip(&buckets)
@@ -103,6 +107,10 @@ pub fn AttemptsChart(buckets: Vec<Bucket>, #[prop(into)] caption: String) -> imp
             >
                 {shapes}
             </svg>
+            <div class="axis" aria-hidden="true">
+                <span>{first}</span>
+                <span>"now"</span>
+            </div>
             <figcaption>
                 <span class="legend ok">"succeeded"</span>
                 <span class="legend failed">"failed"</span>

@@ -34,8 +34,7 @@ pub fn OverviewPage() -> impl IntoView {
         view! {
             <A
                 href=format!("?window={}", target.as_str())
-                attr:class="tab"
-                attr:aria-current=move || (window.get() == target).then_some("true")
+                attr:class=move || if window.get() == target { "tab current" } else { "tab" }
             >
                 {label}
             </A>

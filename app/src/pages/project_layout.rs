@@ -13,7 +13,8 @@ pub fn ProjectLayout() -> impl IntoView {
             "" => format!("/projects/{}", project.get()),
             _ => format!("/projects/{}/{section}", project.get()),
         };
-        view! { <A href=href attr:class="tab">{label}</A> }
+        // The overview's path prefixes every other tab's: it is current only on itself.
+        view! { <A href=href exact=section.is_empty() attr:class="tab">{label}</A> }
     };
     view! {
         <nav class="tabs" aria-label="Project">

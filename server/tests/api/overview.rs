@@ -18,7 +18,12 @@ async fn the_overview_counts_attempts_and_names_the_subscriptions_needing_attent
     let bad = Receiver::start().await;
     bad.answer(500, &[]);
     let healthy = subscribe(&app, &good, json!({"event_types": ["ok.*"]})).await;
-    let failing = subscribe(&app, &bad, json!({"event_types": ["bad.*"], "retry": false})).await;
+    let failing = subscribe(
+        &app,
+        &bad,
+        json!({"event_types": ["bad.*"], "retry": false}),
+    )
+    .await;
     let off = subscribe(&app, &good, json!({"enabled": false})).await;
 
     // Act
@@ -34,7 +39,12 @@ async fn the_overview_counts_attempts_and_names_the_subscriptions_needing_attent
         let overview = app.get_json(&format!("{OVERVIEW}?window={window}")).await;
         let buckets = overview["buckets"].as_array().unwrap();
         assert_eq!(buckets.len(), slices, "{window}");
-        let sum = |key: &str| buckets.iter().map(|b| b[key].as_u64().unwrap()).sum::<u64>();
+        let sum = |key: &str| {
+            buckets
+                .iter()
+                .map(|b| b[key].as_u64().unwrap())
+                .sum::<u64>()
+        };
         assert_eq!((sum("succeeded"), sum("failed")), (2, 1), "{window}");
         let rate = overview["success_rate"].as_f64().unwrap();
         assert!((rate - 2.0 / 3.0).abs() < 1e-9, "{rate}");
@@ -42,12 +52,24 @@ async fn the_overview_counts_attempts_and_names_the_subscriptions_needing_attent
         assert!(overview["latency_p95_ms"].as_u64() >= overview["latency_p50_ms"].as_u64());
         assert_eq!(overview["queue_depth"], 0);
         assert!(overview["oldest_pending_at"].is_null());
-        let attention: Vec<_> = overview["attention"].as_array().unwrap().iter().map(|s| &s["name"]).collect();
-        assert_eq!(attention, [&off["name"]], "only the disabled one needs attention");
+        let attention: Vec<_> = overview["attention"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| &s["name"])
+            .collect();
+        assert_eq!(
+            attention,
+            [&off["name"]],
+            "only the disabled one needs attention"
+        );
     }
 
     let health = |id: &serde_json::Value| {
-        format!("/api/v1/projects/default/subscriptions/{}/health", id.as_str().unwrap())
+        format!(
+            "/api/v1/projects/default/subscriptions/{}/health",
+            id.as_str().unwrap()
+        )
     };
     let fine = app.get_json(&health(&healthy["id"])).await;
     assert_eq!(fine["last_status"], 200);
