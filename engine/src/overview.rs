@@ -117,7 +117,8 @@ pub struct Counted {
 }
 
 /// Lays counted slices out on the `count` slices of `width_ms` that end with the one holding
-/// `now_ms`; slices nobody counted are zero, counts outside the span are dropped.
+/// `now_ms`; several counts of one slice (e.g. one per subscription) add up, slices nobody
+/// counted are zero, counts outside the span are dropped.
 pub fn lay_out(counted: &[Counted], now_ms: i64, width_ms: i64, count: usize) -> Vec<Bucket> {
     let last = now_ms.div_euclid(width_ms);
     let first = last - count as i64 + 1;
@@ -163,8 +164,13 @@ mod tests {
         let counted = [
             Counted {
                 index: 10,
-                succeeded: 3,
+                succeeded: 2,
                 failed: 1,
+            },
+            Counted {
+                index: 10,
+                succeeded: 1,
+                failed: 0,
             },
             Counted {
                 index: 8,

@@ -9,7 +9,7 @@ use engine::{
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 
-use super::params::{id_param, project_param, query_param};
+use super::params::{fetch_by_id, id_param, project_param, query_param};
 use crate::{
     api::{
         deliveries::{get_delivery, list_deliveries, RetryDelivery},
@@ -123,12 +123,7 @@ pub fn DeliveryPage() -> impl IntoView {
                 replay.version().get(),
             )
         },
-        |(project, id, ..)| async move {
-            match id {
-                Some(id) => get_delivery(project, id).await,
-                None => Err(crate::error::AppError::not_found("delivery")),
-            }
-        },
+        |(project, id, ..)| fetch_by_id("delivery", id, move |id| get_delivery(project, id)),
     );
     view! {
         <section class="page">

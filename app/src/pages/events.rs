@@ -11,7 +11,7 @@ use leptos_router::components::{Form, A};
 
 use super::{
     deliveries::DeliveryList,
-    params::{id_param, project_param, query_param},
+    params::{fetch_by_id, id_param, project_param, query_param},
 };
 use crate::{
     api::{
@@ -184,12 +184,7 @@ pub fn EventPage() -> impl IntoView {
     let id = id_param::<EventId>("id");
     let event = Resource::new(
         move || (project.get(), id.get()),
-        |(project, id)| async move {
-            match id {
-                Some(id) => get_event(project, id).await,
-                None => Err(crate::error::AppError::not_found("event")),
-            }
-        },
+        |(project, id)| fetch_by_id("event", id, move |id| get_event(project, id)),
     );
     view! {
         <section class="page">

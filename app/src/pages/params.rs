@@ -1,9 +1,11 @@
 //! What a page reads from its URL: the project, ids in the path, filters in the query.
 
-use std::str::FromStr;
+use std::{future::Future, str::FromStr};
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::error::AppError;
 
 /// The `:project` of the current path.
 pub fn project_param() -> Signal<String> {
@@ -24,4 +26,19 @@ where
 pub fn query_param(name: &'static str) -> Signal<Option<String>> {
     let query = use_query_map();
     Signal::derive(move || query.read().get(name).filter(|v| !v.trim().is_empty()))
+}
+
+/// Fetches what the path's id names; an id that does not even parse is "… not found".
+pub async fn fetch_by_id<I, T, F>(
+    what: &'static str,
+    id: Option<I>,
+    fetch: impl FnOnce(I) -> F,
+) -> Result<T, AppError>
+where
+    F: Future<Output = Result<T, AppError>>,
+{
+    match id {
+        Some(id) => fetch(id).await,
+        None => Err(AppError::not_found(what)),
+    }
 }

@@ -35,7 +35,12 @@ impl Engine {
         // From the start of the oldest slice shown, so that it is counted whole.
         let since =
             (now.timestamp_millis().div_euclid(width) - window.buckets() as i64 + 1) * width;
-        let counted = stats::attempts_per_slice(&self.store, project, since, width).await?;
+        // Counted per subscription too; laying out adds up each slice's counts.
+        let counted: Vec<_> = stats::subscription_slices(&self.store, project, since, width)
+            .await?
+            .into_iter()
+            .map(|(_, counted)| counted)
+            .collect();
         let buckets = lay_out(&counted, now.timestamp_millis(), width, window.buckets());
         let (succeeded, failed) = buckets
             .iter()

@@ -12,37 +12,6 @@ use crate::{
     EngineError,
 };
 
-/// Succeeded and failed attempts per slice of `width_ms` since `since_ms`.
-pub async fn attempts_per_slice(
-    store: &Store,
-    project: ProjectId,
-    since_ms: i64,
-    width_ms: i64,
-) -> Result<Vec<Counted>, EngineError> {
-    let rows: Vec<(i64, i64, i64)> = on_pool!(store, pool => {
-        sqlx::query_as(
-            "SELECT created_at / $3 AS slice,
-                    SUM(CASE WHEN error_kind IS NULL THEN 1 ELSE 0 END),
-                    SUM(CASE WHEN error_kind IS NULL THEN 0 ELSE 1 END)
-             FROM attempts WHERE project_id = $1 AND created_at >= $2
-             GROUP BY 1",
-        )
-        .bind(project.0)
-        .bind(since_ms)
-        .bind(width_ms)
-        .fetch_all(pool)
-        .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(|(index, succeeded, failed)| Counted {
-            index,
-            succeeded: succeeded as u64,
-            failed: failed as u64,
-        })
-        .collect())
-}
-
 /// The durations of the project's latest attempts since `since_ms`, at most `limit` of them.
 pub async fn recent_durations(
     store: &Store,

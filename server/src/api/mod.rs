@@ -163,11 +163,12 @@ pub fn router() -> (Router<AppState>, Document) {
 #[cfg(test)]
 mod tests_of_the_document {
     /// The sources of every API module: a plain `.route(` there would add an undocumented route.
-    const MODULES: [&str; 9] = [
+    const MODULES: [&str; 10] = [
         include_str!("channels.rs"),
         include_str!("deliveries.rs"),
         include_str!("events.rs"),
         include_str!("objects.rs"),
+        include_str!("overview.rs"),
         include_str!("projects.rs"),
         include_str!("subscriptions.rs"),
         include_str!("tests.rs"),

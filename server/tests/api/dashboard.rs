@@ -21,7 +21,7 @@ async fn subscriptions_page_renders_stored_subscriptions() {
 
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    assert!(html.contains("<h1>Subscriptions</h1>"));
+    assert!(html.contains("<h1>Subscriptions"), "{html}");
     assert!(html.contains("rendered-on-server"));
     assert!(html.contains("/pkg/hookhub.css"));
 }

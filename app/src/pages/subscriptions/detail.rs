@@ -9,7 +9,7 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_router::{components::A, hooks::use_navigate};
 
 use super::{
-    super::params::{id_param, project_param},
+    super::params::{fetch_by_id, id_param, project_param},
     test_panel::TestPanel,
 };
 use crate::{
@@ -40,12 +40,7 @@ pub fn SubscriptionPage() -> impl IntoView {
     });
     let subscription = Resource::new(
         move || (project.get(), id.get(), set_enabled.version().get()),
-        |(project, id, _)| async move {
-            match id {
-                Some(id) => get_subscription(project, id).await,
-                None => Err(crate::error::AppError::not_found("subscription")),
-            }
-        },
+        |(project, id, _)| fetch_by_id("subscription", id, move |id| get_subscription(project, id)),
     );
     view! {
         <section class="page">

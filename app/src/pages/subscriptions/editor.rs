@@ -13,7 +13,7 @@ use engine::{
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::super::params::{id_param, project_param};
+use super::super::params::{fetch_by_id, id_param, project_param};
 use crate::{
     api::subscriptions::{get_subscription, known_event_types, list_channels, SaveSubscription},
     components::{
@@ -42,12 +42,7 @@ pub fn EditSubscriptionPage() -> impl IntoView {
     let id = id_param::<SubscriptionId>("id");
     let subscription = Resource::new(
         move || (project.get(), id.get()),
-        |(project, id)| async move {
-            match id {
-                Some(id) => get_subscription(project, id).await,
-                None => Err(crate::error::AppError::not_found("subscription")),
-            }
-        },
+        |(project, id)| fetch_by_id("subscription", id, move |id| get_subscription(project, id)),
     );
     view! {
         <section class="page">
