@@ -69,23 +69,12 @@ fn EditorFor(subscription: Subscription, project: String) -> impl IntoView {
     }
 }
 
-/// Reads and writes one text field of the form, so controls can be declared in one line.
-macro_rules! text {
-    ($field:ident) => {
+/// Reads and writes one field of the form, so controls can be declared in one line.
+macro_rules! access {
+    ($field:ident: $type:ty) => {
         (
-            (|f: &SubscriptionForm| f.$field.clone()) as fn(&SubscriptionForm) -> String,
-            (|f: &mut SubscriptionForm, v: String| f.$field = v)
-                as fn(&mut SubscriptionForm, String),
-        )
-    };
-}
-
-/// Same for a checkbox.
-macro_rules! flag {
-    ($field:ident) => {
-        (
-            (|f: &SubscriptionForm| f.$field) as fn(&SubscriptionForm) -> bool,
-            (|f: &mut SubscriptionForm, v: bool| f.$field = v) as fn(&mut SubscriptionForm, bool),
+            (|f: &SubscriptionForm| f.$field.clone()) as fn(&SubscriptionForm) -> $type,
+            (|f: &mut SubscriptionForm, v: $type| f.$field = v) as fn(&mut SubscriptionForm, $type),
         )
     };
 }
@@ -146,22 +135,22 @@ fn SubscriptionEditor(
             <fieldset class="card">
                 <legend>"Endpoint"</legend>
                 <div class="form-grid">
-                    <TextControl form errors label="Name" name="name" access=text!(name) placeholder="orders-to-crm" />
-                    <TextControl form errors label="Endpoint URL" name="url" access=text!(url) input_type="url" placeholder="https://example.com/webhooks" />
-                    <TextControl form errors label="Description" name="description" access=text!(description) wide=true />
+                    <TextControl form errors label="Name" name="name" access=access!(name: String) placeholder="orders-to-crm" />
+                    <TextControl form errors label="Endpoint URL" name="url" access=access!(url: String) input_type="url" placeholder="https://example.com/webhooks" />
+                    <TextControl form errors label="Description" name="description" access=access!(description: String) wide=true />
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let names = channels.await.map(|c| c.into_iter().map(|c| c.name).collect()).unwrap_or_else(|_| vec!["http".to_owned()]);
-                            view! { <ChoiceControl form errors label="Channel" name="channel" access=text!(channel) options=choice(names) /> }
+                            view! { <ChoiceControl form errors label="Channel" name="channel" access=access!(channel: String) options=choice(names) /> }
                         })}
                     </Transition>
-                    <TextControl form errors label="Channel config (JSON)" name="channel_config" access=text!(channel_config) multiline=true placeholder=r#"{"body": "{{ event_name }}"}"# hint="Keys each channel takes are listed under Channels" />
+                    <TextControl form errors label="Channel config (JSON)" name="channel_config" access=access!(channel_config: String) multiline=true placeholder=r#"{"body": "{{ event_name }}"}"# hint="Keys each channel takes are listed under Channels" />
                 </div>
             </fieldset>
             <fieldset class="card">
                 <legend>"What it receives"</legend>
                 <div class="form-grid">
-                    <TextControl form errors label="Event types" name="event_types" access=text!(event_types) list="event-type-suggestions" placeholder="order.paid, refund.*" hint="comma separated; blank: every event; * and prefix.* are wildcards" />
+                    <TextControl form errors label="Event types" name="event_types" access=access!(event_types: String) list="event-type-suggestions" placeholder="order.paid, refund.*" hint="comma separated; blank: every event; * and prefix.* are wildcards" />
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let types = suggestions.await.unwrap_or_default();
@@ -172,32 +161,32 @@ fn SubscriptionEditor(
                             }
                         })}
                     </Transition>
-                    <TextControl form errors label="Event groups" name="event_groups" access=text!(event_groups) placeholder="deployments" hint="comma separated" />
-                    <TextControl form errors label="Object type" name="object_type" access=text!(object_type) placeholder="service" />
-                    <TextControl form errors label="Object name" name="object_name" access=text!(object_name) />
-                    <TextControl form errors label="Object version" name="object_version" access=text!(object_version) />
-                    <TextControl form errors label="Payload filter (JSON)" name="filter" access=text!(filter) multiline=true wide=true placeholder=r#"{"data.amount": {"$gte": 100}}"# hint="blank: no filter" />
+                    <TextControl form errors label="Event groups" name="event_groups" access=access!(event_groups: String) placeholder="deployments" hint="comma separated" />
+                    <TextControl form errors label="Object type" name="object_type" access=access!(object_type: String) placeholder="service" />
+                    <TextControl form errors label="Object name" name="object_name" access=access!(object_name: String) />
+                    <TextControl form errors label="Object version" name="object_version" access=access!(object_version: String) />
+                    <TextControl form errors label="Payload filter (JSON)" name="filter" access=access!(filter: String) multiline=true wide=true placeholder=r#"{"data.amount": {"$gte": 100}}"# hint="blank: no filter" />
                     <FilterTryout form />
                 </div>
             </fieldset>
             <fieldset class="card">
                 <legend>"How it is delivered"</legend>
                 <div class="form-grid">
-                    <ChoiceControl form errors label="Method" name="method" access=text!(method) options=METHODS.iter().map(|m| ((*m).to_owned(), (*m).to_owned())).collect() />
-                    <ChoiceControl form errors label="Content type" name="content_type" access=text!(content_type) options=ContentType::ALL.iter().map(|c| (c.as_str().to_owned(), c.as_str().to_owned())).collect() />
-                    <ChoiceControl form errors label="Payload format" name="payload_format" access=text!(payload_format) options=PayloadFormat::ALL.iter().map(|p| (p.as_str().to_owned(), p.as_str().to_owned())).collect() />
-                    <TextControl form errors label="Timeout (seconds)" name="timeout_seconds" access=text!(timeout_seconds) input_type="number" placeholder=engine::subscription::DEFAULT_TIMEOUT_SECONDS.to_string() hint="1 to 30" />
-                    <TextControl form errors label="Rate limit (per second)" name="rate_limit" access=text!(rate_limit) input_type="number" hint="blank: unlimited" />
-                    <CheckControl form label="Retry failed deliveries" name="retry" access=flag!(retry) />
-                    <CheckControl form label="Include the result" name="include_result" access=flag!(include_result) />
+                    <ChoiceControl form errors label="Method" name="method" access=access!(method: String) options=METHODS.iter().map(|m| ((*m).to_owned(), (*m).to_owned())).collect() />
+                    <ChoiceControl form errors label="Content type" name="content_type" access=access!(content_type: String) options=ContentType::ALL.iter().map(|c| (c.as_str().to_owned(), c.as_str().to_owned())).collect() />
+                    <ChoiceControl form errors label="Payload format" name="payload_format" access=access!(payload_format: String) options=PayloadFormat::ALL.iter().map(|p| (p.as_str().to_owned(), p.as_str().to_owned())).collect() />
+                    <TextControl form errors label="Timeout (seconds)" name="timeout_seconds" access=access!(timeout_seconds: String) input_type="number" placeholder=engine::subscription::DEFAULT_TIMEOUT_SECONDS.to_string() hint="1 to 30" />
+                    <TextControl form errors label="Rate limit (per second)" name="rate_limit" access=access!(rate_limit: String) input_type="number" hint="blank: unlimited" />
+                    <CheckControl form label="Retry failed deliveries" name="retry" access=access!(retry: bool) />
+                    <CheckControl form label="Include the result" name="include_result" access=access!(include_result: bool) />
                     <HeadersEditor form errors />
                 </div>
             </fieldset>
             <fieldset class="card">
                 <legend>"Labels and state"</legend>
                 <div class="form-grid">
-                    <TextControl form errors label="Labels" name="labels" access=text!(labels) placeholder="env:prod, team:core" hint="key:value, comma separated" />
-                    <CheckControl form label="Enabled" name="enabled" access=flag!(enabled) />
+                    <TextControl form errors label="Labels" name="labels" access=access!(labels: String) placeholder="env:prod, team:core" hint="key:value, comma separated" />
+                    <CheckControl form label="Enabled" name="enabled" access=access!(enabled: bool) />
                 </div>
             </fieldset>
             <FormError message=form_error />
@@ -211,10 +200,8 @@ fn SubscriptionEditor(
     }
 }
 
-type TextAccess = (
-    fn(&SubscriptionForm) -> String,
-    fn(&mut SubscriptionForm, String),
-);
+/// How a control reads and writes its field of the form.
+type Access<T> = (fn(&SubscriptionForm) -> T, fn(&mut SubscriptionForm, T));
 
 #[component]
 fn TextControl(
@@ -222,7 +209,7 @@ fn TextControl(
     errors: Signal<FieldErrors>,
     label: &'static str,
     name: &'static str,
-    access: TextAccess,
+    access: Access<String>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional, into)] placeholder: String,
     #[prop(optional)] hint: &'static str,
@@ -256,7 +243,7 @@ fn ChoiceControl(
     errors: Signal<FieldErrors>,
     label: &'static str,
     name: &'static str,
-    access: TextAccess,
+    access: Access<String>,
     /// (value, label) pairs.
     options: Vec<(String, String)>,
 ) -> impl IntoView {
@@ -282,10 +269,7 @@ fn CheckControl(
     form: RwSignal<SubscriptionForm>,
     label: &'static str,
     name: &'static str,
-    access: (
-        fn(&SubscriptionForm) -> bool,
-        fn(&mut SubscriptionForm, bool),
-    ),
+    access: Access<bool>,
 ) -> impl IntoView {
     let (read, write) = access;
     view! {

@@ -21,18 +21,15 @@ pub fn TestPanel(project: String, id: SubscriptionId) -> impl IntoView {
     let tick = use_ticker(POLL);
     let test = {
         let project = project.clone();
-        Resource::new(
-            move || started(),
-            move |test| {
-                let project = project.clone();
-                async move {
-                    match test {
-                        Some(test) => get_test(project, test).await.map(Some),
-                        None => Ok(None),
-                    }
+        Resource::new(started, move |test| {
+            let project = project.clone();
+            async move {
+                match test {
+                    Some(test) => get_test(project, test).await.map(Some),
+                    None => Ok(None),
                 }
-            },
-        )
+            }
+        })
     };
     // While the test runs, ask again on each tick.
     Effect::new(move |_| {
