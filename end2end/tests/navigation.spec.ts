@@ -57,3 +57,11 @@ for (const width of [1280, 390]) {
     }
   });
 }
+
+test('the dark theme follows the system setting', async ({ page }, testInfo) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openHydrated(page, '/projects/default/subscriptions');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).toBe('rgb(17, 20, 24)');
+  await screenshot(page, testInfo, 'subscriptions-dark');
+});

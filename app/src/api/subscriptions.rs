@@ -3,6 +3,7 @@
 
 use engine::{
     delivery::ChannelInfo,
+    filter::Verdict,
     ids::{SubscriptionId, TestId},
     overview::SubscriptionHealth,
     page::Paged,
@@ -118,4 +119,11 @@ pub async fn known_event_types(project: String) -> Result<Vec<String>, AppError>
 pub async fn list_channels() -> Result<Vec<ChannelInfo>, AppError> {
     let (engine, _) = engine_and_caller()?;
     Ok(engine.channels().list())
+}
+
+/// What the filter (JSON text; blank: none) says about the sample event (JSON text).
+#[server(prefix = "/_hookhub")]
+pub async fn try_filter(filter: String, sample: String) -> Result<Verdict, AppError> {
+    crate::auth::caller()?;
+    Ok(engine::filter::try_on_sample(&filter, &sample)?)
 }

@@ -3,7 +3,6 @@
 //! against a sample event.
 
 use engine::{
-    filter::{try_on_sample, Verdict},
     ids::SubscriptionId,
     subscription::{
         ContentType, HeaderForm, PayloadFormat, Subscription, SubscriptionForm, METHODS,
@@ -15,7 +14,9 @@ use leptos_router::hooks::use_navigate;
 
 use super::super::params::{fetch_by_id, id_param, project_param};
 use crate::{
-    api::subscriptions::{get_subscription, known_event_types, list_channels, SaveSubscription},
+    api::subscriptions::{
+        get_subscription, known_event_types, list_channels, SaveSubscription, TryFilter,
+    },
     components::{
         errors_of, field_id, form_error_of, use_toasts, Field, FormError, Loaded, PageHead,
         StatusBadge,
@@ -357,19 +358,21 @@ fn HeaderRow(
 
 const SAMPLE_EVENT: &str = r#"{"type": "order.paid", "data": {"amount": 120}}"#;
 
-/// Tries the filter in the form against a sample event, in the browser, with the engine's own
-/// evaluation: match or no match, and the first condition that failed.
+/// Tries the filter in the form against a sample event with the engine's own evaluation: match
+/// or no match, and the first condition that failed. (On the server: the regular expression
+/// engine would more than double the WebAssembly.)
 #[component]
 fn FilterTryout(form: RwSignal<SubscriptionForm>) -> impl IntoView {
     let sample = RwSignal::new(SAMPLE_EVENT.to_owned());
-    let verdict = RwSignal::new(None::<Result<Verdict, FieldErrors>>);
+    let try_filter = ServerAction::<TryFilter>::new();
     let run = move |_| {
-        verdict.set(Some(form.with_untracked(|f| {
-            try_on_sample(&f.filter, &sample.get_untracked())
-        })))
+        try_filter.dispatch(TryFilter {
+            filter: form.with_untracked(|f| f.filter.clone()),
+            sample: sample.get_untracked(),
+        });
     };
     let shown = move || {
-        verdict.get().map(|outcome| match outcome {
+        try_filter.value().get().map(|outcome| match outcome {
             Ok(v) => view! {
                 <p class="verdict" data-testid="filter-verdict">
                     <StatusBadge status=if v.matches { "match" } else { "no match" } />
@@ -377,8 +380,8 @@ fn FilterTryout(form: RwSignal<SubscriptionForm>) -> impl IntoView {
                 </p>
             }
             .into_any(),
-            Err(errors) => {
-                let text: Vec<_> = errors.iter().map(|(field, message)| format!("{field} {message}")).collect();
+            Err(error) => {
+                let text: Vec<_> = error.fields().iter().map(|(field, message)| format!("{field} {message}")).collect();
                 view! { <p class="verdict field-error" data-testid="filter-verdict">{text.join("; ")}</p> }.into_any()
             }
         })
