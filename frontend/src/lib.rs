@@ -1,5 +1,9 @@
 //! The browser entry point: hydrates the server-rendered dashboard into a live Leptos app.
 
+// Without `erase_components` (set for wasm in .cargo/config.toml) the pages' full view types are
+// laid out here, and they nest deeper than the default limit.
+#![recursion_limit = "256"]
+
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -3,6 +3,10 @@
 //! `main.rs` parses the command line; everything it starts is here so that integration tests can
 //! run the same server in-process on port 0.
 
+// The dashboard's pages are laid out here at their full view types (server builds keep them
+// concrete), which nest deeper than the default limit.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod api;
 pub mod auth;

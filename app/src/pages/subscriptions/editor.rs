@@ -131,9 +131,11 @@ fn SubscriptionEditor(
             .collect::<Vec<_>>()
     };
 
+    // Each fieldset is erased to `AnyView`: the whole form as one type nests deeper than the
+    // compiler's query limit in release builds.
     view! {
         <form class="form editor" novalidate=true on:submit=submit>
-            <fieldset class="card">
+            {view! { <fieldset class="card">
                 <legend>"Endpoint"</legend>
                 <div class="form-grid">
                     <TextControl form errors label="Name" name="name" access=access!(name: String) placeholder="orders-to-crm" />
@@ -147,8 +149,8 @@ fn SubscriptionEditor(
                     </Transition>
                     <TextControl form errors label="Channel config (JSON)" name="channel_config" access=access!(channel_config: String) multiline=true placeholder=r#"{"body": "{{ event_name }}"}"# hint="Keys each channel takes are listed under Channels" />
                 </div>
-            </fieldset>
-            <fieldset class="card">
+            </fieldset> }.into_any()}
+            {view! { <fieldset class="card">
                 <legend>"What it receives"</legend>
                 <div class="form-grid">
                     <TextControl form errors label="Event types" name="event_types" access=access!(event_types: String) list="event-type-suggestions" placeholder="order.paid, refund.*" hint="comma separated; blank: every event; * and prefix.* are wildcards" />
@@ -169,8 +171,8 @@ fn SubscriptionEditor(
                     <TextControl form errors label="Payload filter (JSON)" name="filter" access=access!(filter: String) multiline=true wide=true placeholder=r#"{"data.amount": {"$gte": 100}}"# hint="blank: no filter" />
                     <FilterTryout form />
                 </div>
-            </fieldset>
-            <fieldset class="card">
+            </fieldset> }.into_any()}
+            {view! { <fieldset class="card">
                 <legend>"How it is delivered"</legend>
                 <div class="form-grid">
                     <ChoiceControl form errors label="Method" name="method" access=access!(method: String) options=METHODS.iter().map(|m| ((*m).to_owned(), (*m).to_owned())).collect() />
@@ -182,14 +184,14 @@ fn SubscriptionEditor(
                     <CheckControl form label="Include the result" name="include_result" access=access!(include_result: bool) />
                     <HeadersEditor form errors />
                 </div>
-            </fieldset>
-            <fieldset class="card">
+            </fieldset> }.into_any()}
+            {view! { <fieldset class="card">
                 <legend>"Labels and state"</legend>
                 <div class="form-grid">
                     <TextControl form errors label="Labels" name="labels" access=access!(labels: String) placeholder="env:prod, team:core" hint="key:value, comma separated" />
                     <CheckControl form label="Enabled" name="enabled" access=access!(enabled: bool) />
                 </div>
-            </fieldset>
+            </fieldset> }.into_any()}
             <FormError message=form_error />
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>
