@@ -1,7 +1,8 @@
 //! The browser entry point: hydrates the server-rendered dashboard into a live Leptos app.
 
-// Without `erase_components` (set for wasm in .cargo/config.toml) the pages' full view types are
-// laid out here, and they nest deeper than the default limit.
+// Release builds keep the pages' full view types (debug builds erase them), which nest deeper
+// than the default limit here. Both sides must agree: an erased bundle does not hydrate a page
+// the release server rendered unerased.
 #![recursion_limit = "256"]
 
 #[cfg(target_arch = "wasm32")]
