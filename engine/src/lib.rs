@@ -26,6 +26,8 @@ pub mod credentials;
 #[cfg(feature = "server")]
 pub mod dispatch;
 #[cfg(feature = "server")]
+pub mod group_commit;
+#[cfg(feature = "server")]
 pub mod metrics;
 #[cfg(feature = "server")]
 pub mod retry;

@@ -53,22 +53,11 @@ async fn attempt(engine: &Engine, worker: &str, claimed: Claimed) -> Result<(), 
 
     // Not yet: deferred, never held, so that a throttled endpoint keeps no worker slot.
     let subscription = &prepared.subscription;
-    let now = Utc::now().timestamp_millis();
-    let defer = |wait: std::time::Duration| {
-        deliveries::defer(
-            engine.store(),
-            claimed.id,
-            worker,
-            now + wait.as_millis() as i64,
-        )
-    };
-    let _admitted = match engine.limits().admit(subscription.id.0) {
-        Ok(admitted) => admitted,
-        Err(wait) => return defer(wait).await,
-    };
     if let Some(rate) = subscription.rate_limit {
+        let now = Utc::now().timestamp_millis();
         if let Err(wait) = rate_buckets::take(engine.store(), subscription.id, rate, now).await? {
-            return defer(wait).await;
+            let until = now + wait.as_millis() as i64;
+            return deliveries::defer(engine.store(), claimed.id, worker, until).await;
         }
     }
 
@@ -100,7 +89,7 @@ async fn attempt(engine: &Engine, worker: &str, claimed: Claimed) -> Result<(), 
         next,
         health,
     };
-    let turned_failed = engine.recorder().record(finished.clone()).await?;
+    let turned_failed = engine.recorder().submit(finished.clone()).await?;
     let counted = match next {
         Next::Succeeded => AttemptOutcome::Succeeded,
         Next::RetryAt(_) => AttemptOutcome::Retrying,

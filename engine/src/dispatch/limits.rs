@@ -1,8 +1,9 @@
 //! Limits on deliveries: the token bucket behind rate limits, and the bound on deliveries to one
 //! subscription in flight in this process.
 //!
-//! A delivery that may not go yet is deferred, not held, so a slow or throttled endpoint never
-//! occupies the worker slots other subscriptions need. Subscriptions' rate limits live in the
+//! A throttled delivery is deferred, not held, and a claim leaves out the deliveries of
+//! subscriptions at their in-flight bound, so a slow or throttled endpoint never occupies the
+//! worker slots other subscriptions need. Subscriptions' rate limits live in the
 //! database (`store::rate_buckets`), shared by every instance; the in-flight bound protects each
 //! process's own slots, so it is per process.
 
@@ -12,6 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use tokio::sync::Notify;
 use uuid::Uuid;
 
 /// A token bucket holding up to one second's worth of deliveries.
@@ -47,22 +49,34 @@ impl Bucket {
 /// Deliveries in flight in this process, per subscription.
 #[derive(Debug, Clone)]
 pub struct Limits {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
     per_subscription: usize,
-    in_flight: Arc<Mutex<HashMap<Uuid, usize>>>,
+    /// Count per subscription with at least one delivery in flight. The lock guards one map
+    /// update at a time; it is never held across an await.
+    in_flight: Mutex<HashMap<Uuid, usize>>,
+    /// Told when a subscription at its bound gets a place back: the worker left its deliveries
+    /// out of the last claim and must look again.
+    freed: Arc<Notify>,
 }
 
 /// Held while a delivery is in flight; frees its place when dropped.
 #[derive(Debug)]
 pub struct Admitted {
     subscription: Uuid,
-    in_flight: Arc<Mutex<HashMap<Uuid, usize>>>,
+    shared: Arc<Shared>,
 }
 
 impl Drop for Admitted {
     fn drop(&mut self) {
-        // The lock guards one map update; it is never held across an await.
-        let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let mut in_flight = self.shared.lock();
         if let Some(count) = in_flight.get_mut(&self.subscription) {
+            if *count == self.shared.per_subscription {
+                self.shared.freed.notify_waiters();
+            }
             *count -= 1;
             if *count == 0 {
                 in_flight.remove(&self.subscription);
@@ -71,29 +85,47 @@ impl Drop for Admitted {
     }
 }
 
-/// How long to wait before trying a delivery that was not admitted because of concurrency.
-const BUSY_RETRY: Duration = Duration::from_millis(50);
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, usize>> {
+        self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 impl Limits {
-    pub fn new(per_subscription: usize) -> Limits {
+    /// At most `per_subscription` deliveries per subscription at once; `freed` is notified when
+    /// a subscription that was at its bound drops below it.
+    pub fn new(per_subscription: usize, freed: Arc<Notify>) -> Limits {
         Limits {
-            per_subscription: per_subscription.max(1),
-            in_flight: Arc::default(),
+            shared: Arc::new(Shared {
+                per_subscription: per_subscription.max(1),
+                in_flight: Mutex::default(),
+                freed,
+            }),
         }
     }
 
-    /// Admits one more delivery to the subscription now, or says how long to wait.
-    pub fn admit(&self, subscription: Uuid) -> Result<Admitted, Duration> {
-        let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+    /// Admits one more delivery to the subscription now, or `None` when it is at its bound.
+    pub fn admit(&self, subscription: Uuid) -> Option<Admitted> {
+        let mut in_flight = self.shared.lock();
         let count = in_flight.entry(subscription).or_default();
-        if *count >= self.per_subscription {
-            return Err(BUSY_RETRY);
+        if *count >= self.shared.per_subscription {
+            return None;
         }
         *count += 1;
-        Ok(Admitted {
+        Some(Admitted {
             subscription,
-            in_flight: self.in_flight.clone(),
+            shared: self.shared.clone(),
         })
+    }
+
+    /// The subscriptions at their bound: claims leave their deliveries in the queue.
+    pub fn saturated(&self) -> Vec<Uuid> {
+        let in_flight = self.shared.lock();
+        in_flight
+            .iter()
+            .filter(|(_, &count)| count >= self.shared.per_subscription)
+            .map(|(&subscription, _)| subscription)
+            .collect()
     }
 }
 
@@ -115,16 +147,32 @@ mod tests {
 
     #[test]
     fn in_flight_deliveries_are_bounded_per_subscription() {
-        let limits = Limits::new(2);
+        let limits = Limits::new(2, Arc::default());
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
         let first = limits.admit(a).unwrap();
         let _second = limits.admit(a).unwrap();
-        assert!(limits.admit(a).is_err());
+        assert!(limits.admit(a).is_none());
+        assert_eq!(limits.saturated(), vec![a]);
         assert!(
-            limits.admit(b).is_ok(),
+            limits.admit(b).is_some(),
             "other subscriptions are not affected"
         );
         drop(first);
-        assert!(limits.admit(a).is_ok());
+        assert!(limits.saturated().is_empty());
+        assert!(limits.admit(a).is_some());
+    }
+
+    #[tokio::test]
+    async fn a_subscription_leaving_its_bound_wakes_the_claimer() {
+        let freed = Arc::new(Notify::new());
+        let limits = Limits::new(1, freed.clone());
+        let held = limits.admit(Uuid::new_v4()).unwrap();
+        let woken = freed.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        drop(held);
+        tokio::time::timeout(Duration::from_secs(5), woken)
+            .await
+            .expect("the claimer was woken");
     }
 }

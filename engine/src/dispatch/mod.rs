@@ -9,7 +9,6 @@ mod attempt;
 pub mod limits;
 pub mod operational;
 pub mod payload;
-pub mod recorder;
 pub mod retention;
 pub mod target;
 pub mod wakeup;
@@ -73,12 +72,17 @@ pub async fn run_worker(engine: Engine, config: WorkerConfig, shutdown: Cancella
         }
         let now = chrono::Utc::now().timestamp_millis();
         let lease_until = now + config.lease.as_millis() as i64;
+        // Subscriptions at their in-flight bound are left out; one whose delivery finishes
+        // wakes us through `queued`.
+        let limits = engine.limits();
         let claimed = match deliveries::claim(
             engine.store(),
             &config.worker_id,
             now,
             lease_until,
             free as u32,
+            &limits.saturated(),
+            |subscription| limits.admit(subscription),
         )
         .await
         {
@@ -96,14 +100,14 @@ pub async fn run_worker(engine: Engine, config: WorkerConfig, shutdown: Cancella
             }
             continue;
         }
-        for delivery in claimed {
+        for (delivery, admitted) in claimed {
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 break;
             };
             let (engine, config) = (engine.clone(), config.clone());
             tokio::spawn(async move {
                 attempt::run(&engine, &config.worker_id, delivery).await;
-                drop(permit);
+                drop((admitted, permit));
             });
         }
     }

@@ -13,7 +13,7 @@ use crate::{
     matching::matches,
     page::{PageRequest, Paged},
     store::{
-        events::{self as rows, EventQuery, Stored},
+        events::{self as rows, EventQuery, Incoming, Stored},
         projects, subscriptions, to_millis,
     },
     EngineError, FieldErrors,
@@ -139,7 +139,13 @@ impl Engine {
                 (event, targets)
             })
             .collect();
-        let stored = rows::insert_with_deliveries(&self.store, project_id, batch).await?;
+        let stored = self
+            .ingester
+            .submit(Incoming {
+                project: project_id,
+                events: batch,
+            })
+            .await?;
         let created = stored
             .iter()
             .filter(|s| matches!(s, Stored::Created(..)))

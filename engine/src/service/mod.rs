@@ -25,11 +25,12 @@ use tokio::sync::Notify;
 
 use crate::{
     channel::{Channels, HttpChannel, LogChannel},
-    dispatch::{limits::Limits, recorder::Recorder},
+    dispatch::limits::Limits,
+    group_commit::GroupCommit,
     metrics::{Metrics, QueueGauges},
     retry::RetryPolicy,
     ssrf::TargetPolicy,
-    store::{projects as project_rows, Store},
+    store::{attempts as attempt_rows, events as event_rows, projects as project_rows, Store},
     EngineError,
 };
 
@@ -58,6 +59,11 @@ impl Default for Settings {
     }
 }
 
+/// Records attempt results, many per transaction.
+pub type Recorder = GroupCommit<attempt_rows::Finished, bool>;
+/// Stores ingested events with their deliveries, many requests per transaction.
+type Ingester = GroupCommit<event_rows::Incoming, Vec<event_rows::Stored>>;
+
 /// Hookhub's engine; cheap to clone, shared by every request handler and worker.
 #[derive(Clone, Debug)]
 pub struct Engine {
@@ -68,6 +74,7 @@ pub struct Engine {
     queued: Arc<Notify>,
     limits: Limits,
     recorder: Recorder,
+    ingester: Ingester,
     metrics: Metrics,
 }
 
@@ -83,15 +90,21 @@ impl Engine {
         let mut channels = Channels::default();
         channels.register(http);
         channels.register(LogChannel);
+        let queued = Arc::new(Notify::new());
         Ok(Engine {
-            recorder: Recorder::start(store.clone()),
+            recorder: GroupCommit::start(256, store.clone(), |store, batch| async move {
+                attempt_rows::record(&store, &batch).await
+            }),
+            ingester: GroupCommit::start(64, store.clone(), |store, requests| async move {
+                event_rows::insert_with_deliveries(&store, requests).await
+            }),
             store,
             channels,
-            limits: Limits::new(settings.per_subscription_concurrency),
+            limits: Limits::new(settings.per_subscription_concurrency, queued.clone()),
             metrics: Metrics::default(),
 
             settings: Arc::new(settings),
-            queued: Arc::new(Notify::new()),
+            queued,
         })
     }
 

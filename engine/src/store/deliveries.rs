@@ -1,5 +1,7 @@
 //! Delivery rows: queueing, claiming with a lease, and recording each attempt's result.
 
+use std::collections::HashMap;
+
 use uuid::Uuid;
 
 use super::{from_millis, on_pool, Store};
@@ -15,27 +17,61 @@ pub(crate) const INSERT: &str = "INSERT INTO deliveries
           updated_at)
      VALUES ($1, $2, $3, $4, 'pending', $5, $6, $5, $5)";
 
-/// Claims up to `$4` deliveries that are due, or whose lease ran out (their worker died), for
-/// worker `$1` until `$2`; `$3` is now. On PostgreSQL, `SKIP LOCKED` lets several instances
-/// claim side by side without waiting on, or taking, each other's rows; SQLite has one writer,
-/// so the statement is atomic there as it stands.
+/// The two statements of a claim; `$ids` is a JSON array of UUID strings, which each backend
+/// turns into a set in its own words.
+///
+/// 1. Due deliveries, or ones whose lease ran out (their worker died), oldest first, leaving out
+///    subscriptions at their in-flight bound (`$2`); `$1` is now, `$3` the most to look at. On
+///    PostgreSQL, `SKIP LOCKED` lets several instances look side by side without waiting on,
+///    or taking, each other's rows; the lock holds until the claim's transaction ends.
+/// 2. Takes the chosen ones (`$4`) for worker `$1` until `$2`; `$3` is now. The repeated due
+///    check keeps a row that another claimer took meanwhile out.
 macro_rules! claim_sql {
-    ($lock:literal) => {
-        concat!(
-            "UPDATE deliveries
-             SET status = 'sending', lease_owner = $1, lease_expires_at = $2, updated_at = $3
-             WHERE id IN (
-                 SELECT id FROM deliveries
-                 WHERE (status = 'pending' AND next_attempt_at <= $3)
-                    OR (status = 'sending' AND lease_expires_at <= $3)
-                 ORDER BY next_attempt_at
-                 LIMIT $4 ",
-            $lock,
-            ")
-             RETURNING id, project_id, event_id, subscription_id, attempts, manual"
+    (ids: $open:literal, $close:literal, lock: $lock:literal) => {
+        (
+            concat!(
+                "SELECT id, subscription_id FROM deliveries
+                 WHERE ((status = 'pending' AND next_attempt_at <= $1)
+                        OR (status = 'sending' AND lease_expires_at <= $1))
+                   AND subscription_id NOT IN ",
+                $open,
+                "$2",
+                $close,
+                " ORDER BY next_attempt_at LIMIT $3 ",
+                $lock
+            ),
+            concat!(
+                "UPDATE deliveries
+                 SET status = 'sending', lease_owner = $1, lease_expires_at = $2, updated_at = $3
+                 WHERE id IN ",
+                $open,
+                "$4",
+                $close,
+                " AND ((status = 'pending' AND next_attempt_at <= $3)
+                       OR (status = 'sending' AND lease_expires_at <= $3))
+                 RETURNING id, project_id, event_id, subscription_id, attempts, manual"
+            ),
         )
     };
 }
+
+/// SQLite stores UUIDs as 16-byte blobs. `BEGIN IMMEDIATE` takes the write lock before the
+/// first read: a deferred transaction that read and then wrote would fail with `SQLITE_BUSY`
+/// whenever another connection committed in between.
+const SQLITE_CLAIM: (&str, &str, &str) = {
+    let (due, take) = claim_sql!(
+        ids: "(SELECT unhex(replace(value, '-', '')) FROM json_each(", "))",
+        lock: ""
+    );
+    ("BEGIN IMMEDIATE", due, take)
+};
+const POSTGRES_CLAIM: (&str, &str, &str) = {
+    let (due, take) = claim_sql!(
+        ids: "(SELECT value::uuid FROM json_array_elements_text(", "::json))",
+        lock: "FOR UPDATE SKIP LOCKED"
+    );
+    ("BEGIN", due, take)
+};
 
 /// A delivery this worker now holds.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -49,28 +85,63 @@ pub struct Claimed {
     pub manual: bool,
 }
 
-pub async fn claim(
+/// Claims up to `limit` due deliveries for `worker` until `lease_until`, leaving out those of
+/// the `busy` subscriptions. `admit` is asked for each candidate's subscription, oldest first;
+/// a delivery is claimed only when it answers `Some`, and comes with that answer.
+pub async fn claim<T>(
     store: &Store,
     worker: &str,
     now: i64,
     lease_until: i64,
     limit: u32,
-) -> Result<Vec<Claimed>, EngineError> {
-    let sql = if store.is_postgres() {
-        claim_sql!("FOR UPDATE SKIP LOCKED")
+    busy: &[Uuid],
+    mut admit: impl FnMut(Uuid) -> Option<T>,
+) -> Result<Vec<(Claimed, T)>, EngineError> {
+    let (begin, due, take) = if store.is_postgres() {
+        POSTGRES_CLAIM
     } else {
-        claim_sql!("")
+        SQLITE_CLAIM
     };
-    let claimed = on_pool!(store, pool => {
-        sqlx::query_as(sql)
-            .bind(worker)
-            .bind(lease_until)
+    let mut chosen = HashMap::new();
+    let claimed: Vec<Claimed> = on_pool!(store, pool => {
+        let mut tx = pool.begin_with(begin).await?;
+        let candidates: Vec<(Uuid, Uuid)> = sqlx::query_as(due)
             .bind(now)
+            .bind(id_list(busy.iter()))
             .bind(i64::from(limit))
-            .fetch_all(pool)
-            .await?
+            .fetch_all(&mut *tx)
+            .await?;
+        for (delivery, subscription) in candidates {
+            if let Some(admitted) = admit(subscription) {
+                chosen.insert(delivery, admitted);
+            }
+        }
+        let claimed = if chosen.is_empty() {
+            Vec::new()
+        } else {
+            sqlx::query_as(take)
+                .bind(worker)
+                .bind(lease_until)
+                .bind(now)
+                .bind(id_list(chosen.keys()))
+                .fetch_all(&mut *tx)
+                .await?
+        };
+        tx.commit().await?;
+        claimed
     });
-    Ok(claimed)
+    Ok(claimed
+        .into_iter()
+        .filter_map(|delivery| {
+            let admitted = chosen.remove(&delivery.id)?;
+            Some((delivery, admitted))
+        })
+        .collect())
+}
+
+/// UUIDs as the JSON array the claim statements take.
+fn id_list<'a>(ids: impl Iterator<Item = &'a Uuid>) -> String {
+    serde_json::to_string(&ids.collect::<Vec<_>>()).unwrap_or_else(|_| "[]".to_owned())
 }
 
 macro_rules! select {
@@ -244,8 +315,8 @@ pub async fn requeue_failed(
     Ok(changed)
 }
 
-/// Gives a claimed delivery back, due at `until`, without counting an attempt (it was held back
-/// by its subscription's limits).
+/// Gives a claimed delivery back, due at `until`, without counting an attempt (its
+/// subscription's rate limit held it back).
 pub async fn defer(store: &Store, id: Uuid, worker: &str, until: i64) -> Result<(), EngineError> {
     on_pool!(store, pool => {
         sqlx::query(

@@ -71,17 +71,26 @@ pub enum Stored {
     Repeated(Event),
 }
 
-/// Stores the events and a pending delivery for each target, all in one transaction: when this
-/// returns, every delivery is durably queued.
+/// One request's events, each with the subscriptions it goes to.
+#[derive(Debug)]
+pub struct Incoming {
+    pub project: ProjectId,
+    pub events: Vec<(Event, Vec<SubscriptionId>)>,
+}
+
+/// Stores the events of several requests and a pending delivery for each target, all in one
+/// transaction: when this returns, every delivery is durably queued. Answers per request, in
+/// order. A key repeated within the transaction finds the event stored moments before.
 pub async fn insert_with_deliveries(
     store: &Store,
-    project: ProjectId,
-    batch: Vec<(Event, Vec<SubscriptionId>)>,
-) -> Result<Vec<Stored>, EngineError> {
+    requests: Vec<Incoming>,
+) -> Result<Vec<Vec<Stored>>, EngineError> {
     let stored = on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
-        let mut stored = Vec::with_capacity(batch.len());
-        for (event, targets) in batch {
+        let mut answers = Vec::with_capacity(requests.len());
+        for Incoming { project, events } in requests {
+        let mut stored = Vec::with_capacity(events.len());
+        for (event, targets) in events {
             let object = event.object.as_ref();
             // A NULL key never conflicts; a repeated key inserts nothing.
             let inserted = sqlx::query(
@@ -130,8 +139,10 @@ pub async fn insert_with_deliveries(
             }
             stored.push(Stored::Created(event, targets.len()));
         }
+        answers.push(stored);
+        }
         tx.commit().await?;
-        stored
+        answers
     });
     Ok(stored)
 }
