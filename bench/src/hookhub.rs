@@ -3,6 +3,8 @@
 
 use std::{path::Path, process::Stdio};
 
+use serde_json::json;
+
 use tokio::{
     io::{AsyncBufReadExt, BufReader},
     process::{Child, Command},
@@ -61,8 +63,6 @@ pub async fn serve(
         ])
         .args(["--allow-targets", "127.0.0.1", "--rate-limit", "0"])
         .args(["--concurrency", &concurrency.to_string()])
-        // One subscription receives everything here: let it use every delivery slot.
-        .args(["--per-subscription-concurrency", &concurrency.to_string()])
         .args(extra)
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())
@@ -76,14 +76,59 @@ pub async fn serve(
 }
 
 impl Hookhub {
-    /// Resident memory in MiB, from `/proc/<pid>/status`.
-    pub fn rss_mib(&self) -> f64 {
-        let pid = self.child.id().unwrap_or_default();
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-            .map_or(0.0, |kib| kib / 1024.0)
+    /// Creates `count` subscriptions to `bench` events, each to its own path of `receiver`
+    /// (`/s0`, `/s1`, …).
+    pub async fn subscribe(
+        &self,
+        client: &reqwest::Client,
+        auth: &str,
+        receiver: &str,
+        count: usize,
+    ) {
+        for n in 0..count {
+            let created = client
+                .post(format!("{}/api/v1/projects/default/subscriptions", self.url))
+                .header("authorization", auth)
+                .json(&json!({"name": format!("bench-{n}"), "url": format!("{receiver}/s{n}"), "event_types": ["bench"]}))
+                .send()
+                .await
+                .expect("hookhub answers");
+            assert!(created.status().is_success(), "{}", created.status());
+        }
     }
+
+    /// Its `…/events` URL in the default project.
+    pub fn events_url(&self) -> String {
+        format!("{}/api/v1/projects/default/events", self.url)
+    }
+
+    /// Resident memory in MiB.
+    pub fn rss_mib(&self) -> f64 {
+        rss_mib(self.child.id().unwrap_or_default())
+    }
+
+    /// The most resident memory seen, sampled every 100 ms until `done` resolves.
+    pub async fn peak_rss_mib(&self, done: impl std::future::Future<Output = bool>) -> (bool, f64) {
+        let pid = self.child.id().unwrap_or_default();
+        let mut peak = rss_mib(pid);
+        tokio::pin!(done);
+        loop {
+            tokio::select! {
+                finished = &mut done => return (finished, peak.max(rss_mib(pid))),
+                _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
+                    peak = peak.max(rss_mib(pid));
+                }
+            }
+        }
+    }
+}
+
+/// Resident memory of process `pid` in MiB, from `/proc/<pid>/status`.
+fn rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |kib| kib / 1024.0)
 }

@@ -3,10 +3,12 @@
 //! Starts the release `hookhub` binary on a fresh database and an in-process receiver on
 //! loopback, then measures: the raw HTTP ceiling (the same client stack straight to the
 //! receiver), ingest (single events and batches), end-to-end deliveries, latency from ingest to
-//! the first attempt at a fixed rate, and memory idle and with a queued backlog (plus the time to
-//! drain it). Prints one table. Build the server first: `cargo build --release -p server`.
+//! the first attempt at a fixed rate, a SIGKILL-and-restart drill, and memory idle and with a
+//! queued backlog (plus the time to drain it). Prints one table. Build the server first:
+//! `cargo build --release -p server`.
 
 mod hookhub;
+mod kill;
 mod load;
 mod receiver;
 
@@ -18,7 +20,7 @@ use std::{
 };
 
 use clap::Parser;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::{
     load::{concurrently, event, quantile, send_batches, until_arrived},
@@ -31,12 +33,16 @@ struct Args {
     /// The hookhub binary to measure.
     #[arg(long, default_value = "target/release/hookhub")]
     hookhub: PathBuf,
-    /// An empty database to use instead of a fresh SQLite file (e.g. postgres://…/bench).
+    /// An empty database to use instead of a fresh SQLite file per run (postgres://…/bench);
+    /// `{run}` in it is replaced by the run's name.
     #[arg(long)]
     database_url: Option<String>,
     /// Events for the ceiling, ingest and delivery runs.
     #[arg(long, default_value_t = 10_000)]
     events: usize,
+    /// Subscriptions each event goes to (each with the default in-flight bound of 8).
+    #[arg(long, default_value_t = 8)]
+    subscriptions: usize,
     /// Requests in flight, and the server's delivery concurrency.
     #[arg(long, default_value_t = 64)]
     concurrency: usize,
@@ -49,58 +55,100 @@ struct Args {
     /// How long the latency run lasts.
     #[arg(long, default_value_t = 10)]
     latency_seconds: u64,
+    /// Events of the SIGKILL drill.
+    #[arg(long, default_value_t = 10_000)]
+    kill_events: usize,
     /// Deliveries queued for the memory and drain run (the target: 1,000,000).
     #[arg(long, default_value_t = 50_000)]
     queued: usize,
+}
+
+fn row(name: &str, value: String) {
+    println!("{name:<44} {value}");
+}
+
+fn per_second(n: usize, took: Duration) -> f64 {
+    n as f64 / took.as_secs_f64()
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
     let dir = tempfile::tempdir().expect("temp dir");
-    let database = |name: &str| {
-        args.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}/{name}.db", dir.path().display()))
+    let database = |run: &str| match &args.database_url {
+        Some(url) => url.replace("{run}", run),
+        None => format!("sqlite://{}/{run}.db", dir.path().display()),
     };
-    let client = reqwest::Client::new();
-    let row = |name: &str, value: String| println!("{name:<44} {value}");
     println!("{:<44} value\n{}", "measure", "-".repeat(64));
-    let per_second = |n: usize, took: Duration| n as f64 / took.as_secs_f64();
 
-    // The ceiling: the same client, concurrency and payload, straight to a receiver.
-    let sink = Receiver::start().await;
-    let body = serde_json::to_vec(&event(0, args.payload_bytes)).unwrap();
-    let (took, _) = {
-        let (client, url) = (client.clone(), sink.url.clone());
-        concurrently(args.events, args.concurrency, move |n| {
-            client
-                .post(&url)
-                .header("webhook-id", n.to_string())
-                .header("content-type", "application/json")
-                .body(body.clone())
-        })
-        .await
-    };
-    let ceiling = per_second(args.events, took);
+    let ceiling = ceiling(&args).await;
     row("ceiling: loopback POSTs/s", format!("{ceiling:.0}"));
 
-    // Hookhub, idle.
     let url = database("bench");
-    let token = hookhub::token(&args.hookhub, &url).await;
+    let auth = format!("Bearer {}", hookhub::token(&args.hookhub, &url).await);
     let server = hookhub::serve(&args.hookhub, &url, args.concurrency, &[]).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     row("RSS idle (MiB)", format!("{:.1}", server.rss_mib()));
-    let auth = format!("Bearer {token}");
-    let events_url = format!("{}/api/v1/projects/default/events", server.url);
+    ingest(&args, &server, &auth).await;
+    let receiver = Receiver::start().await;
+    let client = reqwest::Client::new();
+    server
+        .subscribe(&client, &auth, &receiver.url, args.subscriptions)
+        .await;
+    let rate = end_to_end(&args, &server, &auth, &receiver).await;
+    row(
+        &format!(
+            "deliveries/s, end to end ({} per event)",
+            args.subscriptions
+        ),
+        rate,
+    );
+    latency(&args, &server, &auth, &receiver).await;
+    drop(server);
 
-    // Ingest, with no subscription yet: durably stored events per second.
+    let drill = kill::drill(
+        &args.hookhub,
+        &database("kill"),
+        args.kill_events,
+        args.concurrency,
+    )
+    .await;
+    row(
+        "SIGKILL drill: delivered / expected, repeats",
+        format!(
+            "{} / {}, {}",
+            drill.delivered, drill.expected, drill.duplicates
+        ),
+    );
+
+    backlog(&args, &database("backlog")).await;
+}
+
+/// The same client, concurrency and payload, straight to a receiver: POSTs per second.
+async fn ceiling(args: &Args) -> f64 {
+    let sink = Receiver::start().await;
+    let body = serde_json::to_vec(&event(0, args.payload_bytes)).unwrap();
+    let (client, url) = (reqwest::Client::new(), format!("{}/ceiling", sink.url));
+    let (took, _) = concurrently(args.events, args.concurrency, move |n| {
+        client
+            .post(&url)
+            .header("webhook-id", n.to_string())
+            .header("content-type", "application/json")
+            .body(body.clone())
+    })
+    .await;
+    per_second(args.events, took)
+}
+
+/// Durably stored events per second, one per request and in batches (no subscription yet).
+async fn ingest(args: &Args, server: &hookhub::Hookhub, auth: &str) {
+    let client = reqwest::Client::new();
     let singles = args.events.min(5_000);
     let (took, _) = {
         let (client, url, auth, size) = (
             client.clone(),
-            events_url.clone(),
-            auth.clone(),
+            server.events_url(),
+            auth.to_owned(),
             args.payload_bytes,
         );
         concurrently(singles, args.concurrency, move |n| {
@@ -115,34 +163,40 @@ async fn main() {
         "ingest/s, one event per request",
         format!("{:.0}", per_second(singles, took)),
     );
-    let (took, sent) =
-        send_batches(&client, &events_url, &auth, args.events, args.payload_bytes).await;
+    let (took, sent) = send_batches(
+        &client,
+        &server.events_url(),
+        auth,
+        args.events,
+        args.payload_bytes,
+    )
+    .await;
     row(
         "ingest/s, batches of 500",
         format!("{:.0}", per_second(sent, took)),
     );
+}
 
-    // End to end: events in, every delivery answered 2xx at the receiver.
-    let receiver = Receiver::start().await;
-    let subscription = client
-        .post(format!(
-            "{}/api/v1/projects/default/subscriptions",
-            server.url
-        ))
-        .header("authorization", &auth)
-        .json(&json!({"name": "bench", "url": receiver.url, "event_types": ["bench"]}))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        subscription.status().is_success(),
-        "{}",
-        subscription.status()
-    );
+/// Events in, every delivery answered 2xx at the receiver: deliveries per second, and the
+/// ratio to the ceiling.
+async fn end_to_end(
+    args: &Args,
+    server: &hookhub::Hookhub,
+    auth: &str,
+    receiver: &Receiver,
+) -> String {
+    let client = reqwest::Client::new();
     let started = Instant::now();
-    let (_, delivered) =
-        send_batches(&client, &events_url, &auth, args.events, args.payload_bytes).await;
-    let complete = until_arrived(&receiver, delivered, Duration::from_secs(600)).await;
+    let (_, sent) = send_batches(
+        &client,
+        &server.events_url(),
+        auth,
+        args.events,
+        args.payload_bytes,
+    )
+    .await;
+    let expected = sent * args.subscriptions;
+    let complete = until_arrived(receiver, expected, Duration::from_secs(600)).await;
     let took = receiver
         .last_arrival()
         .map_or(started.elapsed(), |last| last - started);
@@ -152,10 +206,12 @@ async fn main() {
     } else {
         " (incomplete after 10 min)"
     };
-    row("deliveries/s, end to end", format!("{rate:.0}{note}"));
-    row("deliveries/s ÷ ceiling", format!("{:.2}", rate / ceiling));
+    format!("{rate:.0}{note}")
+}
 
-    // Latency at a fixed rate: ingest → first attempt at the receiver.
+/// Ingest → first attempt at the first subscription, at a fixed rate of single events.
+async fn latency(args: &Args, server: &hookhub::Hookhub, auth: &str, receiver: &Receiver) {
+    let client = reqwest::Client::new();
     let total = (args.latency_rate as u64 * args.latency_seconds) as usize;
     let interval = Duration::from_secs_f64(1.0 / f64::from(args.latency_rate));
     let sent: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
@@ -166,8 +222,8 @@ async fn main() {
         ticker.tick().await;
         let (client, url, auth, sent) = (
             client.clone(),
-            events_url.clone(),
-            auth.clone(),
+            server.events_url(),
+            auth.to_owned(),
             sent.clone(),
         );
         let body = event(n, args.payload_bytes);
@@ -190,12 +246,13 @@ async fn main() {
     for request in requests {
         let _ = request.await;
     }
-    until_arrived(&receiver, already + total, Duration::from_secs(120)).await;
+    let expected = already + total * args.subscriptions;
+    until_arrived(receiver, expected, Duration::from_secs(120)).await;
     let mut latencies: Vec<Duration> = sent
         .lock()
         .unwrap()
         .iter()
-        .filter_map(|(id, at)| receiver.arrival(id).map(|arrived| arrived - *at))
+        .filter_map(|(id, at)| receiver.arrival("/s0", id).map(|arrived| arrived - *at))
         .collect();
     latencies.sort();
     let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
@@ -208,33 +265,29 @@ async fn main() {
             ms(quantile(&latencies, 0.99))
         ),
     );
-    drop(server);
+}
 
-    // A backlog: an API-only instance queues deliveries, then a worker drains them.
-    let url = database("backlog");
-    let token = hookhub::token(&args.hookhub, &url).await;
-    let auth = format!("Bearer {token}");
-    let api_only = hookhub::serve(&args.hookhub, &url, args.concurrency, &["--no-worker"]).await;
+/// A backlog: an API-only instance queues deliveries, then a worker drains them.
+async fn backlog(args: &Args, url: &str) {
+    let client = reqwest::Client::new();
+    let auth = format!("Bearer {}", hookhub::token(&args.hookhub, url).await);
+    let api_only = hookhub::serve(&args.hookhub, url, args.concurrency, &["--no-worker"]).await;
     let drain = Receiver::start().await;
-    client
-        .post(format!(
-            "{}/api/v1/projects/default/subscriptions",
-            api_only.url
-        ))
-        .header("authorization", &auth)
-        .json(&json!({"name": "backlog", "url": drain.url}))
-        .send()
-        .await
-        .unwrap();
-    let backlog_url = format!("{}/api/v1/projects/default/events", api_only.url);
-    let (_, queued) = send_batches(&client, &backlog_url, &auth, args.queued, 64).await;
+    api_only
+        .subscribe(&client, &auth, &drain.url, args.subscriptions)
+        .await;
+    let events = args.queued.div_ceil(args.subscriptions);
+    let (_, sent) = send_batches(&client, &api_only.events_url(), &auth, events, 64).await;
+    let queued = sent * args.subscriptions;
     row(
         &format!("RSS with {queued} deliveries queued (MiB)"),
         format!("{:.1}", api_only.rss_mib()),
     );
     let started = Instant::now();
-    let worker = hookhub::serve(&args.hookhub, &url, args.concurrency, &[]).await;
-    let complete = until_arrived(&drain, queued, Duration::from_secs(1800)).await;
+    let worker = hookhub::serve(&args.hookhub, url, args.concurrency, &[]).await;
+    let (complete, peak) = worker
+        .peak_rss_mib(until_arrived(&drain, queued, Duration::from_secs(3600)))
+        .await;
     let took = started.elapsed();
     let note = if complete { "" } else { " (incomplete)" };
     row(
@@ -244,6 +297,10 @@ async fn main() {
             took.as_secs_f64(),
             per_second(drain.count(), took)
         ),
+    );
+    row(
+        "RSS of the worker draining it, peak (MiB)",
+        format!("{peak:.1}"),
     );
     drop((api_only, worker));
 }

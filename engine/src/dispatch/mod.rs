@@ -13,7 +13,10 @@ pub mod retention;
 pub mod target;
 pub mod wakeup;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
@@ -55,6 +58,8 @@ pub async fn run_worker(engine: Engine, config: WorkerConfig, shutdown: Cancella
         shutdown.clone(),
     ));
     tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, "worker started");
+    // When expired leases were last given back to the queue.
+    let mut swept = Instant::now() - config.idle_poll;
     while !shutdown.is_cancelled() {
         // Armed before claiming, so work queued while we claim still wakes us.
         let woken = queued.notified();
@@ -71,6 +76,12 @@ pub async fn run_worker(engine: Engine, config: WorkerConfig, shutdown: Cancella
             continue;
         }
         let now = chrono::Utc::now().timestamp_millis();
+        if swept.elapsed() >= config.idle_poll {
+            swept = Instant::now();
+            if let Err(error) = deliveries::release_expired(engine.store(), now).await {
+                tracing::warn!(%error, "releasing expired leases failed; retrying");
+            }
+        }
         let lease_until = now + config.lease.as_millis() as i64;
         // Subscriptions at their in-flight bound are left out; one whose delivery finishes
         // wakes us through `queued`.

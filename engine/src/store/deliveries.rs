@@ -18,39 +18,28 @@ pub(crate) const INSERT: &str = "INSERT INTO deliveries
      VALUES ($1, $2, $3, $4, 'pending', $5, $6, $5, $5)";
 
 /// The two statements of a claim; `$ids` is a JSON array of UUID strings, which each backend
-/// turns into a set in its own words.
+/// turns into a set in its own words. Deliveries whose lease ran out are made pending again
+/// first ([`release_expired`]), so a claim walks one index in order and never sorts.
 ///
-/// 1. Due deliveries, or ones whose lease ran out (their worker died), oldest first, leaving out
-///    subscriptions at their in-flight bound (`$2`); `$1` is now, `$3` the most to look at. On
-///    PostgreSQL, `SKIP LOCKED` lets several instances look side by side without waiting on,
-///    or taking, each other's rows; the lock holds until the claim's transaction ends.
+/// 1. Due deliveries, oldest first, leaving out subscriptions at their in-flight bound (`$2`);
+///    `$1` is now, `$3` the most to take. On PostgreSQL, `SKIP LOCKED` lets several instances
+///    look side by side without waiting on, or taking, each other's rows; the locks hold until
+///    the claim's transaction ends. SQLite looks at the first 4,096 due rows only, so that a long
+///    queue of busy subscriptions costs each claim a bounded walk (they are next once a place
+///    frees).
 /// 2. Takes the chosen ones (`$4`) for worker `$1` until `$2`; `$3` is now. The repeated due
-///    check keeps a row that another claimer took meanwhile out.
-macro_rules! claim_sql {
-    (ids: $open:literal, $close:literal, lock: $lock:literal) => {
-        (
-            concat!(
-                "SELECT id, subscription_id FROM deliveries
-                 WHERE ((status = 'pending' AND next_attempt_at <= $1)
-                        OR (status = 'sending' AND lease_expires_at <= $1))
-                   AND subscription_id NOT IN ",
-                $open,
-                "$2",
-                $close,
-                " ORDER BY next_attempt_at LIMIT $3 ",
-                $lock
-            ),
-            concat!(
-                "UPDATE deliveries
-                 SET status = 'sending', lease_owner = $1, lease_expires_at = $2, updated_at = $3
-                 WHERE id IN ",
-                $open,
-                "$4",
-                $close,
-                " AND ((status = 'pending' AND next_attempt_at <= $3)
-                       OR (status = 'sending' AND lease_expires_at <= $3))
-                 RETURNING id, project_id, event_id, subscription_id, attempts, manual"
-            ),
+///    check keeps out a row that another claimer took meanwhile.
+macro_rules! take_sql {
+    ($open:literal, $close:literal) => {
+        concat!(
+            "UPDATE deliveries
+             SET status = 'sending', lease_owner = $1, lease_expires_at = $2, updated_at = $3
+             WHERE id IN ",
+            $open,
+            "$4",
+            $close,
+            " AND status = 'pending' AND next_attempt_at <= $3
+             RETURNING id, project_id, event_id, subscription_id, attempts, manual"
         )
     };
 }
@@ -58,20 +47,24 @@ macro_rules! claim_sql {
 /// SQLite stores UUIDs as 16-byte blobs. `BEGIN IMMEDIATE` takes the write lock before the
 /// first read: a deferred transaction that read and then wrote would fail with `SQLITE_BUSY`
 /// whenever another connection committed in between.
-const SQLITE_CLAIM: (&str, &str, &str) = {
-    let (due, take) = claim_sql!(
-        ids: "(SELECT unhex(replace(value, '-', '')) FROM json_each(", "))",
-        lock: ""
-    );
-    ("BEGIN IMMEDIATE", due, take)
-};
-const POSTGRES_CLAIM: (&str, &str, &str) = {
-    let (due, take) = claim_sql!(
-        ids: "(SELECT value::uuid FROM json_array_elements_text(", "::json))",
-        lock: "FOR UPDATE SKIP LOCKED"
-    );
-    ("BEGIN", due, take)
-};
+const SQLITE_CLAIM: (&str, &str, &str) = (
+    "BEGIN IMMEDIATE",
+    "SELECT id, subscription_id FROM (
+         SELECT id, subscription_id, next_attempt_at FROM deliveries
+         WHERE status = 'pending' AND next_attempt_at <= $1
+         ORDER BY next_attempt_at LIMIT 4096)
+     WHERE subscription_id NOT IN (SELECT unhex(replace(value, '-', '')) FROM json_each($2))
+     ORDER BY next_attempt_at LIMIT $3",
+    take_sql!("(SELECT unhex(replace(value, '-', '')) FROM json_each(", "))"),
+);
+const POSTGRES_CLAIM: (&str, &str, &str) = (
+    "BEGIN",
+    "SELECT id, subscription_id FROM deliveries
+     WHERE status = 'pending' AND next_attempt_at <= $1
+       AND subscription_id NOT IN (SELECT value::uuid FROM json_array_elements_text($2::json))
+     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED",
+    take_sql!("(SELECT value::uuid FROM json_array_elements_text(", "::json))"),
+);
 
 /// A delivery this worker now holds.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -137,6 +130,23 @@ pub async fn claim<T>(
             Some((delivery, admitted))
         })
         .collect())
+}
+
+/// Makes deliveries whose lease ran out by `now` pending again (their worker died or hung);
+/// returns how many.
+pub async fn release_expired(store: &Store, now: i64) -> Result<u64, EngineError> {
+    let released = on_pool!(store, pool => {
+        sqlx::query(
+            "UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL,
+                 updated_at = $1
+             WHERE status = 'sending' AND lease_expires_at <= $1",
+        )
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(released)
 }
 
 /// UUIDs as the JSON array the claim statements take.

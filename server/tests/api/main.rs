@@ -10,6 +10,7 @@ mod dialect_tutum;
 mod dialect_ubiops;
 mod dialect_waldur;
 mod dialect_wazo;
+mod faults;
 mod helpers;
 mod limits;
 mod operability;

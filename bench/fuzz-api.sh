@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Fuzzes the native API with schemathesis (from PyPI): every operation that
+# /api/v1/openapi.json describes gets generated, boundary and mutated inputs, and no answer may be
+# a 5xx; afterwards the server's log must hold no panic. Separate from the tests: run it by hand.
+#
+#   bench/fuzz-api.sh [cases per operation, default 100]
+#
+# HOOKHUB_BIN picks the binary (default target/release/hookhub, built when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCHEMATHESIS_VERSION=4.32.5
+EXAMPLES=${1:-100}
+HOOKHUB=${HOOKHUB_BIN:-target/release/hookhub}
+VENV=.tools/fuzz-venv
+
+[ -x "$HOOKHUB" ] || cargo build --release --locked -p server
+if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+database="sqlite://$work/fuzz.db"
+export HOOKHUB_PASSWORD="fuzzing password" RUST_LOG=warn
+"$HOOKHUB" user create --username fuzz --admin --database-url "$database" >/dev/null
+token=$("$HOOKHUB" token create --username fuzz --database-url "$database")
+
+# Port 0: the server prints the address it got as the last word of its first line.
+"$HOOKHUB" serve --listen 127.0.0.1:0 --database-url "$database" --rate-limit 0 \
+  >"$work/stdout" 2>"$work/log" &
+server=$!
+until [ -s "$work/stdout" ]; do
+  kill -0 "$server" 2>/dev/null || { cat "$work/log"; exit 1; }
+  sleep 0.2
+done
+url=$(head -n1 "$work/stdout" | awk '{print $NF}')
+
+status=0
+"$VENV/bin/schemathesis" run "$url/api/v1/openapi.json" \
+  --header "Authorization: Bearer $token" \
+  --checks not_a_server_error \
+  --max-examples "$EXAMPLES" \
+  --workers 2 \
+  --suppress-health-check all \
+  --no-color || status=$?
+
+if grep -n "panicked" "$work/log"; then
+  echo "the server panicked (above)"
+  status=1
+fi
+exit "$status"
