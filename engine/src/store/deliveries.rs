@@ -55,7 +55,10 @@ const SQLITE_CLAIM: (&str, &str, &str) = (
          ORDER BY next_attempt_at LIMIT 4096)
      WHERE subscription_id NOT IN (SELECT unhex(replace(value, '-', '')) FROM json_each($2))
      ORDER BY next_attempt_at LIMIT $3",
-    take_sql!("(SELECT unhex(replace(value, '-', '')) FROM json_each(", "))"),
+    take_sql!(
+        "(SELECT unhex(replace(value, '-', '')) FROM json_each(",
+        "))"
+    ),
 );
 const POSTGRES_CLAIM: (&str, &str, &str) = (
     "BEGIN",
@@ -63,7 +66,10 @@ const POSTGRES_CLAIM: (&str, &str, &str) = (
      WHERE status = 'pending' AND next_attempt_at <= $1
        AND subscription_id NOT IN (SELECT value::uuid FROM json_array_elements_text($2::json))
      ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED",
-    take_sql!("(SELECT value::uuid FROM json_array_elements_text(", "::json))"),
+    take_sql!(
+        "(SELECT value::uuid FROM json_array_elements_text(",
+        "::json))"
+    ),
 );
 
 /// A delivery this worker now holds.
