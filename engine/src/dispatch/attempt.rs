@@ -133,11 +133,14 @@ async fn prepare(
 ) -> Result<Result<Prepared, String>, EngineError> {
     let store = engine.store();
     let subscription_id = SubscriptionId(claimed.subscription_id);
-    let (Some(subscription), Some(confidential), Some(event)) = (
-        subscriptions::by_id(store, subscription_id).await?,
-        subscriptions::secrets_and_headers(store, subscription_id).await?,
-        events::by_id(store, EventId(claimed.event_id)).await?,
-    ) else {
+    // Three reads on three pooled connections at once.
+    let (subscription, confidential, event) = tokio::try_join!(
+        subscriptions::by_id(store, subscription_id),
+        subscriptions::secrets_and_headers(store, subscription_id),
+        events::by_id(store, EventId(claimed.event_id)),
+    )?;
+    let (Some(subscription), Some(confidential), Some(event)) = (subscription, confidential, event)
+    else {
         return Ok(Err("the subscription or event no longer exists".into()));
     };
     if !subscription.enabled || subscription.failed {

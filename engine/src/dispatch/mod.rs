@@ -23,6 +23,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{store::deliveries, Engine};
 
+/// The least time between two claims of one worker: at most this much is added to a
+/// delivery's wait, and a busy worker claims in batches.
+const CLAIM_INTERVAL: Duration = Duration::from_millis(2);
+
 /// How a worker runs.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -58,13 +62,26 @@ pub async fn run_worker(engine: Engine, config: WorkerConfig, shutdown: Cancella
         shutdown.clone(),
     ));
     tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, "worker started");
-    // When expired leases were last given back to the queue.
+    // When expired leases were last given back to the queue, and when we last claimed.
     let mut swept = Instant::now() - config.idle_poll;
+    let mut claimed_at = Instant::now() - CLAIM_INTERVAL;
     while !shutdown.is_cancelled() {
         // Armed before claiming, so work queued while we claim still wakes us.
         let woken = queued.notified();
         tokio::pin!(woken);
         woken.as_mut().enable();
+
+        // A claim is a write transaction. Under load every finished delivery frees a slot and
+        // wakes us; spacing claims lets the slots freed meanwhile go in one claim instead of
+        // one transaction each.
+        let since = claimed_at.elapsed();
+        if since < CLAIM_INTERVAL {
+            tokio::select! {
+                _ = tokio::time::sleep(CLAIM_INTERVAL - since) => {}
+                _ = shutdown.cancelled() => break,
+            }
+        }
+        claimed_at = Instant::now();
 
         // Claim only what can start now: a claimed delivery must not wait out its lease.
         let free = slots.available_permits();
