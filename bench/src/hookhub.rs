@@ -77,7 +77,7 @@ pub async fn serve(
 
 impl Hookhub {
     /// Creates `count` subscriptions to `bench` events, each to its own path of `receiver`
-    /// (`/s0`, `/s1`, …).
+    /// (`/s0`, `/s1`, …); the first also takes `latency` events.
     pub async fn subscribe(
         &self,
         client: &reqwest::Client,
@@ -87,9 +87,16 @@ impl Hookhub {
     ) {
         for n in 0..count {
             let created = client
-                .post(format!("{}/api/v1/projects/default/subscriptions", self.url))
+                .post(format!(
+                    "{}/api/v1/projects/default/subscriptions",
+                    self.url
+                ))
                 .header("authorization", auth)
-                .json(&json!({"name": format!("bench-{n}"), "url": format!("{receiver}/s{n}"), "event_types": ["bench"]}))
+                .json(&json!({
+                    "name": format!("bench-{n}"),
+                    "url": format!("{receiver}/s{n}"),
+                    "event_types": if n == 0 { vec!["bench", "latency"] } else { vec!["bench"] },
+                }))
                 .send()
                 .await
                 .expect("hookhub answers");

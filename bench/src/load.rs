@@ -62,7 +62,7 @@ pub async fn send_batches(
     );
     let (took, _) = concurrently(batches, 4, move |b| {
         let events: Vec<Value> = (0..500)
-            .map(|i| event(b * 500 + i, payload_bytes))
+            .map(|i| event("bench", b * 500 + i, payload_bytes))
             .collect();
         client
             .post(&url)
@@ -73,9 +73,9 @@ pub async fn send_batches(
     (took, batches * 500)
 }
 
-/// One event with a `data` field of about `payload_bytes`.
-pub fn event(n: usize, payload_bytes: usize) -> Value {
-    json!({"type": "bench", "data": {"n": n, "padding": "x".repeat(payload_bytes)}})
+/// One event of type `kind` with a `data` field of about `payload_bytes`.
+pub fn event(kind: &str, n: usize, payload_bytes: usize) -> Value {
+    json!({"type": kind, "data": {"n": n, "padding": "x".repeat(payload_bytes)}})
 }
 
 /// Waits until the receiver holds `count` arrivals (or `limit` passes); whether it got there.

@@ -1,35 +1,86 @@
 //! One attempt of one claimed delivery: prepare → send → decide → record.
 
-use std::time::Instant;
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+    time::Instant,
+};
 
 use chrono::Utc;
+use uuid::Uuid;
 
 use super::{operational, target::Target};
 use crate::{
     channel::{Outbound, REQUEST_BODY_CAP},
     delivery::{ErrorKind, HeaderPair},
-    ids::{EventId, ProjectId, SubscriptionId},
+    event::Event,
+    ids::{EventId, ProjectId},
     metrics::AttemptOutcome,
     retry::FailureHints,
     store::{
         attempts::{self, Health, NewAttempt, Next},
         deliveries::{self, Claimed},
-        events, rate_buckets, subscriptions,
+        events, rate_buckets,
+        subscriptions::{self, Confidential},
     },
     subscription::Subscription,
     Engine, EngineError,
 };
 
-pub async fn run(engine: &Engine, worker: &str, claimed: Claimed) {
+/// What a batch of claimed deliveries needs from the database, read in two queries for the
+/// whole batch rather than a few per delivery.
+pub struct Loaded {
+    subscriptions: HashMap<Uuid, (Arc<Subscription>, Confidential)>,
+    events: HashMap<Uuid, Arc<Event>>,
+}
+
+/// One delivery's subscription (with what sending needs) and event.
+pub type Needs = (Arc<Subscription>, Confidential, Arc<Event>);
+
+impl Loaded {
+    pub async fn read(engine: &Engine, claimed: &[&Claimed]) -> Result<Loaded, EngineError> {
+        let distinct = |id: fn(&Claimed) -> Uuid| {
+            let ids: HashSet<Uuid> = claimed.iter().map(|c| id(c)).collect();
+            ids.into_iter().collect::<Vec<_>>()
+        };
+        let (subscription_ids, event_ids) =
+            (distinct(|c| c.subscription_id), distinct(|c| c.event_id));
+        let (subscriptions, events) = tokio::try_join!(
+            subscriptions::for_delivery(engine.store(), &subscription_ids),
+            events::by_ids(engine.store(), &event_ids),
+        )?;
+        Ok(Loaded {
+            subscriptions: subscriptions
+                .into_iter()
+                .map(|(s, confidential)| (s.id.0, (Arc::new(s), confidential)))
+                .collect(),
+            events: events.into_iter().map(|e| (e.id.0, Arc::new(e))).collect(),
+        })
+    }
+
+    /// What `claimed` needs; `None` when its subscription or event no longer exists.
+    pub fn of(&self, claimed: &Claimed) -> Option<Needs> {
+        let (subscription, confidential) = self.subscriptions.get(&claimed.subscription_id)?;
+        let event = self.events.get(&claimed.event_id)?;
+        Some((subscription.clone(), confidential.clone(), event.clone()))
+    }
+}
+
+pub async fn run(engine: &Engine, worker: &str, claimed: Claimed, needs: Option<Needs>) {
     let delivery = claimed.id;
-    if let Err(error) = attempt(engine, worker, claimed).await {
+    if let Err(error) = attempt(engine, worker, claimed, needs).await {
         // The lease runs out and the delivery is claimed again: nothing is lost.
         tracing::warn!(%delivery, %error, "attempt not recorded; it will be retried after the lease");
     }
 }
 
-async fn attempt(engine: &Engine, worker: &str, claimed: Claimed) -> Result<(), EngineError> {
-    let prepared = match prepare(engine, &claimed).await? {
+async fn attempt(
+    engine: &Engine,
+    worker: &str,
+    claimed: Claimed,
+    needs: Option<Needs>,
+) -> Result<(), EngineError> {
+    let prepared = match prepare(&claimed, needs) {
         Ok(prepared) => prepared,
         Err(reason) => {
             let now = Utc::now().timestamp_millis();
@@ -118,42 +169,29 @@ async fn attempt(engine: &Engine, worker: &str, claimed: Claimed) -> Result<(), 
 
 /// A delivery ready to send, and its headers as the attempt log shows them.
 struct Prepared {
-    subscription: Subscription,
+    subscription: Arc<Subscription>,
     /// The event is one of Hookhub's own reports.
     operational: bool,
     request: Outbound,
     logged_headers: Vec<HeaderPair>,
 }
 
-/// Loads what the delivery needs, renders and signs it. The inner `Err` says why it must not be
-/// sent at all (it is cancelled).
-async fn prepare(
-    engine: &Engine,
-    claimed: &Claimed,
-) -> Result<Result<Prepared, String>, EngineError> {
-    let store = engine.store();
-    let subscription_id = SubscriptionId(claimed.subscription_id);
-    // Three reads on three pooled connections at once.
-    let (subscription, confidential, event) = tokio::try_join!(
-        subscriptions::by_id(store, subscription_id),
-        subscriptions::secrets_and_headers(store, subscription_id),
-        events::by_id(store, EventId(claimed.event_id)),
-    )?;
-    let (Some(subscription), Some(confidential), Some(event)) = (subscription, confidential, event)
-    else {
-        return Ok(Err("the subscription or event no longer exists".into()));
+/// Renders and signs the delivery. `Err` says why it must not be sent at all (it is cancelled).
+fn prepare(claimed: &Claimed, needs: Option<Needs>) -> Result<Prepared, String> {
+    let Some((subscription, confidential, event)) = needs else {
+        return Err("the subscription or event no longer exists".into());
     };
     if !subscription.enabled || subscription.failed {
-        return Ok(Err("the subscription is disabled or failed".into()));
+        return Err("the subscription is disabled or failed".into());
     }
     let target = Target::of_subscription(&subscription, confidential);
     let (request, logged_headers) = target.request(&event, ProjectId(claimed.project_id));
-    Ok(Ok(Prepared {
+    Ok(Prepared {
         operational: event.group.as_deref() == Some(operational::GROUP),
         subscription,
         request,
         logged_headers,
-    }))
+    })
 }
 
 /// What the outcome means for the delivery and for the subscription's health.

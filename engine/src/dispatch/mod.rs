@@ -1,8 +1,8 @@
 //! Dispatch: workers claim due deliveries with a lease, send them, and record what happened.
 //!
-//! Each delivery goes through typed steps — [`prepare`](attempt::prepare) (load, render, sign),
-//! send (through its channel), [`decide`](attempt::decide) (what the outcome means) and record
-//! (one transaction). A worker that dies holding a lease simply lets it expire; the delivery is
+//! A claimed batch is read in two queries ([`Loaded`](attempt::Loaded)); then each delivery goes
+//! through typed steps — [`prepare`](attempt::prepare) (render, sign), send (through its
+//! channel), [`decide`](attempt::decide) (what the outcome means) and record (group commit). A worker that dies holding a lease simply lets it expire; the delivery is
 //! then claimed again, by this process after a restart or by another instance.
 
 mod attempt;
@@ -128,13 +128,23 @@ pub async fn run_worker(engine: Engine, config: WorkerConfig, shutdown: Cancella
             }
             continue;
         }
+        let deliveries: Vec<_> = claimed.iter().map(|(delivery, _)| delivery).collect();
+        let loaded = match attempt::Loaded::read(&engine, &deliveries).await {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                // Their leases run out and they are claimed again: nothing is lost.
+                tracing::warn!(%error, "reading claimed deliveries failed; retried after the lease");
+                continue;
+            }
+        };
         for (delivery, admitted) in claimed {
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 break;
             };
             let (engine, config) = (engine.clone(), config.clone());
+            let needs = loaded.of(&delivery);
             tokio::spawn(async move {
-                attempt::run(&engine, &config.worker_id, delivery).await;
+                attempt::run(&engine, &config.worker_id, delivery, needs).await;
                 drop((admitted, permit));
             });
         }

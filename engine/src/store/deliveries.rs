@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::{from_millis, on_pool, Store};
+use super::{from_millis, id_list, on_pool, Store};
 use crate::{
     delivery::{Delivery, DeliveryStatus},
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
@@ -153,11 +153,6 @@ pub async fn release_expired(store: &Store, now: i64) -> Result<u64, EngineError
         .rows_affected()
     });
     Ok(released)
-}
-
-/// UUIDs as the JSON array the claim statements take.
-fn id_list<'a>(ids: impl Iterator<Item = &'a Uuid>) -> String {
-    serde_json::to_string(&ids.collect::<Vec<_>>()).unwrap_or_else(|_| "[]".to_owned())
 }
 
 macro_rules! select {

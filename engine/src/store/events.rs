@@ -4,7 +4,7 @@ use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{deliveries, from_millis, on_pool, to_millis, Store};
+use super::{deliveries, from_millis, id_list, on_pool, to_millis, with_id_set, Store};
 use crate::{
     event::{Event, ObjectRef},
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
@@ -12,7 +12,7 @@ use crate::{
 };
 
 macro_rules! select {
-    ($tail:literal) => {
+    ($tail:expr) => {
         concat!(
             "SELECT e.id, p.name AS project, e.type AS event_type, e.group_name, e.object_type,
                     e.object_name, e.object_version, e.data, e.message, e.level, e.occurred_at,
@@ -162,15 +162,19 @@ pub async fn get(
     Ok(row.map(Event::from))
 }
 
-/// The dispatcher's read: by id alone, since the delivery it came from is already scoped.
-pub async fn by_id(store: &Store, id: EventId) -> Result<Option<Event>, EngineError> {
-    let row: Option<Row> = on_pool!(store, pool => {
-        sqlx::query_as(select!("WHERE e.id = $1"))
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
+/// The dispatcher's read: the events of a batch of claimed deliveries, by id alone (the
+/// deliveries they came from are already scoped).
+pub async fn by_ids(store: &Store, ids: &[Uuid]) -> Result<Vec<Event>, EngineError> {
+    macro_rules! sql {
+        ($open:literal, $close:literal) => {
+            select!(concat!("WHERE e.id IN ", $open, "$1", $close))
+        };
+    }
+    let sql = with_id_set!(store, sql);
+    let rows: Vec<Row> = on_pool!(store, pool => {
+        sqlx::query_as(sql).bind(id_list(ids)).fetch_all(pool).await?
     });
-    Ok(row.map(Event::from))
+    Ok(rows.into_iter().map(Event::from).collect())
 }
 
 /// Filters of the event list; all optional.

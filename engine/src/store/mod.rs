@@ -53,6 +53,32 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Expands `$sql!(open, close)` for the store's backend, where `open $N close` (e.g.
+/// `IN (…$1…)`) is the set of UUIDs in the JSON array bound as `$N` (see [`id_list`]): SQLite
+/// stores UUIDs as 16-byte blobs, PostgreSQL as `uuid`.
+macro_rules! with_id_set {
+    ($store:expr, $sql:ident) => {
+        if $store.is_postgres() {
+            $sql!(
+                "(SELECT value::uuid FROM json_array_elements_text(",
+                "::json))"
+            )
+        } else {
+            $sql!(
+                "(SELECT unhex(replace(value, '-', '')) FROM json_each(",
+                "))"
+            )
+        }
+    };
+}
+pub(crate) use with_id_set;
+
+/// UUIDs as the JSON array that statements written with [`with_id_set!`] take.
+pub(crate) fn id_list<'a>(ids: impl IntoIterator<Item = &'a uuid::Uuid>) -> String {
+    let ids: Vec<_> = ids.into_iter().collect();
+    serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned())
+}
+
 /// A handle to the database; cheap to clone (the pool is shared).
 #[derive(Clone, Debug)]
 pub struct Store {

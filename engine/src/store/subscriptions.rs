@@ -5,7 +5,7 @@ use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{conflict_if_duplicate, from_millis, on_pool, to_millis, Store};
+use super::{conflict_if_duplicate, from_millis, id_list, on_pool, to_millis, with_id_set, Store};
 use crate::{
     ids::{ProjectId, SubscriptionId, UserId},
     subscription::{
@@ -16,9 +16,14 @@ use crate::{
 
 /// Every read selects the same columns, with the project's name joined in.
 macro_rules! select {
-    ($tail:literal) => {
+    ($tail:expr) => {
+        select!("", $tail)
+    };
+    ($extra:literal, $tail:expr) => {
         concat!(
-            "SELECT s.id, p.name AS project, s.name, s.url, s.description, s.enabled,
+            "SELECT ",
+            $extra,
+            "s.id, p.name AS project, s.name, s.url, s.description, s.enabled,
                     s.timeout_seconds, s.labels, s.event_types, s.event_groups, s.object_type,
                     s.object_name, s.object_version, s.filter, s.headers, s.content_type, s.method,
                     s.retry, s.include_result, s.channel, s.channel_config, s.payload_format,
@@ -227,17 +232,6 @@ pub async fn numbered(
     Ok(row.map(Subscription::from))
 }
 
-/// The dispatcher's read: by id alone, since the delivery it came from is already scoped.
-pub async fn by_id(store: &Store, id: SubscriptionId) -> Result<Option<Subscription>, EngineError> {
-    let row: Option<Row> = on_pool!(store, pool => {
-        sqlx::query_as(select!("WHERE s.id = $1"))
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
-    });
-    Ok(row.map(Subscription::from))
-}
-
 /// What signing and sending need and responses never show.
 #[derive(Debug, Clone)]
 pub struct Confidential {
@@ -245,6 +239,22 @@ pub struct Confidential {
     pub headers: Vec<Header>,
     /// The current secret first, then a rotated-out one while it is still valid.
     pub secrets: Vec<String>,
+}
+
+impl Confidential {
+    fn new(
+        headers: Vec<Header>,
+        secret: String,
+        previous: Option<String>,
+        expires: Option<i64>,
+    ) -> Self {
+        let now = to_millis(Utc::now());
+        let still_valid = previous.filter(|_| expires.is_some_and(|e| e > now));
+        Confidential {
+            headers,
+            secrets: std::iter::once(secret).chain(still_valid).collect(),
+        }
+    }
 }
 
 pub async fn secrets_and_headers(
@@ -261,14 +271,52 @@ pub async fn secrets_and_headers(
         .fetch_optional(pool)
         .await?
     });
-    let now = to_millis(Utc::now());
     Ok(row.map(|(headers, secret, previous, expires)| {
-        let still_valid = previous.filter(|_| expires.is_some_and(|e| e > now));
-        Confidential {
-            headers: headers.0,
-            secrets: std::iter::once(secret).chain(still_valid).collect(),
-        }
+        Confidential::new(headers.0, secret, previous, expires)
     }))
+}
+
+/// A subscription with its secrets, as the dispatcher reads it.
+#[derive(sqlx::FromRow)]
+struct WithSecrets {
+    secret: String,
+    previous_secret: Option<String>,
+    previous_secret_expires_at: Option<i64>,
+    #[sqlx(flatten)]
+    row: Row,
+}
+
+/// The dispatcher's read: the subscriptions of a batch of claimed deliveries, each with what
+/// sending needs, in one query.
+pub async fn for_delivery(
+    store: &Store,
+    ids: &[Uuid],
+) -> Result<Vec<(Subscription, Confidential)>, EngineError> {
+    macro_rules! sql {
+        ($open:literal, $close:literal) => {
+            select!(
+                "s.secret, s.previous_secret, s.previous_secret_expires_at, ",
+                concat!("WHERE s.id IN ", $open, "$1", $close)
+            )
+        };
+    }
+    let sql = with_id_set!(store, sql);
+    let rows: Vec<WithSecrets> = on_pool!(store, pool => {
+        sqlx::query_as(sql).bind(id_list(ids)).fetch_all(pool).await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|with| {
+            let clear = with.row.headers.0.clone();
+            let confidential = Confidential::new(
+                clear,
+                with.secret,
+                with.previous_secret,
+                with.previous_secret_expires_at,
+            );
+            (Subscription::from(with.row), confidential)
+        })
+        .collect())
 }
 
 pub async fn insert(
