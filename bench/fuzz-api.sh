@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 SCHEMATHESIS_VERSION=4.32.5
 EXAMPLES=${1:-100}
 HOOKHUB=${HOOKHUB_BIN:-target/release/hookhub}
-VENV=.tools/fuzz-venv
+VENV=$PWD/.tools/fuzz-venv
 
 [ -x "$HOOKHUB" ] || cargo build --release --locked -p server
 if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
@@ -45,7 +45,9 @@ cat >"$work/schemathesis.toml" <<'TOML'
 project = "default"
 TOML
 
+# From the temp dir: schemathesis keeps a cache in its working directory.
 status=0
+cd "$work"
 "$VENV/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$url/api/v1/openapi.json" \
   --header "Authorization: Bearer $token" \
   --generation-with-security-parameters false \

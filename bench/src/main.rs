@@ -95,14 +95,20 @@ async fn main() {
     server
         .subscribe(&client, &auth, &receiver.url, args.subscriptions)
         .await;
-    let rate = end_to_end(&args, &server, &auth, &receiver).await;
+    let (rate, complete) = end_to_end(&args, &server, &auth, &receiver).await;
+    let note = if complete {
+        ""
+    } else {
+        " (incomplete after 10 min)"
+    };
     row(
         &format!(
             "deliveries/s, end to end ({} per event)",
             args.subscriptions
         ),
-        rate,
+        format!("{rate:.0}{note}"),
     );
+    row("deliveries/s ÷ ceiling", format!("{:.2}", rate / ceiling));
     latency(&args, &server, &auth, &receiver).await;
     drop(server);
 
@@ -163,50 +169,42 @@ async fn ingest(args: &Args, server: &hookhub::Hookhub, auth: &str) {
         "ingest/s, one event per request",
         format!("{:.0}", per_second(singles, took)),
     );
-    let (took, sent) = send_batches(
-        &client,
-        &server.events_url(),
-        auth,
-        args.events,
-        args.payload_bytes,
-    )
-    .await;
+    let (took, sent) = send_events(args, server, auth).await;
     row(
         "ingest/s, batches of 500",
         format!("{:.0}", per_second(sent, took)),
     );
 }
 
-/// Events in, every delivery answered 2xx at the receiver: deliveries per second, and the
-/// ratio to the ceiling.
-async fn end_to_end(
-    args: &Args,
-    server: &hookhub::Hookhub,
-    auth: &str,
-    receiver: &Receiver,
-) -> String {
+/// `--events` events in batches of 500 to the server: the wall time and how many were sent.
+async fn send_events(args: &Args, server: &hookhub::Hookhub, auth: &str) -> (Duration, usize) {
     let client = reqwest::Client::new();
-    let started = Instant::now();
-    let (_, sent) = send_batches(
+    send_batches(
         &client,
         &server.events_url(),
         auth,
         args.events,
         args.payload_bytes,
     )
-    .await;
+    .await
+}
+
+/// Events in, every delivery answered 2xx at the receiver: deliveries per second, and whether
+/// all of them arrived.
+async fn end_to_end(
+    args: &Args,
+    server: &hookhub::Hookhub,
+    auth: &str,
+    receiver: &Receiver,
+) -> (f64, bool) {
+    let started = Instant::now();
+    let (_, sent) = send_events(args, server, auth).await;
     let expected = sent * args.subscriptions;
     let complete = until_arrived(receiver, expected, Duration::from_secs(600)).await;
     let took = receiver
         .last_arrival()
         .map_or(started.elapsed(), |last| last - started);
-    let rate = per_second(receiver.count(), took);
-    let note = if complete {
-        ""
-    } else {
-        " (incomplete after 10 min)"
-    };
-    format!("{rate:.0}{note}")
+    (per_second(receiver.count(), took), complete)
 }
 
 /// Ingest → first attempt at a fixed rate of single events, which only the first subscription

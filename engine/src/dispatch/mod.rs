@@ -2,8 +2,9 @@
 //!
 //! A claimed batch is read in two queries ([`Loaded`](attempt::Loaded)); then each delivery goes
 //! through typed steps — [`prepare`](attempt::prepare) (render, sign), send (through its
-//! channel), [`decide`](attempt::decide) (what the outcome means) and record (group commit). A worker that dies holding a lease simply lets it expire; the delivery is
-//! then claimed again, by this process after a restart or by another instance.
+//! channel), [`decide`](attempt::decide) (what the outcome means) and record (group commit). A
+//! worker that dies holding a lease simply lets it expire; a sweep puts the delivery back in the
+//! queue, for this process after a restart or for another instance.
 
 mod attempt;
 pub mod limits;

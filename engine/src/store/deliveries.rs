@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::{from_millis, id_list, on_pool, Store};
+use super::{from_millis, id_list, on_pool, with_id_set, Store};
 use crate::{
     delivery::{Delivery, DeliveryStatus},
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
@@ -17,9 +17,9 @@ pub(crate) const INSERT: &str = "INSERT INTO deliveries
           updated_at)
      VALUES ($1, $2, $3, $4, 'pending', $5, $6, $5, $5)";
 
-/// The two statements of a claim; `$ids` is a JSON array of UUID strings, which each backend
-/// turns into a set in its own words. Deliveries whose lease ran out are made pending again
-/// first ([`release_expired`]), so a claim walks one index in order and never sorts.
+/// The statements of a claim, in one transaction. Deliveries whose lease ran out are made
+/// pending again first ([`release_expired`]), so a claim walks one index in order and never
+/// sorts. Sets of ids are JSON arrays (see `with_id_set!`).
 ///
 /// 1. Due deliveries, oldest first, leaving out subscriptions at their in-flight bound (`$2`);
 ///    `$1` is now, `$3` the most to take. On PostgreSQL, `SKIP LOCKED` lets several instances
@@ -44,10 +44,10 @@ macro_rules! take_sql {
     };
 }
 
-/// SQLite stores UUIDs as 16-byte blobs. `BEGIN IMMEDIATE` takes the write lock before the
-/// first read: a deferred transaction that read and then wrote would fail with `SQLITE_BUSY`
-/// whenever another connection committed in between.
-const SQLITE_CLAIM: (&str, &str, &str) = (
+/// How a claim begins and finds its candidates on SQLite. `BEGIN IMMEDIATE` takes the write
+/// lock before the first read: a deferred transaction that read and then wrote would fail with
+/// `SQLITE_BUSY` whenever another connection committed in between.
+const SQLITE_CLAIM: (&str, &str) = (
     "BEGIN IMMEDIATE",
     "SELECT id, subscription_id FROM (
          SELECT id, subscription_id, next_attempt_at FROM deliveries
@@ -55,21 +55,13 @@ const SQLITE_CLAIM: (&str, &str, &str) = (
          ORDER BY next_attempt_at LIMIT 4096)
      WHERE subscription_id NOT IN (SELECT unhex(replace(value, '-', '')) FROM json_each($2))
      ORDER BY next_attempt_at LIMIT $3",
-    take_sql!(
-        "(SELECT unhex(replace(value, '-', '')) FROM json_each(",
-        "))"
-    ),
 );
-const POSTGRES_CLAIM: (&str, &str, &str) = (
+const POSTGRES_CLAIM: (&str, &str) = (
     "BEGIN",
     "SELECT id, subscription_id FROM deliveries
      WHERE status = 'pending' AND next_attempt_at <= $1
        AND subscription_id NOT IN (SELECT value::uuid FROM json_array_elements_text($2::json))
      ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED",
-    take_sql!(
-        "(SELECT value::uuid FROM json_array_elements_text(",
-        "::json))"
-    ),
 );
 
 /// A delivery this worker now holds.
@@ -96,11 +88,12 @@ pub async fn claim<T>(
     busy: &[Uuid],
     mut admit: impl FnMut(Uuid) -> Option<T>,
 ) -> Result<Vec<(Claimed, T)>, EngineError> {
-    let (begin, due, take) = if store.is_postgres() {
+    let (begin, due) = if store.is_postgres() {
         POSTGRES_CLAIM
     } else {
         SQLITE_CLAIM
     };
+    let take = with_id_set!(store, take_sql);
     let mut chosen = HashMap::new();
     let claimed: Vec<Claimed> = on_pool!(store, pool => {
         let mut tx = pool.begin_with(begin).await?;

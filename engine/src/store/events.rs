@@ -89,57 +89,57 @@ pub async fn insert_with_deliveries(
         let mut tx = pool.begin().await?;
         let mut answers = Vec::with_capacity(requests.len());
         for Incoming { project, events } in requests {
-        let mut stored = Vec::with_capacity(events.len());
-        for (event, targets) in events {
-            let object = event.object.as_ref();
-            // A NULL key never conflicts; a repeated key inserts nothing.
-            let inserted = sqlx::query(
-                "INSERT INTO events
-                     (id, project_id, type, group_name, object_type, object_name, object_version,
-                      data, message, level, occurred_at, idempotency_key, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                 ON CONFLICT (project_id, idempotency_key) DO NOTHING",
-            )
-            .bind(event.id.0)
-            .bind(project.0)
-            .bind(&event.event_type)
-            .bind(&event.group)
-            .bind(object.map(|o| &o.kind))
-            .bind(object.and_then(|o| o.name.as_ref()))
-            .bind(object.and_then(|o| o.version.as_ref()))
-            .bind(Json(&event.data))
-            .bind(&event.message)
-            .bind(&event.level)
-            .bind(to_millis(event.occurred_at))
-            .bind(&event.idempotency_key)
-            .bind(to_millis(event.created_at))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if inserted == 0 {
-                let first: Row = sqlx::query_as(select!("WHERE e.project_id = $1 AND e.idempotency_key = $2"))
-                    .bind(project.0)
-                    .bind(&event.idempotency_key)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                stored.push(Stored::Repeated(first.into()));
-                continue;
+            let mut stored = Vec::with_capacity(events.len());
+            for (event, targets) in events {
+                let object = event.object.as_ref();
+                // A NULL key never conflicts; a repeated key inserts nothing.
+                let inserted = sqlx::query(
+                    "INSERT INTO events
+                         (id, project_id, type, group_name, object_type, object_name, object_version,
+                          data, message, level, occurred_at, idempotency_key, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                     ON CONFLICT (project_id, idempotency_key) DO NOTHING",
+                )
+                .bind(event.id.0)
+                .bind(project.0)
+                .bind(&event.event_type)
+                .bind(&event.group)
+                .bind(object.map(|o| &o.kind))
+                .bind(object.and_then(|o| o.name.as_ref()))
+                .bind(object.and_then(|o| o.version.as_ref()))
+                .bind(Json(&event.data))
+                .bind(&event.message)
+                .bind(&event.level)
+                .bind(to_millis(event.occurred_at))
+                .bind(&event.idempotency_key)
+                .bind(to_millis(event.created_at))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if inserted == 0 {
+                    let first: Row = sqlx::query_as(select!("WHERE e.project_id = $1 AND e.idempotency_key = $2"))
+                        .bind(project.0)
+                        .bind(&event.idempotency_key)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    stored.push(Stored::Repeated(first.into()));
+                    continue;
+                }
+                let created = to_millis(event.created_at);
+                for subscription in &targets {
+                    sqlx::query(deliveries::INSERT)
+                        .bind(DeliveryId::generate().0)
+                        .bind(project.0)
+                        .bind(event.id.0)
+                        .bind(subscription.0)
+                        .bind(created)
+                        .bind(false)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                stored.push(Stored::Created(event, targets.len()));
             }
-            let created = to_millis(event.created_at);
-            for subscription in &targets {
-                sqlx::query(deliveries::INSERT)
-                    .bind(DeliveryId::generate().0)
-                    .bind(project.0)
-                    .bind(event.id.0)
-                    .bind(subscription.0)
-                    .bind(created)
-                    .bind(false)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            stored.push(Stored::Created(event, targets.len()));
-        }
-        answers.push(stored);
+            answers.push(stored);
         }
         tx.commit().await?;
         answers
