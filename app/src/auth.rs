@@ -36,13 +36,15 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     let engine = crate::api::engine()?;
-    let session = engine.login(&username, &password).await?;
+    let client = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip())
+    });
+    let session = engine.login(&username, &password, client).await?;
     set_session_cookie(&session, engine::service::SESSION_LIFETIME.as_secs());
-    // Only a path on this site: never an open redirect to somewhere else.
-    let next = next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or_else(|| "/".to_owned());
-    leptos_axum::redirect(&next);
+    leptos_axum::redirect(engine::account::local_return_path(next.as_deref()));
     Ok(())
 }
 

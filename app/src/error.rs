@@ -44,6 +44,9 @@ impl From<engine::EngineError> for AppError {
             http::StatusCode::from_u16(error.http_status()),
         ) {
             response.set_status(status);
+            if let Some(seconds) = error.retry_after_seconds() {
+                response.insert_header(http::header::RETRY_AFTER, seconds.into());
+            }
         }
         AppError(ErrorBody::from(&error))
     }

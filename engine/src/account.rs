@@ -86,6 +86,20 @@ impl Caller {
         }
     }
 
+    /// `Forbidden` unless the caller administers the whole installation: the admin role with
+    /// credentials that reach every project. Users, other people's tokens and the installation's
+    /// audit log are beyond any project, so a token limited to one project never manages them,
+    /// whatever its role.
+    pub fn require_installation_admin(&self) -> Result<(), EngineError> {
+        self.require(Role::Admin)?;
+        match self.project {
+            None => Ok(()),
+            Some(_) => Err(EngineError::Forbidden(
+                "credentials limited to one project cannot manage the installation".into(),
+            )),
+        }
+    }
+
     /// Whether the caller may see the project `id` at all.
     pub fn reaches(&self, id: ProjectId) -> bool {
         self.project.is_none_or(|scope| scope == id)
@@ -120,6 +134,7 @@ pub struct ProjectPatch {
 impl ProjectIn {
     pub fn validate(self) -> Result<ProjectIn, FieldErrors> {
         let mut errors = FieldErrors::default();
+        errors.refuse_nul("", &self);
         check_slug(&mut errors, "name", &self.name);
         check_text(&mut errors, "description", &self.description);
         errors.into_result(self)
@@ -129,6 +144,7 @@ impl ProjectIn {
 impl ProjectPatch {
     pub fn validate(self) -> Result<ProjectPatch, FieldErrors> {
         let mut errors = FieldErrors::default();
+        errors.refuse_nul("", &self);
         if let Some(description) = &self.description {
             check_text(&mut errors, "description", description);
         }
@@ -172,6 +188,7 @@ pub struct UserIn {
 impl UserIn {
     pub fn validate(self) -> Result<UserIn, FieldErrors> {
         let mut errors = FieldErrors::default();
+        errors.refuse_nul("", &self);
         if self.username.is_empty() || self.username.len() > MAX_NAME_LEN {
             errors.add(
                 "username",
@@ -233,6 +250,7 @@ impl TokenIn {
 
     pub fn validate(self) -> Result<TokenIn, FieldErrors> {
         let mut errors = FieldErrors::default();
+        errors.refuse_nul("", &self);
         if self.name.trim().is_empty() || self.name.len() > MAX_NAME_LEN {
             errors.add("name", format!("must be 1 to {MAX_NAME_LEN} characters"));
         }
@@ -274,6 +292,22 @@ pub struct AuditEntry {
     pub target_id: String,
     pub detail: serde_json::Value,
     pub created_at: DateTime<Utc>,
+}
+
+/// Where the browser may go after logging in: `next` when it is a path on this site, else `/`.
+///
+/// Browsers read `//host`, `/\host` and such paths with tabs or line breaks removed as another
+/// site, so a path must start with one `/`, and hold no backslash, whitespace or control
+/// character at all.
+pub fn local_return_path(next: Option<&str>) -> &str {
+    next.filter(|path| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path
+                .chars()
+                .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    })
+    .unwrap_or("/")
 }
 
 fn check_slug(errors: &mut FieldErrors, field: &str, value: &str) {
@@ -328,6 +362,27 @@ mod tests {
             reader.require(Role::Write),
             Err(EngineError::Forbidden(_))
         ));
+    }
+
+    #[test]
+    fn logins_return_only_to_paths_on_this_site() {
+        for local in ["/", "/projects/default?tab=x", "/a/b#c"] {
+            assert_eq!(local_return_path(Some(local)), local);
+        }
+        for elsewhere in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\tevil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "/x\\y",
+            "",
+        ] {
+            assert_eq!(local_return_path(Some(elsewhere)), "/", "{elsewhere:?}");
+        }
+        assert_eq!(local_return_path(None), "/");
     }
 
     #[test]

@@ -16,8 +16,11 @@ pub enum DeliveryStatus {
     Succeeded,
     /// No attempts left (or retries are off) and the last one failed.
     Failed,
-    /// Dropped without sending, e.g. its subscription was disabled.
+    /// Dropped without sending: its subscription or event is gone, or a person discarded it.
     Cancelled,
+    /// Waiting, not attempted, while its subscription is disabled or failed; pending again
+    /// (in order) once the subscription is enabled.
+    Held,
 }
 
 impl DeliveryStatus {
@@ -27,6 +30,7 @@ impl DeliveryStatus {
         DeliveryStatus::Succeeded,
         DeliveryStatus::Failed,
         DeliveryStatus::Cancelled,
+        DeliveryStatus::Held,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +40,7 @@ impl DeliveryStatus {
             DeliveryStatus::Succeeded => "succeeded",
             DeliveryStatus::Failed => "failed",
             DeliveryStatus::Cancelled => "cancelled",
+            DeliveryStatus::Held => "held",
         }
     }
 

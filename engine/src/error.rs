@@ -47,6 +47,42 @@ impl FieldErrors {
         FieldErrors(self.0.into_iter().map(|(f, m)| (rename(f), m)).collect())
     }
 
+    /// Records an error for every text in `input` — a value or an object key, at any depth — that
+    /// holds a NUL character, under its dotted path after `prefix`. No database keeps one
+    /// (PostgreSQL refuses it in text and JSON alike), and no name or payload needs one, so it is
+    /// refused at the door rather than failing a write later.
+    pub fn refuse_nul(&mut self, prefix: &str, input: &impl Serialize) {
+        fn walk(errors: &mut FieldErrors, path: String, value: &serde_json::Value) {
+            const MESSAGE: &str = "must not contain NUL characters (\\u0000)";
+            let child = |key: &str| match path.as_str() {
+                "" => key.to_owned(),
+                _ => format!("{path}.{key}"),
+            };
+            match value {
+                serde_json::Value::String(text) if text.contains('\0') => {
+                    errors.add(if path.is_empty() { "body".into() } else { path }, MESSAGE)
+                }
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, item)| walk(errors, child(&i.to_string()), item)),
+                serde_json::Value::Object(fields) => {
+                    for (key, item) in fields {
+                        if key.contains('\0') {
+                            errors.add(child(&key.replace('\0', "\\u0000")), MESSAGE);
+                        } else {
+                            walk(errors, child(key), item);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Ok(value) = serde_json::to_value(input) {
+            walk(self, prefix.trim_end_matches('.').to_owned(), &value);
+        }
+    }
+
     /// `Ok(value)` when nothing was recorded, otherwise the errors.
     pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
         if self.is_empty() {
@@ -75,6 +111,9 @@ pub enum EngineError {
     /// The input broke one or more rules; nothing was written.
     #[error("invalid input")]
     Invalid(FieldErrors),
+    /// Too many attempts (e.g. wrong passwords); the caller may try again after this long.
+    #[error("too many attempts; try again in {} s", .0.as_secs_f64().ceil().max(1.0))]
+    Throttled(std::time::Duration),
     /// An endpoint did not accept a ping; the text says what happened.
     #[error("the endpoint did not accept the ping: {0}")]
     Unreachable(String),
@@ -92,6 +131,7 @@ impl EngineError {
             EngineError::Forbidden(_) => "forbidden",
             EngineError::Conflict(_) => "conflict",
             EngineError::Invalid(_) => "validation_failed",
+            EngineError::Throttled(_) => "rate_limited",
             EngineError::Unreachable(_) => "endpoint_unreachable",
             EngineError::Internal(_) => "internal",
         }
@@ -105,6 +145,7 @@ impl EngineError {
             EngineError::Forbidden(_) => 403,
             EngineError::Conflict(_) => 409,
             EngineError::Invalid(_) => 422,
+            EngineError::Throttled(_) => 429,
             EngineError::Unreachable(_) => 400,
             EngineError::Internal(_) => 500,
         }
@@ -112,12 +153,48 @@ impl EngineError {
 }
 
 impl EngineError {
+    /// Whole seconds a throttled caller must wait (`Retry-After`), at least one.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        match self {
+            EngineError::Throttled(wait) => Some(wait.as_secs_f64().ceil().max(1.0) as u64),
+            _ => None,
+        }
+    }
+
     /// The same error with its field names in a dialect's words (see [`FieldErrors::renamed`]).
     pub fn renamed(self, names: &[(&str, &str)]) -> EngineError {
         match self {
             EngineError::Invalid(fields) => EngineError::Invalid(fields.renamed(names)),
             other => other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn nul_characters_are_refused_wherever_they_hide() {
+        let mut errors = FieldErrors::default();
+        errors.refuse_nul(
+            "events.2.",
+            &json!({"type": "a", "data": {"list": ["ok", "b\u{0}d"], "k\u{0}": 1}, "message": "x\u{0}"}),
+        );
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            [
+                "events.2.data.k\\u0000",
+                "events.2.data.list.1",
+                "events.2.message"
+            ]
+        );
+        let mut clean = FieldErrors::default();
+        clean.refuse_nul("", &json!({"a": ["b", {"c": "d"}]}));
+        assert!(clean.is_empty());
     }
 }
 

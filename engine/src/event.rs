@@ -145,6 +145,7 @@ impl EventIn {
     /// Checks the event; `field_prefix` names its place in a batch (e.g. `events.3.`).
     pub fn validate(mut self, field_prefix: &str) -> Result<EventIn, FieldErrors> {
         let mut errors = FieldErrors::default();
+        errors.refuse_nul(field_prefix, &self);
         let field = |name: &str| format!("{field_prefix}{name}");
         self.event_type = self.event_type.trim().to_owned();
         if self.event_type.is_empty() {

@@ -14,7 +14,7 @@
 
 use std::cmp::Ordering;
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -23,6 +23,18 @@ use crate::FieldErrors;
 /// Nesting deeper than this is refused: filters are written by people, not generated.
 pub const MAX_DEPTH: usize = 16;
 pub const MAX_REGEX_LEN: usize = 512;
+/// Conditions (field tests and `for_all`) in one filter. With the limits below, this bounds what
+/// matching one event can cost, whatever a tenant writes: every event of the project is judged
+/// by every subscription's filter.
+pub const MAX_CONDITIONS: usize = 64;
+/// Values in one `$in` / `$nin` list.
+pub const MAX_LIST_VALUES: usize = 256;
+/// `$regex` conditions in one filter.
+pub const MAX_REGEXES: usize = 8;
+/// Memory one compiled pattern may take (the regex engine refuses larger ones), and its lazy DFA
+/// cache: matching stays linear in the text and bounded in memory.
+const REGEX_SIZE_LIMIT: usize = 256 * 1024;
+const REGEX_DFA_SIZE_LIMIT: usize = 1024 * 1024;
 
 /// A parsed filter, ready to be evaluated against events.
 #[derive(Debug, Clone)]
@@ -52,7 +64,14 @@ pub enum Test {
 impl Filter {
     /// Parses a filter document, or says what is wrong with it and where.
     pub fn parse(document: &Value) -> Result<Filter, String> {
-        parse_filter(document, 0)
+        parse_filter(
+            document,
+            0,
+            &mut Budget {
+                conditions: MAX_CONDITIONS,
+                regexes: MAX_REGEXES,
+            },
+        )
     }
 
     /// Whether `event` (the event's JSON document) satisfies the filter.
@@ -206,7 +225,31 @@ fn lookup<'a>(document: &'a Value, path: &[String]) -> Option<&'a Value> {
     })
 }
 
-fn parse_filter(document: &Value, depth: usize) -> Result<Filter, String> {
+/// What is left of a filter's allowance of conditions and patterns while it is parsed.
+struct Budget {
+    conditions: usize,
+    regexes: usize,
+}
+
+impl Budget {
+    fn condition(&mut self) -> Result<(), String> {
+        self.conditions = self
+            .conditions
+            .checked_sub(1)
+            .ok_or_else(|| format!("has more than {MAX_CONDITIONS} conditions"))?;
+        Ok(())
+    }
+
+    fn regex(&mut self) -> Result<(), String> {
+        self.regexes = self
+            .regexes
+            .checked_sub(1)
+            .ok_or_else(|| format!("has more than {MAX_REGEXES} $regex conditions"))?;
+        Ok(())
+    }
+}
+
+fn parse_filter(document: &Value, depth: usize, budget: &mut Budget) -> Result<Filter, String> {
     if depth > MAX_DEPTH {
         return Err(format!("is nested deeper than {MAX_DEPTH} levels"));
     }
@@ -215,7 +258,7 @@ fn parse_filter(document: &Value, depth: usize) -> Result<Filter, String> {
     };
     let mut parts = map
         .iter()
-        .map(|(key, value)| parse_entry(key, value, depth))
+        .map(|(key, value)| parse_entry(key, value, depth, budget))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(if parts.len() == 1 {
         parts.remove(0)
@@ -224,7 +267,12 @@ fn parse_filter(document: &Value, depth: usize) -> Result<Filter, String> {
     })
 }
 
-fn parse_entry(key: &str, value: &Value, depth: usize) -> Result<Filter, String> {
+fn parse_entry(
+    key: &str,
+    value: &Value,
+    depth: usize,
+    budget: &mut Budget,
+) -> Result<Filter, String> {
     match key {
         "$and" | "$or" => {
             let items = value
@@ -233,7 +281,7 @@ fn parse_entry(key: &str, value: &Value, depth: usize) -> Result<Filter, String>
                 .ok_or_else(|| format!("{key} takes a non-empty list of filters"))?;
             let filters = items
                 .iter()
-                .map(|item| parse_filter(item, depth + 1))
+                .map(|item| parse_filter(item, depth + 1, budget))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| format!("in {key}: {e}"))?;
             Ok(if key == "$and" {
@@ -242,10 +290,11 @@ fn parse_entry(key: &str, value: &Value, depth: usize) -> Result<Filter, String>
                 Filter::Any(filters)
             })
         }
-        "$not" => parse_filter(value, depth + 1)
+        "$not" => parse_filter(value, depth + 1, budget)
             .map(|f| Filter::Not(Box::new(f)))
             .map_err(|e| format!("in $not: {e}")),
         "for_all" => {
+            budget.condition()?;
             let kinds = value
                 .as_array()
                 .and_then(|items| {
@@ -254,8 +303,10 @@ fn parse_entry(key: &str, value: &Value, depth: usize) -> Result<Filter, String>
                         .map(|i| i.as_str().map(str::to_owned))
                         .collect()
                 })
-                .filter(|kinds: &Vec<String>| !kinds.is_empty())
-                .ok_or("for_all takes a non-empty list of kinds, e.g. [\"node\"]")?;
+                .filter(|kinds: &Vec<String>| !kinds.is_empty() && kinds.len() <= MAX_LIST_VALUES)
+                .ok_or(format!(
+                    "for_all takes a list of 1 to {MAX_LIST_VALUES} kinds, e.g. [\"node\"]"
+                ))?;
             Ok(Filter::ForAll(kinds))
         }
         _ if key.starts_with('$') => Err(format!("unknown operator {key}")),
@@ -265,9 +316,12 @@ fn parse_entry(key: &str, value: &Value, depth: usize) -> Result<Filter, String>
         path => {
             let test = match value {
                 Value::Object(ops) if ops.keys().any(|k| k.starts_with('$')) => {
-                    return parse_operators(path, ops);
+                    return parse_operators(path, ops, budget);
                 }
-                other => Test::Eq(other.clone()),
+                other => {
+                    budget.condition()?;
+                    Test::Eq(other.clone())
+                }
             };
             Ok(Filter::Field {
                 path: split_path(path),
@@ -278,10 +332,14 @@ fn parse_entry(key: &str, value: &Value, depth: usize) -> Result<Filter, String>
 }
 
 /// `{"$gte": 1, "$lt": 10}`: every operator must hold.
-fn parse_operators(path: &str, ops: &Map<String, Value>) -> Result<Filter, String> {
+fn parse_operators(
+    path: &str,
+    ops: &Map<String, Value>,
+    budget: &mut Budget,
+) -> Result<Filter, String> {
     let mut tests = ops
         .iter()
-        .map(|(op, operand)| parse_test(op, operand).map_err(|e| format!("{path}: {e}")))
+        .map(|(op, operand)| parse_test(op, operand, budget).map_err(|e| format!("{path}: {e}")))
         .map(|test| {
             test.map(|test| Filter::Field {
                 path: split_path(path),
@@ -296,7 +354,8 @@ fn parse_operators(path: &str, ops: &Map<String, Value>) -> Result<Filter, Strin
     })
 }
 
-fn parse_test(op: &str, operand: &Value) -> Result<Test, String> {
+fn parse_test(op: &str, operand: &Value, budget: &mut Budget) -> Result<Test, String> {
+    budget.condition()?;
     let comparable = |ordering, or_equal| match operand {
         Value::Number(_) | Value::String(_) => Ok(Test::Cmp(ordering, or_equal, operand.clone())),
         _ => Err(format!("{op} compares with a number or a string")),
@@ -304,8 +363,9 @@ fn parse_test(op: &str, operand: &Value) -> Result<Test, String> {
     let list = || {
         operand
             .as_array()
+            .filter(|values| values.len() <= MAX_LIST_VALUES)
             .cloned()
-            .ok_or_else(|| format!("{op} takes a list of values"))
+            .ok_or_else(|| format!("{op} takes a list of at most {MAX_LIST_VALUES} values"))
     };
     match op {
         "$eq" => Ok(Test::Eq(operand.clone())),
@@ -321,11 +381,15 @@ fn parse_test(op: &str, operand: &Value) -> Result<Test, String> {
             .map(Test::Exists)
             .ok_or_else(|| "$exists takes true or false".into()),
         "$regex" => {
+            budget.regex()?;
             let pattern = operand.as_str().ok_or("$regex takes a string")?;
             if pattern.len() > MAX_REGEX_LEN {
                 return Err(format!("$regex is longer than {MAX_REGEX_LEN} characters"));
             }
-            Regex::new(pattern)
+            RegexBuilder::new(pattern)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
+                .build()
                 .map(Test::Regex)
                 .map_err(|e| format!("$regex is not a valid pattern: {e}"))
         }
@@ -338,6 +402,26 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn what_one_filter_may_ask_is_bounded() {
+        let many: Map<String, Value> = (0..=MAX_CONDITIONS)
+            .map(|i| (format!("data.f{i}"), json!(i)))
+            .collect();
+        let refused = Filter::parse(&Value::Object(many)).unwrap_err();
+        assert!(refused.contains("conditions"), "{refused}");
+        let regexes: Vec<Value> = (0..=MAX_REGEXES)
+            .map(|i| json!({format!("data.f{i}"): {"$regex": "^a"}}))
+            .collect();
+        let refused = Filter::parse(&json!({"$or": regexes})).unwrap_err();
+        assert!(refused.contains("$regex"), "{refused}");
+        let long_list: Vec<u32> = (0..=MAX_LIST_VALUES as u32).collect();
+        assert!(Filter::parse(&json!({"data.x": {"$in": long_list}})).is_err());
+        // A short pattern that compiles to a huge program is refused too.
+        let refused =
+            Filter::parse(&json!({"data.x": {"$regex": "\\w{500}\\w{500}"}})).unwrap_err();
+        assert!(refused.contains("not a valid pattern"), "{refused}");
+    }
 
     #[test]
     fn a_sample_is_explained_by_the_first_condition_that_fails() {

@@ -4,9 +4,13 @@
 //! their own queue on that lock and each pays its own sync; one writer taking whatever has piled
 //! up since its last commit pays one sync per batch and never contends (PostgreSQL gains too:
 //! one WAL flush per batch). A caller's item is durable only once the reply arrives, i.e. after
-//! its batch committed; a failed batch fails every caller in it, and nothing of it is stored.
+//! its batch committed.
+//!
+//! One bad item must not sink its neighbours: when a batch fails (or its write panics), each of
+//! its items is written again on its own, so only the item that cannot be stored fails. Each
+//! write runs as a task of its own, so a panic fails that write, never the writer.
 
-use std::future::Future;
+use std::{future::Future, sync::Arc};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -16,7 +20,7 @@ type Reply<Out> = oneshot::Sender<Result<Out, String>>;
 
 /// Submits items to a writer task; cheap to clone. The task ends when the last clone is dropped.
 pub struct GroupCommit<In, Out> {
-    jobs: mpsc::Sender<(In, Reply<Out>)>,
+    jobs: mpsc::Sender<(Arc<In>, Reply<Out>)>,
 }
 
 impl<In, Out> Clone for GroupCommit<In, Out> {
@@ -33,28 +37,30 @@ impl<In, Out> std::fmt::Debug for GroupCommit<In, Out> {
     }
 }
 
-impl<In: Send + 'static, Out: Send + 'static> GroupCommit<In, Out> {
+impl<In: Send + Sync + 'static, Out: Send + 'static> GroupCommit<In, Out> {
     /// Starts the writer: `write(with, items)` stores up to `most` items in one transaction and
     /// answers one output per item, in order. `with` is what it writes with (the store).
     pub fn start<With, W, F>(most: usize, with: With, write: W) -> Self
     where
         With: Clone + Send + 'static,
-        W: Fn(With, Vec<In>) -> F + Send + 'static,
-        F: Future<Output = Result<Vec<Out>, EngineError>> + Send,
+        W: Fn(With, Vec<Arc<In>>) -> F + Send + 'static,
+        F: Future<Output = Result<Vec<Out>, EngineError>> + Send + 'static,
     {
-        let (jobs, mut queue) = mpsc::channel::<(In, Reply<Out>)>(most * 4);
+        let (jobs, mut queue) = mpsc::channel::<(Arc<In>, Reply<Out>)>(most * 4);
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(most);
             while queue.recv_many(&mut batch, most).await > 0 {
-                let (items, replies): (Vec<In>, Vec<Reply<Out>>) = batch.drain(..).unzip();
-                match write(with.clone(), items).await {
-                    Ok(outputs) => {
-                        for (reply, output) in replies.into_iter().zip(outputs) {
-                            let _ = reply.send(Ok(output));
+                let (items, replies): (Vec<Arc<In>>, Vec<Reply<Out>>) = batch.drain(..).unzip();
+                let written = run(write(with.clone(), items.clone())).await;
+                match written {
+                    Ok(outputs) => answer(replies, outputs),
+                    Err(_) if items.len() > 1 => {
+                        for (item, reply) in items.into_iter().zip(replies) {
+                            let alone = run(write(with.clone(), vec![item])).await;
+                            let _ = reply.send(alone.map(|mut out| out.remove(0)));
                         }
                     }
                     Err(error) => {
-                        let error = error.to_string();
                         for reply in replies {
                             let _ = reply.send(Err(error.clone()));
                         }
@@ -66,20 +72,49 @@ impl<In: Send + 'static, Out: Send + 'static> GroupCommit<In, Out> {
     }
 
     /// Stores `item` with whatever else is waiting; returns once its transaction committed.
-    pub async fn submit(&self, item: In) -> Result<Out, EngineError> {
+    /// (Shared, so that a caller can keep reading what it submitted.)
+    pub async fn submit(&self, item: impl Into<Arc<In>>) -> Result<Out, EngineError> {
         let stopped = || EngineError::Internal("the group-commit writer has stopped".into());
         let (reply, answer) = oneshot::channel();
-        self.jobs.send((item, reply)).await.map_err(|_| stopped())?;
+        self.jobs
+            .send((item.into(), reply))
+            .await
+            .map_err(|_| stopped())?;
         answer
             .await
             .map_err(|_| stopped())?
             .map_err(EngineError::Internal)
     }
+
+    /// Whether the writer still takes items (for readiness checks).
+    pub fn is_running(&self) -> bool {
+        !self.jobs.is_closed()
+    }
+}
+
+/// Runs one write as a task of its own: a panic in it is that write's error.
+async fn run<Out: Send + 'static>(
+    write: impl Future<Output = Result<Vec<Out>, EngineError>> + Send + 'static,
+) -> Result<Vec<Out>, String> {
+    match tokio::spawn(write).await {
+        Ok(Ok(outputs)) => Ok(outputs),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(panicked) => {
+            tracing::error!(error = %panicked, "a group-commit write panicked");
+            Err("the write failed unexpectedly".to_owned())
+        }
+    }
+}
+
+fn answer<Out>(replies: Vec<Reply<Out>>, outputs: Vec<Out>) {
+    for (reply, output) in replies.into_iter().zip(outputs) {
+        let _ = reply.send(Ok(output));
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Mutex;
 
     use super::*;
 
@@ -87,9 +122,9 @@ mod tests {
     async fn items_submitted_together_share_one_write_and_get_their_own_answer() {
         let batches: Arc<Mutex<Vec<usize>>> = Arc::default();
         let seen = batches.clone();
-        let doubler = GroupCommit::start(8, seen, |seen, items: Vec<u32>| {
+        let doubler = GroupCommit::start(8, seen, |seen, items: Vec<Arc<u32>>| {
             seen.lock().unwrap().push(items.len());
-            async move { Ok(items.into_iter().map(|n| n * 2).collect()) }
+            async move { Ok(items.iter().map(|n| **n * 2).collect()) }
         });
         let submitted: Vec<_> = (0..20)
             .map(|n| {
@@ -108,12 +143,44 @@ mod tests {
         assert!(batches.len() < 20, "items were grouped: {batches:?}");
     }
 
+    /// A write that refuses the item 13 (an error) and panics on 666, as a whole batch would.
+    fn picky() -> GroupCommit<u32, u32> {
+        GroupCommit::start(64, (), |(), items: Vec<Arc<u32>>| async move {
+            if items.iter().any(|n| **n == 666) {
+                panic!("cannot write 666");
+            }
+            if items.iter().any(|n| **n == 13) {
+                return Err(EngineError::Internal("13 is unlucky".into()));
+            }
+            Ok(items.iter().map(|n| **n).collect())
+        })
+    }
+
     #[tokio::test]
-    async fn a_failed_write_fails_every_item_of_its_batch() {
-        let failing = GroupCommit::start(8, (), |(), _: Vec<u32>| async {
-            Err::<Vec<u32>, _>(EngineError::Internal("disk full".into()))
-        });
-        let error = failing.submit(1).await.unwrap_err();
-        assert!(error.to_string().contains("disk full"), "{error}");
+    async fn a_bad_item_fails_alone_and_its_batch_neighbours_are_stored() {
+        let writer = picky();
+        let submitted: Vec<_> = [1, 13, 2, 666, 3]
+            .into_iter()
+            .map(|n| {
+                let writer = writer.clone();
+                tokio::spawn(async move { (n, writer.submit(n).await) })
+            })
+            .collect();
+        for task in submitted {
+            let (n, answer) = task.await.unwrap();
+            match n {
+                13 => assert!(answer.unwrap_err().to_string().contains("unlucky")),
+                666 => assert!(answer.is_err()),
+                n => assert_eq!(answer.unwrap(), n),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panicking_write_leaves_the_writer_running() {
+        let writer = picky();
+        assert!(writer.submit(666).await.is_err());
+        assert!(writer.is_running());
+        assert_eq!(writer.submit(7).await.unwrap(), 7);
     }
 }

@@ -39,6 +39,7 @@ pub struct ObjectIn {
 impl ObjectIn {
     pub fn validate(self) -> Result<ObjectIn, FieldErrors> {
         let mut errors = FieldErrors::default();
+        errors.refuse_nul("", &self);
         if !is_event_name(&self.object_type) || self.object_type.contains('.') {
             errors.add(
                 "type",
@@ -90,6 +91,7 @@ pub struct ValidHandler {
 impl HandlerIn {
     pub fn validate(self) -> Result<ValidHandler, FieldErrors> {
         let mut errors = FieldErrors::default();
+        errors.refuse_nul("", &self);
         let operation = self
             .operation
             .unwrap_or_else(|| DEFAULT_OPERATION.to_owned());

@@ -28,6 +28,8 @@ pub mod dispatch;
 #[cfg(feature = "server")]
 pub mod group_commit;
 #[cfg(feature = "server")]
+pub mod login_throttle;
+#[cfg(feature = "server")]
 pub mod metrics;
 #[cfg(feature = "server")]
 pub mod retry;

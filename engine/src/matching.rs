@@ -1,28 +1,75 @@
 //! Which subscriptions an event goes to: the one rule, tested on its own.
 
+use std::sync::Arc;
+
+use serde_json::Value;
+
 use crate::{
     event::{Event, OPERATIONAL_GROUP},
     filter::Filter,
     subscription::Subscription,
 };
 
-/// Whether `event` must be delivered to `subscription`.
+/// A subscription ready to judge events: its filter parsed once, not per event.
+#[derive(Debug, Clone)]
+pub struct Receiver {
+    pub subscription: Arc<Subscription>,
+    /// `Err` says why the stored filter cannot be used (it was saved under other rules, or
+    /// changed behind Hookhub's back): such a subscription receives nothing until it is fixed.
+    filter: Result<Option<Filter>, String>,
+}
+
+impl Receiver {
+    pub fn new(subscription: impl Into<Arc<Subscription>>) -> Receiver {
+        let subscription = subscription.into();
+        let filter = subscription.filter.as_ref().map(Filter::parse).transpose();
+        Receiver {
+            subscription,
+            filter,
+        }
+    }
+
+    /// Why the subscription's filter cannot be used, if it cannot.
+    pub fn broken_filter(&self) -> Option<&str> {
+        self.filter.as_ref().err().map(String::as_str)
+    }
+
+    /// Whether `event` (with its `document`, see [`Event::document`]) goes to this subscription.
+    /// Fails closed: a filter that cannot be used matches nothing.
+    pub fn wants(&self, event: &Event, document: &Value) -> bool {
+        match &self.filter {
+            Ok(filter) => matches(&self.subscription, filter.as_ref(), event, document),
+            Err(_) => false,
+        }
+    }
+
+    /// Whether its deliveries wait instead of going out: it is disabled or failed.
+    pub fn holds(&self) -> bool {
+        !self.subscription.enabled || self.subscription.failed
+    }
+}
+
+/// Whether `event` must be delivered to `subscription`. (Whether it goes out now or is held
+/// while the subscription is disabled or failed is not this rule's business: see
+/// [`Receiver::holds`].)
 ///
-/// - the subscription is enabled and not failed;
 /// - its selection holds: with no event types and no groups it takes everything; otherwise the
 ///   event's type matches one of `event_types` (`*` and a trailing `prefix.*` are wildcards) or
 ///   its group is one of `event_groups` (Waldur's groups stand for sets of types). Hookhub's own
 ///   reports (group `hookhub`) go only to subscriptions that name them: by that group, or by a
 ///   type pattern other than the bare `*`;
 /// - every object scope field it sets equals the event's;
-/// - its payload filter, if any, holds. `filter` is the subscription's filter, parsed once by
-///   the caller for the whole batch.
-pub fn matches(subscription: &Subscription, filter: Option<&Filter>, event: &Event) -> bool {
-    subscription.enabled
-        && !subscription.failed
-        && selects(subscription, event)
+/// - its payload filter, if any, holds against the event's `document`. `filter` is the
+///   subscription's filter, parsed once by the caller.
+pub fn matches(
+    subscription: &Subscription,
+    filter: Option<&Filter>,
+    event: &Event,
+    document: &Value,
+) -> bool {
+    selects(subscription, event)
         && in_scope(subscription, event)
-        && filter.is_none_or(|f| f.matches(&event.document()))
+        && filter.is_none_or(|f| f.matches(document))
 }
 
 fn selects(subscription: &Subscription, event: &Event) -> bool {
@@ -105,11 +152,8 @@ mod tests {
     }
 
     fn check(subscription: &Subscription) -> bool {
-        let filter = subscription
-            .filter
-            .as_ref()
-            .map(|f| Filter::parse(f).unwrap());
-        matches(subscription, filter.as_ref(), &event())
+        let event = event();
+        Receiver::new(subscription.clone()).wants(&event, &event.document())
     }
 
     #[test]
@@ -118,12 +162,26 @@ mod tests {
     }
 
     #[test]
-    fn disabled_or_failed_subscriptions_take_nothing() {
+    fn disabled_or_failed_subscriptions_still_match_and_hold_their_deliveries() {
         let mut s = subscription(|s| s.enabled = false);
-        assert!(!check(&s));
+        assert!(check(&s));
+        assert!(Receiver::new(s.clone()).holds());
         s.enabled = true;
         s.failed = true;
-        assert!(!check(&s));
+        assert!(check(&s));
+        assert!(Receiver::new(s.clone()).holds());
+        s.failed = false;
+        assert!(!Receiver::new(s).holds());
+    }
+
+    #[test]
+    fn a_filter_that_cannot_be_used_fails_closed() {
+        let mut s = subscription(|_| {});
+        s.filter = Some(json!({"data.amount": {"$bogus": 1}}));
+        let receiver = Receiver::new(s);
+        assert!(receiver.broken_filter().unwrap().contains("$bogus"));
+        let event = event();
+        assert!(!receiver.wants(&event, &event.document()));
     }
 
     #[test]
@@ -165,7 +223,7 @@ mod tests {
             object: None,
             ..event()
         };
-        let check = |s: &Subscription| matches(s, None, &report);
+        let check = |s: &Subscription| matches(s, None, &report, &report.document());
         assert!(!check(&subscription(|_| {})));
         assert!(!check(&subscription(|s| s.event_types = vec!["*".into()])));
         assert!(check(&subscription(

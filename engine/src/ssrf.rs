@@ -66,39 +66,72 @@ fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
     a[..whole] == b[..whole] && (rest == 0 || (a[whole] ^ b[whole]) >> (8 - rest) == 0)
 }
 
-/// IPv4-mapped IPv6 addresses (`::ffff:127.0.0.1`) are judged as the IPv4 address they carry.
+/// An IPv6 address that carries an IPv4 address is judged as that IPv4 address: IPv4-mapped
+/// (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`, deprecated but still routed by some stacks),
+/// IPv4-translated (`::ffff:0:a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`) and 6to4 (`2002:AABB:CCDD::`).
 fn canonical(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-        v4 => v4,
+    let IpAddr::V6(v6) = ip else {
+        return ip;
+    };
+    let s = v6.segments();
+    let low = |hi: u16, lo: u16| IpAddr::V4(Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo)));
+    match s {
+        [0, 0, 0, 0, 0, 0xffff, hi, lo] => low(hi, lo),
+        // `::` and `::1` are themselves (unspecified, loopback), not 0.0.0.0 / 0.0.0.1.
+        [0, 0, 0, 0, 0, 0, 0, 0 | 1] => ip,
+        [0, 0, 0, 0, 0, 0, hi, lo] => low(hi, lo),
+        [0, 0, 0, 0, 0xffff, 0, hi, lo] => low(hi, lo),
+        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => low(hi, lo),
+        [0x2002, hi, lo, ..] => low(hi, lo),
+        _ => ip,
     }
 }
 
-/// Loopback, private, link-local (incl. cloud metadata), unique-local, CGNAT, unspecified,
-/// broadcast and multicast addresses.
+/// IPv4 ranges that are not the public internet (RFC 6890 and its successors): this network,
+/// private, CGNAT, loopback, link-local (cloud metadata), IETF protocol assignments,
+/// documentation, 6to4 relays, benchmarking, reserved (240/4), broadcast, multicast.
+const INTERNAL_V4: &[(Ipv4Addr, u8)] = &[
+    (Ipv4Addr::new(0, 0, 0, 0), 8),
+    (Ipv4Addr::new(10, 0, 0, 0), 8),
+    (Ipv4Addr::new(100, 64, 0, 0), 10),
+    (Ipv4Addr::new(127, 0, 0, 0), 8),
+    (Ipv4Addr::new(169, 254, 0, 0), 16),
+    (Ipv4Addr::new(172, 16, 0, 0), 12),
+    (Ipv4Addr::new(192, 0, 0, 0), 24),
+    (Ipv4Addr::new(192, 0, 2, 0), 24),
+    (Ipv4Addr::new(192, 88, 99, 0), 24),
+    (Ipv4Addr::new(192, 168, 0, 0), 16),
+    (Ipv4Addr::new(198, 18, 0, 0), 15),
+    (Ipv4Addr::new(198, 51, 100, 0), 24),
+    (Ipv4Addr::new(203, 0, 113, 0), 24),
+    (Ipv4Addr::new(224, 0, 0, 0), 4),
+    (Ipv4Addr::new(240, 0, 0, 0), 4),
+];
+
+/// IPv6 ranges inside global unicast (`2000::/3`) that are not the public internet either:
+/// IETF protocol assignments (Teredo, benchmarking, ORCHID, …), documentation (old and new),
+/// and the local-use NAT64 prefix. Everything outside `2000::/3` is internal too.
+const INTERNAL_V6: &[(Ipv6Addr, u8)] = &[
+    (Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0), 23),
+    (Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0), 32),
+    (Ipv6Addr::new(0x3fff, 0, 0, 0, 0, 0, 0, 0), 20),
+];
+
+/// Whether `ip` is anything but a public internet address: every special-purpose range of IPv4
+/// and IPv6 (loopback, private, link-local and cloud metadata, unique-local, CGNAT,
+/// benchmarking, documentation, reserved, multicast, …), with addresses embedded in IPv6 judged
+/// as the IPv4 address they carry.
 pub fn is_internal(ip: IpAddr) -> bool {
     match canonical(ip) {
-        IpAddr::V4(v4) => {
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || Cidr {
-                    network: IpAddr::V4(Ipv4Addr::new(100, 64, 0, 0)),
-                    prefix: 10,
-                }
-                .contains(ip)
-                || v4.octets()[0] == 0
-        }
+        IpAddr::V4(v4) => INTERNAL_V4
+            .iter()
+            .any(|&(network, prefix)| prefix_eq(&network.octets(), &v4.octets(), prefix)),
         IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
-                || (v6.segments()[0] & 0xffc0) == 0xfe80 // link local fe80::/10
-                || v6 == Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254) // AWS metadata over IPv6
+            let global_unicast = (v6.segments()[0] & 0xe000) == 0x2000;
+            !global_unicast
+                || INTERNAL_V6
+                    .iter()
+                    .any(|&(network, prefix)| prefix_eq(&network.octets(), &v6.octets(), prefix))
         }
     }
 }
@@ -110,6 +143,10 @@ pub struct TargetPolicy {
     pub allow_private: bool,
     /// Internal ranges allowed even when `allow_private` is off.
     pub allowed: Vec<Cidr>,
+    /// An HTTP proxy every delivery goes through. Only when the operator names one: the proxy
+    /// resolves and connects on Hookhub's behalf, out of the resolver guard's sight, so it must
+    /// enforce its own egress policy. `HTTP(S)_PROXY` in the environment is ignored.
+    pub proxy: Option<String>,
 }
 
 impl TargetPolicy {
@@ -197,6 +234,30 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
             "fd00:ec2::254",
+            // IPv4 embedded in IPv6: compatible, translated, NAT64 (of the metadata address), 6to4
+            "::127.0.0.1",
+            "::ffff:0:127.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::1",
+            "2002:7f00:1::",
+            "2002:a00:1::1",
+            // benchmarking, reserved, documentation, protocol assignments, 6to4 relay
+            "198.18.0.1",
+            "198.19.255.255",
+            "240.0.0.1",
+            "192.0.0.8",
+            "192.0.2.1",
+            "198.51.100.1",
+            "203.0.113.1",
+            "192.88.99.1",
+            // Teredo, benchmarking, documentation, discard, site-local, outside 2000::/3
+            "2001::1",
+            "2001:2::1",
+            "2001:db8::1",
+            "3fff::1",
+            "100::1",
+            "fec0::1",
+            "4000::1",
         ] {
             assert!(is_internal(ip(internal)), "{internal} should be internal");
         }
@@ -207,6 +268,11 @@ mod tests {
             "93.184.216.34",
             "2606:4700::1111",
             "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+            "2001:4860:4860::8888",
+            "198.20.0.1",
+            "223.255.255.255",
         ] {
             assert!(!is_internal(ip(public)), "{public} should be public");
         }
@@ -232,14 +298,14 @@ mod tests {
         assert!(!strict.permits(ip("127.0.0.1")));
         assert!(strict.permits(ip("8.8.8.8")));
         let loopback = TargetPolicy {
-            allow_private: false,
             allowed: vec!["127.0.0.0/8".parse().unwrap()],
+            ..TargetPolicy::default()
         };
         assert!(loopback.permits(ip("127.0.0.1")));
         assert!(!loopback.permits(ip("10.0.0.1")));
         assert!(TargetPolicy {
             allow_private: true,
-            allowed: vec![]
+            ..TargetPolicy::default()
         }
         .permits(ip("10.0.0.1")));
     }
@@ -252,8 +318,8 @@ mod tests {
         assert!(strict.check_host("127.0.0.1", 80).await.is_err());
         assert!(strict.check_host("[::1]", 80).await.is_err());
         let loopback = TargetPolicy {
-            allow_private: false,
             allowed: vec!["127.0.0.0/8".parse().unwrap(), "::1".parse().unwrap()],
+            ..TargetPolicy::default()
         };
         assert!(loopback.check_host("localhost", 80).await.is_ok());
         assert!(

@@ -15,23 +15,50 @@ use engine::{account::Caller, dispatch::limits::Bucket, ids::TokenId, Engine, En
 
 use crate::{error::ApiError, state::AppState};
 
-/// A request whose credentials checked out.
+/// A request whose credentials checked out, counted against the token's management budget
+/// (`--rate-limit`).
 pub struct Authenticated(pub Caller);
+
+/// A request whose credentials checked out, counted against the token's ingest budget
+/// (`--ingest-rate-limit`): producers send events far more often than anyone manages anything,
+/// and one must not starve the other.
+pub struct Producer(pub Caller);
 
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Some(caller) = parts.extensions.get::<Caller>() {
-            return Ok(Authenticated(caller.clone()));
-        }
-        let caller = authenticate(&state.engine, parts).await?;
-        if let Some(token) = caller.token {
-            state.rate_limiter.admit(token)?;
-        }
-        parts.extensions.insert(caller.clone());
-        Ok(Authenticated(caller))
+        caller_within(parts, state, Budget::Management)
+            .await
+            .map(Authenticated)
     }
+}
+
+impl FromRequestParts<AppState> for Producer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        caller_within(parts, state, Budget::Ingest)
+            .await
+            .map(Producer)
+    }
+}
+
+/// The request's caller, authenticated once per request, its token's `budget` charged once.
+async fn caller_within(
+    parts: &mut Parts,
+    state: &AppState,
+    budget: Budget,
+) -> Result<Caller, ApiError> {
+    if let Some(caller) = parts.extensions.get::<Caller>() {
+        return Ok(caller.clone());
+    }
+    let caller = authenticate(&state.engine, parts).await?;
+    if let Some(token) = caller.token {
+        state.rate_limiter.admit(token, budget)?;
+    }
+    parts.extensions.insert(caller.clone());
+    Ok(caller)
 }
 
 /// The presented credential, as the header carried it.
@@ -73,33 +100,47 @@ async fn authenticate(engine: &Engine, parts: &Parts) -> Result<Caller, ApiError
         .await?)
 }
 
-/// Requests per second each API token may make, as a token bucket (one second of burst).
+/// Which of a token's two allowances a request draws on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Budget {
+    Management,
+    Ingest,
+}
+
+/// Requests per second each API token may make, per [`Budget`], as token buckets (one second of
+/// burst).
 #[derive(Clone, Debug)]
 pub struct RateLimiter {
-    per_second: u32,
-    buckets: Arc<Mutex<HashMap<TokenId, Bucket>>>,
+    management: u32,
+    ingest: u32,
+    buckets: Arc<Mutex<HashMap<(TokenId, Budget), Bucket>>>,
 }
 
 impl RateLimiter {
-    /// `per_second` = 0 turns the limit off.
-    pub fn new(per_second: u32) -> RateLimiter {
+    /// Requests per second per token for each budget; 0 turns that limit off.
+    pub fn new(management: u32, ingest: u32) -> RateLimiter {
         RateLimiter {
-            per_second,
+            management,
+            ingest,
             buckets: Arc::default(),
         }
     }
 
-    fn admit(&self, token: TokenId) -> Result<(), ApiError> {
-        if self.per_second == 0 {
+    fn admit(&self, token: TokenId, budget: Budget) -> Result<(), ApiError> {
+        let per_second = match budget {
+            Budget::Management => self.management,
+            Budget::Ingest => self.ingest,
+        };
+        if per_second == 0 {
             return Ok(());
         }
         let now = Instant::now();
         // The lock guards one map update; it is never held across an await.
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         buckets
-            .entry(token)
-            .or_insert_with(|| Bucket::full(self.per_second, now))
-            .take(self.per_second, now)
+            .entry((token, budget))
+            .or_insert_with(|| Bucket::full(per_second, now))
+            .take(per_second, now)
             .map_err(ApiError::too_many_requests)
     }
 }

@@ -14,6 +14,9 @@ use engine::{
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/hookhub.db";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Above the ingest rate Hookhub is built for (10,000 single events per second on two cores),
+/// so that one producer token can use all of it.
+pub const DEFAULT_INGEST_RATE_LIMIT: u32 = 20_000;
 
 #[derive(Debug, Parser)]
 #[command(name = "hookhub", version, about = "Self-hosted webhook management")]
@@ -43,6 +46,18 @@ pub struct EngineArgs {
     /// Internal ranges callbacks may reach anyway, e.g. `10.1.0.0/16,127.0.0.1` (comma separated).
     #[arg(long, global = true, env = "HOOKHUB_ALLOW_TARGETS", value_delimiter = ',', value_parser = str::parse::<Cidr>)]
     pub allow_targets: Vec<Cidr>,
+
+    /// An HTTP proxy for every delivery, e.g. `http://egress.internal:3128`. It resolves and
+    /// connects in Hookhub's place, so it must enforce its own egress policy. `HTTP(S)_PROXY` in
+    /// the environment is never used for deliveries.
+    #[arg(long, global = true, env = "HOOKHUB_DELIVERY_PROXY")]
+    pub delivery_proxy: Option<String>,
+
+    /// A directory the `log` channel may write in: each project gets a folder there, and a
+    /// subscription names only a file in its project's folder. Without it, the `log` channel
+    /// writes to standard output only.
+    #[arg(long, global = true, env = "HOOKHUB_LOG_CHANNEL_DIR")]
+    pub log_channel_dir: Option<std::path::PathBuf>,
 
     /// Delays between retries, e.g. `5s,5m,30m,2h,5h,10h,10h` (the default).
     #[arg(long, global = true, env = "HOOKHUB_RETRY_SCHEDULE", value_delimiter = ',', value_parser = parse_duration)]
@@ -85,7 +100,9 @@ impl EngineArgs {
             targets: TargetPolicy {
                 allow_private: self.allow_private_targets,
                 allowed: self.allow_targets.clone(),
+                proxy: self.delivery_proxy.clone(),
             },
+            log_channel_dir: self.log_channel_dir.clone(),
         }
     }
 }
@@ -170,9 +187,14 @@ pub struct ServeArgs {
     #[arg(long, env = "HOOKHUB_DEMO_ADMIN")]
     pub demo_admin: bool,
 
-    /// Requests per second each API token may make (0: no limit); more get 429.
+    /// Management requests per second each API token may make (0: no limit); more get 429.
     #[arg(long, env = "HOOKHUB_RATE_LIMIT", default_value_t = 100)]
     pub rate_limit: u32,
+
+    /// Ingest requests (`POST …/events`, `…/events/batch`) per second each API token may make
+    /// (0: no limit); more get 429. Counted apart from the management limit.
+    #[arg(long, env = "HOOKHUB_INGEST_RATE_LIMIT", default_value_t = DEFAULT_INGEST_RATE_LIMIT)]
+    pub ingest_rate_limit: u32,
 
     /// Serve only; leave delivering to `hookhub worker` processes.
     #[arg(long, env = "HOOKHUB_NO_WORKER")]

@@ -51,7 +51,7 @@ impl From<EngineError> for ApiError {
             status: StatusCode::from_u16(error.http_status())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             body: ErrorBody::from(&error),
-            retry_after: None,
+            retry_after: error.retry_after_seconds(),
         }
     }
 }

@@ -1,14 +1,18 @@
-//! axum's extractors with their rejections turned into [`ApiError`] bodies.
+//! axum's extractors with their rejections turned into [`ApiError`] bodies, and the native API's
+//! strict JSON bodies.
 
 use axum::{
-    extract::{FromRequest, FromRequestParts},
+    extract::{FromRequest, FromRequestParts, Request},
     response::{IntoResponse, Response},
 };
-use serde::Serialize;
+use engine::{EngineError, FieldErrors};
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
 
 use crate::error::ApiError;
 
-/// A JSON body in, or a JSON body out.
+/// A JSON body in, or a JSON body out. In, it is lenient the way serde is (unknown fields are
+/// ignored): the dialects read bodies this way, as the APIs they copy do.
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
@@ -19,6 +23,79 @@ impl<T: Serialize> IntoResponse for ApiJson<T> {
     }
 }
 
+/// A native API request body, read strictly: a field the schema does not have (a typo such as
+/// `timeout` for `timeout_seconds`) or a value of the wrong type is a validation error (422)
+/// naming the field, instead of being silently ignored or reported without a field.
+pub struct StrictJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        // Content type, syntax and size are judged as for any JSON body.
+        let ApiJson(value) = ApiJson::<Value>::from_request(request, state).await?;
+        Ok(StrictJson(strictly(value)?))
+    }
+}
+
+/// Decodes `value` as `T`, refusing unknown fields and naming the field of a type error.
+fn strictly<T: DeserializeOwned>(value: Value) -> Result<T, EngineError> {
+    let mut unknown = FieldErrors::default();
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
+    let decoded: Result<T, _> = serde_ignored::deserialize(tracked, |path| {
+        unknown.add(field_name(&path), "is not a field of this request");
+    });
+    match decoded {
+        Err(error) => {
+            let mut errors = FieldErrors::default();
+            errors.add(tracked_name(&track.path()), error.to_string());
+            Err(errors.into())
+        }
+        Ok(_) if !unknown.is_empty() => Err(unknown.into()),
+        Ok(decoded) => Ok(decoded),
+    }
+}
+
+/// A path as field errors name fields: dotted, list items by index (`headers.0.key`).
+fn field_name(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => "body".to_owned(),
+        Path::Seq { parent, index } => join(parent, &index.to_string()),
+        Path::Map { parent, key } => join(parent, key),
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => field_name(parent),
+    }
+}
+
+/// The field a type error was found in, named like [`field_name`] names them.
+fn tracked_name(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let parts: Vec<String> = path
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Enum { variant } => Some(variant.clone()),
+            Segment::Unknown => None,
+        })
+        .collect();
+    if parts.is_empty() {
+        "body".to_owned()
+    } else {
+        parts.join(".")
+    }
+}
+
+fn join(parent: &serde_ignored::Path<'_>, child: &str) -> String {
+    match parent {
+        serde_ignored::Path::Root => child.to_owned(),
+        parent => format!("{}.{child}", field_name(parent)),
+    }
+}
+
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct ApiPath<T>(pub T);
@@ -26,3 +103,50 @@ pub struct ApiPath<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct ApiQuery<T>(pub T);
+
+#[cfg(test)]
+mod tests {
+    use engine::subscription::{Header, SubscriptionIn};
+    use serde_json::json;
+
+    use super::*;
+
+    fn fields(error: EngineError) -> Vec<(String, String)> {
+        match error {
+            EngineError::Invalid(fields) => fields
+                .iter()
+                .map(|(f, m)| (f.to_owned(), m.to_owned()))
+                .collect(),
+            other => panic!("not a validation error: {other}"),
+        }
+    }
+
+    #[test]
+    fn unknown_fields_are_named_at_any_depth() {
+        let error = strictly::<SubscriptionIn>(json!({
+            "name": "a", "timeout": 31,
+            "headers": [{"key": "k", "value": "v", "secret": true}]
+        }))
+        .unwrap_err();
+        let named: Vec<String> = fields(error).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(named, ["headers.0.secret", "timeout"]);
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_names_its_field() {
+        let error = strictly::<SubscriptionIn>(json!({"event_types": "order.paid"})).unwrap_err();
+        let named = fields(error);
+        assert_eq!(named[0].0, "event_types", "{named:?}");
+        let error = strictly::<Vec<Header>>(json!([{"key": 1}])).unwrap_err();
+        assert_eq!(fields(error)[0].0, "0.key");
+    }
+
+    #[test]
+    fn free_form_fields_stay_free() {
+        let input: SubscriptionIn = strictly(json!({
+            "name": "a", "labels": {"anything": "goes"}, "filter": {"data.x": {"$eq": 1}}
+        }))
+        .unwrap();
+        assert_eq!(input.labels["anything"], "goes");
+    }
+}

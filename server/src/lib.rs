@@ -16,6 +16,7 @@ pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod ops;
+pub mod request_log;
 pub mod session;
 pub mod startup;
 pub mod state;

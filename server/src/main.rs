@@ -98,7 +98,7 @@ async fn serve(
     let state = AppState {
         engine: engine.clone(),
         leptos_options: startup::leptos_options(&args.site_root),
-        rate_limiter: RateLimiter::new(args.rate_limit),
+        rate_limiter: RateLimiter::new(args.rate_limit, args.ingest_rate_limit),
     };
     let limits = HttpLimits {
         max_body_bytes: args.max_body_bytes,

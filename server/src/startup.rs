@@ -75,7 +75,8 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
                         .get(REQUEST_ID)
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or_default();
-                    tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+                    let uri = crate::request_log::loggable(request.uri());
+                    tracing::info_span!("request", method = %request.method(), uri = %uri, request_id = %id)
                 })
                 // One line per request at the default level: status, latency, request id.
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
@@ -90,7 +91,9 @@ pub async fn serve(
     router: Router,
     shutdown: CancellationToken,
 ) -> io::Result<()> {
-    axum::serve(listener, router)
+    // The peer's address reaches handlers (`ConnectInfo`): login throttling counts per client.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown.cancelled_owned())
         .await
 }

@@ -38,14 +38,26 @@ pub struct HttpChannel {
 
 impl HttpChannel {
     /// A channel whose connections all pass `policy`: host names through the guarded resolver,
-    /// literal addresses before connecting.
+    /// literal addresses before connecting. Proxies from the environment are ignored (a proxy
+    /// would resolve and connect where the guard cannot see); only the policy's own is used.
     pub fn new(policy: Arc<TargetPolicy>) -> Result<HttpChannel, reqwest::Error> {
         let resolver = Arc::new(GuardedResolver(policy.clone()));
+        let proxy = policy
+            .proxy
+            .as_deref()
+            .map(reqwest::Proxy::all)
+            .transpose()?;
         let configure = |b: reqwest::ClientBuilder| {
-            b.dns_resolver(resolver.clone())
+            let b = b
+                .dns_resolver(resolver.clone())
                 .redirect(redirect::Policy::none())
                 .user_agent(concat!("Hookhub/", env!("CARGO_PKG_VERSION")))
                 .pool_idle_timeout(Duration::from_secs(60))
+                .no_proxy();
+            match &proxy {
+                Some(proxy) => b.proxy(proxy.clone()),
+                None => b,
+            }
         };
         Ok(HttpChannel {
             client: configure(Client::builder()).build()?,
@@ -221,9 +233,11 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         let channel = HttpChannel::new(Arc::new(TargetPolicy::default())).unwrap();
         let request = Outbound {
+            project: crate::ids::ProjectId::generate(),
             url: url.replace("PORT", &port.to_string()),
             method: "POST".into(),
             headers: vec![],
+            logged_headers: vec![],
             body: b"{}".to_vec(),
             timeout: Duration::from_secs(2),
             config: Value::Object(Default::default()),

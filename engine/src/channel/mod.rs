@@ -10,7 +10,10 @@ use serde_json::Value;
 
 pub use self::http::HttpChannel;
 pub use self::log::LogChannel;
-use crate::delivery::{ErrorKind, HeaderPair};
+use crate::{
+    delivery::{ErrorKind, HeaderPair},
+    ids::ProjectId,
+};
 
 /// Response bodies are kept up to this size in the attempt log.
 pub const RESPONSE_BODY_CAP: usize = 16 * 1024;
@@ -20,9 +23,14 @@ pub const REQUEST_BODY_CAP: usize = 64 * 1024;
 /// One delivery, ready to go out.
 #[derive(Debug, Clone)]
 pub struct Outbound {
+    /// The project the delivery is for: channels that keep something per tenant keep it apart.
+    pub project: ProjectId,
     pub url: String,
     pub method: String,
+    /// Values in clear, for the receiver only.
     pub headers: Vec<HeaderPair>,
+    /// The same headers with protected values masked: what logs and the attempt log may show.
+    pub logged_headers: Vec<HeaderPair>,
     pub body: Vec<u8>,
     pub timeout: Duration,
     /// The subscription's `channel_config`, already checked by [`Channel::check_config`].

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{operational, target::Target};
 use crate::{
     channel::{Outbound, REQUEST_BODY_CAP},
-    delivery::{ErrorKind, HeaderPair},
+    delivery::ErrorKind,
     event::Event,
     ids::{EventId, ProjectId},
     metrics::AttemptOutcome,
@@ -82,7 +82,8 @@ async fn attempt(
 ) -> Result<(), EngineError> {
     let prepared = match prepare(&claimed, needs) {
         Ok(prepared) => prepared,
-        Err(reason) => {
+        Err(NotNow::Held) => return deliveries::hold(engine.store(), claimed.id, worker).await,
+        Err(NotNow::Gone(reason)) => {
             let now = Utc::now().timestamp_millis();
             return attempts::cancel(engine.store(), claimed.id, worker, &reason, now).await;
         }
@@ -126,7 +127,7 @@ async fn attempt(
         worker: worker.to_owned(),
         request_url: prepared.request.url.clone(),
         request_method: prepared.request.method.clone(),
-        request_headers: prepared.logged_headers,
+        request_headers: prepared.request.logged_headers.clone(),
         request_body: capped(&prepared.request.body, REQUEST_BODY_CAP),
         response_status: outcome.status,
         response_headers: outcome.status.map(|_| outcome.headers.clone()),
@@ -140,6 +141,7 @@ async fn attempt(
         next,
         health,
     };
+    let finished = std::sync::Arc::new(finished);
     let turned_failed = engine.recorder().submit(finished.clone()).await?;
     let counted = match next {
         Next::Succeeded => AttemptOutcome::Succeeded,
@@ -149,7 +151,7 @@ async fn attempt(
     engine
         .metrics()
         .attempt(claimed.subscription_id, counted, duration);
-    let record = finished.attempt;
+    let record = &finished.attempt;
     if turned_failed {
         tracing::warn!(subscription = %claimed.subscription_id, "subscription marked failed");
     }
@@ -157,7 +159,7 @@ async fn attempt(
         let event_id = EventId(claimed.event_id).to_string();
         let events = operational::events_for(
             &prepared.subscription,
-            &record,
+            record,
             &event_id,
             next,
             turned_failed,
@@ -173,24 +175,32 @@ struct Prepared {
     /// The event is one of Hookhub's own reports.
     operational: bool,
     request: Outbound,
-    logged_headers: Vec<HeaderPair>,
 }
 
-/// Renders and signs the delivery. `Err` says why it must not be sent at all (it is cancelled).
-fn prepare(claimed: &Claimed, needs: Option<Needs>) -> Result<Prepared, String> {
+/// Why a claimed delivery is not sent now.
+enum NotNow {
+    /// Its subscription is disabled or failed: it waits, held.
+    Held,
+    /// It can never be sent (it is cancelled), for this reason.
+    Gone(String),
+}
+
+/// Renders and signs the delivery, unless it must not be sent now.
+fn prepare(claimed: &Claimed, needs: Option<Needs>) -> Result<Prepared, NotNow> {
     let Some((subscription, confidential, event)) = needs else {
-        return Err("the subscription or event no longer exists".into());
+        return Err(NotNow::Gone(
+            "the subscription or event no longer exists".into(),
+        ));
     };
     if !subscription.enabled || subscription.failed {
-        return Err("the subscription is disabled or failed".into());
+        return Err(NotNow::Held);
     }
     let target = Target::of_subscription(&subscription, confidential);
-    let (request, logged_headers) = target.request(&event, ProjectId(claimed.project_id));
+    let request = target.request(&event, ProjectId(claimed.project_id));
     Ok(Prepared {
         operational: event.group.as_deref() == Some(operational::GROUP),
         subscription,
         request,
-        logged_headers,
     })
 }
 

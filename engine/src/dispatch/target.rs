@@ -68,8 +68,8 @@ impl Target {
         }
     }
 
-    /// The request for `event`, and its headers as the attempt log shows them.
-    pub fn request(&self, event: &Event, origin: ProjectId) -> (Outbound, Vec<HeaderPair>) {
+    /// The signed request for `event`, sent on behalf of the project `origin`.
+    pub fn request(&self, event: &Event, origin: ProjectId) -> Outbound {
         let body = payload::render(self, event, origin);
         let id = event.id.to_string();
         let timestamp = Utc::now().timestamp();
@@ -98,14 +98,15 @@ impl Target {
             sent.push((header.key.clone(), value));
             logged.push((header.key.clone(), shown));
         }
-        let request = Outbound {
+        Outbound {
+            project: origin,
             url: self.url.clone(),
             method: self.method.clone(),
             headers: sent,
+            logged_headers: logged,
             body: body.bytes,
             timeout: self.timeout,
             config: self.channel_config.clone(),
-        };
-        (request, logged)
+        }
     }
 }

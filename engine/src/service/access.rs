@@ -55,7 +55,8 @@ impl Engine {
         }
     }
 
-    /// The audit log, newest first; admins only.
+    /// The audit log, newest first; admins only. An admin whose credentials reach one project
+    /// reads only that project's entries: the rest of the installation stays out of sight.
     pub async fn list_audit(
         &self,
         caller: &Caller,
@@ -64,7 +65,15 @@ impl Engine {
         caller.require(Role::Admin)?;
         let page = page.validate()?;
         let before = super::events::parse_cursor(page.cursor.as_deref())?;
-        let data = audit::list(&self.store, before, page.limit + 1).await?;
+        let only = match caller.project {
+            Some(id) => Some(
+                projects::name_of(&self.store, id)
+                    .await?
+                    .ok_or(EngineError::NotFound("project"))?,
+            ),
+            None => None,
+        };
+        let data = audit::list(&self.store, only.as_deref(), before, page.limit + 1).await?;
         Ok(crate::page::Paged::from_overfetch(data, page.limit, |e| {
             e.id.to_string()
         }))

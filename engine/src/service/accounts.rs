@@ -1,7 +1,10 @@
 //! Users, API tokens and dashboard sessions: creating them and turning a presented secret back
 //! into a [`Caller`].
 
-use std::time::Duration;
+use std::{
+    net::IpAddr,
+    time::{Duration, Instant},
+};
 
 use chrono::Utc;
 use serde_json::json;
@@ -34,11 +37,11 @@ impl Engine {
         input: UserIn,
     ) -> Result<User, EngineError> {
         if let Some(creator) = creator {
-            creator.require(Role::Admin)?;
+            creator.require_installation_admin()?;
         }
         let input = input.validate()?;
         let password = input.password.clone();
-        let hash = blocking(move || hash_password(&password)).await?;
+        let hash = self.hash_work(move || hash_password(&password)).await?;
         let user = users::insert(&self.store, &input, &hash).await?;
         let actor = creator.map_or("command line", |c| c.username.as_str());
         self.audit(
@@ -52,13 +55,13 @@ impl Engine {
         Ok(user)
     }
 
-    /// Users in username order; admins only.
+    /// Users in username order; installation admins only.
     pub async fn list_users(
         &self,
         caller: &Caller,
         page: PageRequest,
     ) -> Result<Paged<User>, EngineError> {
-        caller.require(Role::Admin)?;
+        caller.require_installation_admin()?;
         let page = page.validate()?;
         let after: Option<String> = parse_cursor(page.cursor.as_deref())?;
         let data = users::list(&self.store, after.as_deref(), page.limit + 1).await?;
@@ -72,16 +75,35 @@ impl Engine {
     }
 
     /// Checks a password and opens a session; returns the session's secret (the cookie value).
-    pub async fn login(&self, username: &str, password: &str) -> Result<String, EngineError> {
+    /// `client` is the address the attempt came from: wrong passwords are throttled per
+    /// username and per address (see [`LoginThrottle`](crate::login_throttle::LoginThrottle)).
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<String, EngineError> {
+        self.logins
+            .check(username, client, Instant::now())
+            .map_err(EngineError::Throttled)?;
         let found = users::with_password(&self.store, username).await?;
         let password = password.to_owned();
         // An unknown user costs a hash too, so timing does not tell which usernames exist.
         let (user, stored) = match found {
             Some((user, stored)) => (Some(user), stored),
-            None => (None, blocking(|| hash_password("not a password")).await?),
+            None => (
+                None,
+                self.hash_work(|| hash_password("not a password")).await?,
+            ),
         };
-        let matches = blocking(move || Ok(verify_password(&password, &stored))).await?;
-        let user = user.filter(|_| matches).ok_or(BAD_LOGIN)?;
+        let matches = self
+            .hash_work(move || Ok(verify_password(&password, &stored)))
+            .await?;
+        let Some(user) = user.filter(|_| matches) else {
+            self.logins.failed(username, client, Instant::now());
+            return Err(BAD_LOGIN);
+        };
+        self.logins.succeeded(username);
         let secret = random_bearer("");
         let expires = Utc::now() + SESSION_LIFETIME;
         sessions::insert(&self.store, &bearer_hash(&secret), user.id, expires).await?;
@@ -225,11 +247,19 @@ fn own_unless_admin(caller: &Caller) -> Option<UserId> {
     (caller.role < Role::Admin || caller.project.is_some()).then_some(caller.user_id)
 }
 
-/// Runs CPU-heavy work (password hashing) off the async worker threads.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, EngineError> + Send + 'static,
-) -> Result<T, EngineError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| EngineError::Internal(format!("blocking task: {e}")))?
+impl Engine {
+    /// Runs password hashing off the async worker threads, a bounded number at once.
+    async fn hash_work<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, EngineError> + Send + 'static,
+    ) -> Result<T, EngineError> {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| EngineError::Internal(format!("hashing: {e}")))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| EngineError::Internal(format!("blocking task: {e}")))?
+    }
 }

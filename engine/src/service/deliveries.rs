@@ -28,7 +28,7 @@ pub struct DeliveryFilter {
     pub subscription_id: Option<SubscriptionId>,
     /// Only deliveries of this event.
     pub event_id: Option<EventId>,
-    /// `pending`, `sending`, `succeeded`, `failed` or `cancelled`.
+    /// `pending`, `sending`, `succeeded`, `failed`, `cancelled` or `held`.
     pub status: Option<String>,
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", param(ignore))]
@@ -88,6 +88,43 @@ impl Engine {
 }
 
 impl Engine {
+    /// How many of the subscription's deliveries wait, held, while it is disabled or failed.
+    pub async fn held_deliveries(
+        &self,
+        caller: &Caller,
+        project: &str,
+        subscription: SubscriptionId,
+    ) -> Result<u64, EngineError> {
+        let project_id = self.authorize(caller, project, Role::Read).await?;
+        self.get_subscription(caller, project, subscription).await?;
+        rows::count_held(&self.store, project_id, subscription).await
+    }
+
+    /// Cancels every held delivery of the subscription: the only way held deliveries are
+    /// dropped, because a person asked. Returns how many.
+    pub async fn discard_held_deliveries(
+        &self,
+        caller: &Caller,
+        project: &str,
+        subscription: SubscriptionId,
+    ) -> Result<u64, EngineError> {
+        let project_id = self.authorize(caller, project, Role::Write).await?;
+        self.get_subscription(caller, project, subscription).await?;
+        let reason = format!("discarded while held, by {}", caller.username);
+        let now = chrono::Utc::now().timestamp_millis();
+        let discarded =
+            rows::discard_held(&self.store, project_id, subscription, &reason, now).await?;
+        self.audit(
+            &caller.username,
+            Some(project),
+            "deliveries.discarded",
+            &subscription.to_string(),
+            serde_json::json!({"discarded": discarded}),
+        )
+        .await;
+        Ok(discarded)
+    }
+
     /// One page of a subscription's attempts, newest first: its delivery log.
     pub async fn list_attempts(
         &self,

@@ -8,12 +8,11 @@ use super::Engine;
 use crate::{
     account::{Caller, Role},
     event::{Event, EventIn, BATCH_MAX},
-    filter::Filter,
     ids::{EventId, ProjectId},
-    matching::matches,
+    matching::Receiver,
     page::{PageRequest, Paged},
     store::{
-        events::{self as rows, EventQuery, Incoming, Stored},
+        events::{self as rows, EventQuery, Incoming, Recipient, Stored},
         projects, subscriptions, to_millis,
     },
     EngineError, FieldErrors,
@@ -105,47 +104,32 @@ impl Engine {
         project: &str,
         inputs: Vec<EventIn>,
     ) -> Result<Vec<Ingested>, EngineError> {
-        let receivers = subscriptions::receiving(&self.store, project_id).await?;
-        // Filters were checked when saved; parse each once for the whole batch.
-        let filters: Vec<Option<Filter>> = receivers
-            .iter()
-            .map(|s| s.filter.as_ref().and_then(|f| Filter::parse(f).ok()))
-            .collect();
+        let receivers = self.receivers(project_id).await?;
         let now = Utc::now();
-        let batch = inputs
+        let events: Vec<Event> = inputs
             .into_iter()
-            .map(|input| {
-                let event = Event {
-                    id: EventId::generate(),
-                    project: project.to_owned(),
-                    event_type: input.event_type,
-                    group: input.group,
-                    object: input.object,
-                    data: input
-                        .data
-                        .unwrap_or_else(|| Value::Object(Default::default())),
-                    message: input.message,
-                    level: input.level.unwrap_or_else(|| "info".to_owned()),
-                    occurred_at: input.occurred_at.unwrap_or(now),
-                    idempotency_key: input.idempotency_key,
-                    created_at: now,
-                };
-                let targets = receivers
-                    .iter()
-                    .zip(&filters)
-                    .filter(|(s, f)| matches(s, f.as_ref(), &event))
-                    .map(|(s, _)| s.id)
-                    .collect();
-                (event, targets)
+            .map(|input| Event {
+                id: EventId::generate(),
+                project: project.to_owned(),
+                event_type: input.event_type,
+                group: input.group,
+                object: input.object,
+                data: input
+                    .data
+                    .unwrap_or_else(|| Value::Object(Default::default())),
+                message: input.message,
+                level: input.level.unwrap_or_else(|| "info".to_owned()),
+                occurred_at: input.occurred_at.unwrap_or(now),
+                idempotency_key: input.idempotency_key,
+                created_at: now,
             })
             .collect();
-        let stored = self
-            .ingester
-            .submit(Incoming {
-                project: project_id,
-                events: batch,
-            })
-            .await?;
+        let batch = recipients_of(events, receivers).await?;
+        let incoming = std::sync::Arc::new(Incoming {
+            project: project_id,
+            events: batch,
+        });
+        let stored = self.ingester.submit(incoming.clone()).await?;
         let created = stored
             .iter()
             .filter(|s| matches!(s, Stored::Created(..)))
@@ -153,15 +137,16 @@ impl Engine {
         self.metrics.events_ingested(created as u64);
         if stored
             .iter()
-            .any(|s| matches!(s, Stored::Created(_, n) if *n > 0))
+            .any(|s| matches!(s, Stored::Created(n) if *n > 0))
         {
             self.work_queued();
         }
         Ok(stored
             .into_iter()
-            .map(|s| match s {
-                Stored::Created(event, matched) => Ingested {
-                    event,
+            .zip(&incoming.events)
+            .map(|(s, (event, _))| match s {
+                Stored::Created(matched) => Ingested {
+                    event: event.clone(),
                     matched,
                     repeated: false,
                 },
@@ -172,6 +157,26 @@ impl Engine {
                 },
             })
             .collect())
+    }
+
+    /// The project's subscriptions ready to judge events. One whose stored filter cannot be used
+    /// receives nothing (see [`Receiver::wants`]) and is marked failed with the reason, so that
+    /// people see it.
+    pub(super) async fn receivers(&self, project: ProjectId) -> Result<Vec<Receiver>, EngineError> {
+        let receivers: Vec<Receiver> = subscriptions::of_project(&self.store, project)
+            .await?
+            .into_iter()
+            .map(Receiver::new)
+            .collect();
+        for receiver in &receivers {
+            let subscription = &receiver.subscription;
+            if let (Some(reason), false) = (receiver.broken_filter(), subscription.failed) {
+                tracing::error!(subscription = %subscription.id, reason, "stored filter unusable");
+                let reason = format!("its filter cannot be used: {reason}");
+                subscriptions::mark_failed(&self.store, subscription.id, &reason).await?;
+            }
+        }
+        Ok(receivers)
     }
 
     pub async fn get_event(
@@ -208,6 +213,41 @@ impl Engine {
             e.id.to_string()
         }))
     }
+}
+
+/// Matching more than this many (event, subscription) pairs runs off the async threads, so that
+/// a project with many filtered subscriptions cannot stall other requests.
+const INLINE_MATCHES: usize = 256;
+
+/// Each event with the subscriptions it goes to, and whether each holds it.
+async fn recipients_of(
+    events: Vec<Event>,
+    receivers: Vec<Receiver>,
+) -> Result<Vec<(Event, Vec<Recipient>)>, EngineError> {
+    let work = events.len() * receivers.len();
+    let judge = move || {
+        events
+            .into_iter()
+            .map(|event| {
+                let document = event.document();
+                let recipients = receivers
+                    .iter()
+                    .filter(|r| r.wants(&event, &document))
+                    .map(|r| Recipient {
+                        subscription: r.subscription.id,
+                        held: r.holds(),
+                    })
+                    .collect();
+                (event, recipients)
+            })
+            .collect()
+    };
+    if work <= INLINE_MATCHES {
+        return Ok(judge());
+    }
+    tokio::task::spawn_blocking(judge)
+        .await
+        .map_err(|e| EngineError::Internal(format!("matching task: {e}")))
 }
 
 /// A cursor is the id of the last item of the previous page.

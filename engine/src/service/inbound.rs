@@ -131,7 +131,8 @@ impl Engine {
         Ok(created)
     }
 
-    /// One page of the object's handlers (oldest first) and how many it has in all.
+    /// One page of the object's handlers (oldest first) and how many it has in all. A handler's
+    /// id is the secret part of its call URL, so reading handlers takes the write role.
     pub async fn list_handlers(
         &self,
         caller: &Caller,
@@ -140,6 +141,7 @@ impl Engine {
         offset: u32,
         limit: u32,
     ) -> Result<(Vec<Handler>, i64), EngineError> {
+        self.authorize(caller, project, Role::Write).await?;
         self.get_object(caller, project, object).await?;
         if !(1..=MAX_PAGE_SIZE).contains(&limit) {
             let mut errors = FieldErrors::default();
@@ -156,6 +158,7 @@ impl Engine {
         object: ObjectId,
         id: HandlerId,
     ) -> Result<Handler, EngineError> {
+        self.authorize(caller, project, Role::Write).await?;
         self.get_object(caller, project, object).await?;
         rows::handler(&self.store, object, id)
             .await?

@@ -21,12 +21,13 @@ pub use replay::DEFAULT_ROTATION_OVERLAP;
 
 use std::{sync::Arc, time::Duration};
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::{
     channel::{Channels, HttpChannel, LogChannel},
     dispatch::limits::Limits,
     group_commit::GroupCommit,
+    login_throttle::LoginThrottle,
     metrics::{Metrics, QueueGauges},
     retry::RetryPolicy,
     ssrf::TargetPolicy,
@@ -46,6 +47,9 @@ pub struct Settings {
     pub targets: TargetPolicy,
     /// Deliveries to one subscription in flight at once, per process.
     pub per_subscription_concurrency: usize,
+    /// Where the `log` channel may write files (one folder per project); `None`: standard
+    /// output only.
+    pub log_channel_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -55,6 +59,7 @@ impl Default for Settings {
             failure_window: Duration::from_secs(5 * 24 * 60 * 60),
             targets: TargetPolicy::default(),
             per_subscription_concurrency: 8,
+            log_channel_dir: None,
         }
     }
 }
@@ -76,6 +81,10 @@ pub struct Engine {
     recorder: Recorder,
     ingester: Ingester,
     metrics: Metrics,
+    logins: Arc<LoginThrottle>,
+    /// Password hashes computed at once: each takes argon2's memory (19 MiB) and a core, so a
+    /// flood of logins queues here instead of exhausting the machine.
+    hashing: Arc<Semaphore>,
 }
 
 impl Engine {
@@ -89,7 +98,7 @@ impl Engine {
             .map_err(|e| EngineError::Internal(format!("cannot build the HTTP client: {e}")))?;
         let mut channels = Channels::default();
         channels.register(http);
-        channels.register(LogChannel);
+        channels.register(LogChannel::new(settings.log_channel_dir.clone()));
         let queued = Arc::new(Notify::new());
         Ok(Engine {
             recorder: GroupCommit::start(256, store.clone(), |store, batch| async move {
@@ -102,6 +111,10 @@ impl Engine {
             channels,
             limits: Limits::new(settings.per_subscription_concurrency, queued.clone()),
             metrics: Metrics::default(),
+            logins: Arc::default(),
+            hashing: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
 
             settings: Arc::new(settings),
             queued,
@@ -143,8 +156,14 @@ impl Engine {
         Ok(self.metrics.render(queue))
     }
 
-    /// Whether the database answers and has every migration this binary knows.
+    /// Whether the database answers and has every migration this binary knows, and the writers
+    /// that store events and attempt results are running.
     pub async fn ready(&self) -> Result<(), EngineError> {
+        if !(self.ingester.is_running() && self.recorder.is_running()) {
+            return Err(EngineError::Internal(
+                "a group-commit writer has stopped".into(),
+            ));
+        }
         self.store.check_migrated().await
     }
 

@@ -192,7 +192,7 @@ impl Engine {
                 ..Outcome::default()
             };
         };
-        let (request, _) = target.request(event, origin);
+        let request = target.request(event, origin);
         channel.deliver(&request).await
     }
 }

@@ -9,10 +9,9 @@ use super::Engine;
 use crate::{
     account::{Caller, Role},
     delivery::Delivery,
-    filter::Filter,
     ids::{DeliveryId, EventId, SubscriptionId},
-    matching::matches,
-    store::{deliveries, subscriptions, to_millis},
+    matching::Receiver,
+    store::{deliveries, events::Recipient, subscriptions, to_millis},
     EngineError,
 };
 
@@ -52,22 +51,26 @@ impl Engine {
     ) -> Result<usize, EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
         let event = self.get_event(caller, project, id).await?;
-        let targets = match subscription {
-            Some(subscription) => vec![
-                self.get_subscription(caller, project, subscription)
+        let targets: Vec<Receiver> = match subscription {
+            Some(subscription) => vec![Receiver::new(
+                self.get_subscription(caller, project, subscription).await?,
+            )],
+            None => {
+                let document = event.document();
+                self.receivers(project_id)
                     .await?
-                    .id,
-            ],
-            None => subscriptions::receiving(&self.store, project_id)
-                .await?
-                .into_iter()
-                .filter(|s| {
-                    let filter = s.filter.as_ref().and_then(|f| Filter::parse(f).ok());
-                    matches(s, filter.as_ref(), &event)
-                })
-                .map(|s| s.id)
-                .collect(),
+                    .into_iter()
+                    .filter(|r| r.wants(&event, &document))
+                    .collect()
+            }
         };
+        let targets: Vec<Recipient> = targets
+            .iter()
+            .map(|r| Recipient {
+                subscription: r.subscription.id,
+                held: r.holds(),
+            })
+            .collect();
         let queued = deliveries::enqueue(
             &self.store,
             project_id,
@@ -103,7 +106,9 @@ impl Engine {
         Ok(queued)
     }
 
-    /// Replaces the signing secret; the old one keeps signing, beside the new, for `overlap`.
+    /// Replaces the signing secret; the old one keeps signing, beside the new, for `overlap`
+    /// (every earlier one until its own overlap ends; see
+    /// [`Keyring::rotated`](crate::signing::Keyring::rotated)).
     pub async fn rotate_secret(
         &self,
         caller: &Caller,
@@ -112,11 +117,23 @@ impl Engine {
         overlap: Duration,
     ) -> Result<String, EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
-        let secret = crate::signing::generate_secret();
-        let until = Utc::now().timestamp_millis() + overlap.as_millis() as i64;
-        if !subscriptions::rotate_secret(&self.store, project_id, id, &secret, until).await? {
-            return Err(EngineError::NotFound("subscription"));
+        // Two rotations at once must not lose a secret: each applies to the revision it read.
+        loop {
+            let (keyring, revision) = subscriptions::keyring(&self.store, project_id, id)
+                .await?
+                .ok_or(EngineError::NotFound("subscription"))?;
+            let rotated = keyring.rotated(Utc::now().timestamp_millis(), overlap)?;
+            if subscriptions::set_keyring(&self.store, id, &rotated, revision).await? {
+                self.audit(
+                    &caller.username,
+                    Some(project),
+                    "subscription.secret_rotated",
+                    &id.to_string(),
+                    serde_json::json!({"overlap_seconds": overlap.as_secs()}),
+                )
+                .await;
+                return Ok(rotated.current);
+            }
         }
-        Ok(secret)
     }
 }

@@ -171,23 +171,48 @@ impl Engine {
         verify: Verify,
     ) -> Result<Subscription, EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
-        let current = self.get_subscription(caller, project, id).await?;
-        let stored = rows::secrets_and_headers(&self.store, id)
+        let reactivate = patch.enabled == Some(true);
+        // Read, change, write only if nobody wrote in between; otherwise start again from what
+        // they wrote, so that two concurrent changes of different fields both stand.
+        loop {
+            let current = rows::editable(&self.store, project_id, id)
+                .await?
+                .ok_or(EngineError::NotFound("subscription"))?;
+            let moves = patch
+                .url
+                .as_ref()
+                .is_some_and(|url| *url != current.subscription.url);
+            let fields = self
+                .checked(
+                    current
+                        .subscription
+                        .patched(patch.clone(), &current.clear_headers),
+                )
+                .await?;
+            if verify == Verify::Ping && (moves || reactivate) {
+                let secrets = rows::secrets_and_headers(&self.store, id)
+                    .await?
+                    .ok_or(EngineError::NotFound("subscription"))?
+                    .secrets;
+                self.ping_target(&fields, secrets, project, project_id)
+                    .await?;
+            }
+            if rows::update(
+                &self.store,
+                project_id,
+                id,
+                current.revision,
+                &fields,
+                reactivate,
+            )
+            .await?
+            {
+                break;
+            }
+        }
+        let updated = rows::get(&self.store, project_id, id)
             .await?
             .ok_or(EngineError::NotFound("subscription"))?;
-        let reactivate = patch.enabled == Some(true);
-        let moves = patch.url.as_ref().is_some_and(|url| *url != current.url);
-        let fields = self
-            .checked(current.patched(patch, &stored.headers))
-            .await?;
-        if verify == Verify::Ping && (moves || reactivate) {
-            self.ping_target(&fields, stored.secrets, project, project_id)
-                .await?;
-        }
-        if !rows::update(&self.store, project_id, id, &fields, reactivate).await? {
-            return Err(EngineError::NotFound("subscription"));
-        }
-        let updated = self.get_subscription(caller, project, id).await?;
         self.audit_subscription(caller, "subscription.updated", &updated)
             .await;
         Ok(updated)
@@ -276,14 +301,18 @@ impl Engine {
         }
     }
 
-    /// The current signing secret, for receivers to verify `webhook-signature`.
+    /// The current signing secret, for receivers to verify `webhook-signature`. Whoever holds
+    /// it can sign webhooks as Hookhub, so reading it takes the write role.
     pub async fn subscription_secret(
         &self,
         caller: &Caller,
         project: &str,
         id: SubscriptionId,
     ) -> Result<String, EngineError> {
-        self.get_subscription(caller, project, id).await?;
+        let project_id = self.authorize(caller, project, Role::Write).await?;
+        rows::get(&self.store, project_id, id)
+            .await?
+            .ok_or(EngineError::NotFound("subscription"))?;
         rows::secrets_and_headers(&self.store, id)
             .await?
             .and_then(|c| c.secrets.into_iter().next())

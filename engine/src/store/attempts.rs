@@ -4,7 +4,7 @@
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{from_millis, on_pool, Store};
+use super::{from_millis, on_pool, storable, Store};
 use crate::{
     delivery::{Attempt, DeliveryStatus, ErrorKind, HeaderPair},
     ids::{AttemptId, DeliveryId, SubscriptionId},
@@ -64,11 +64,15 @@ pub struct Finished {
 
 /// Records attempts and their consequences, all in one transaction (one commit, one sync, for
 /// the whole batch). Returns, for each, whether it turned its subscription failed.
-pub async fn record(store: &Store, batch: &[Finished]) -> Result<Vec<bool>, EngineError> {
+pub async fn record(
+    store: &Store,
+    batch: &[std::sync::Arc<Finished>],
+) -> Result<Vec<bool>, EngineError> {
     let flipped = on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
         let mut flipped = Vec::with_capacity(batch.len());
-        for Finished { attempt, next, health } in batch {
+        for finished in batch {
+        let Finished { attempt, next, health } = &**finished;
         let (next, health) = (*next, *health);
         let (status, due) = match next {
             Next::Succeeded => (DeliveryStatus::Succeeded, attempt.at),
@@ -95,12 +99,12 @@ pub async fn record(store: &Store, batch: &[Finished]) -> Result<Vec<bool>, Engi
         .bind(&attempt.request_url)
         .bind(&attempt.request_method)
         .bind(Json(&attempt.request_headers))
-        .bind(&attempt.request_body)
+        .bind(storable(&attempt.request_body))
         .bind(attempt.response_status.map(i32::from))
         .bind(attempt.response_headers.as_ref().map(Json))
-        .bind(&attempt.response_body)
+        .bind(attempt.response_body.as_deref().map(storable))
         .bind(error_kind)
-        .bind(error_message)
+        .bind(error_message.map(storable))
         .bind(attempt.duration_ms)
         .bind(attempt.at)
         .execute(&mut *tx)
@@ -119,11 +123,11 @@ pub async fn record(store: &Store, batch: &[Finished]) -> Result<Vec<bool>, Engi
         .bind(attempt.number)
         .bind(due)
         .bind(attempt.response_status.map(i32::from))
-        .bind(error_message)
+        .bind(error_message.map(storable))
         .bind(attempt.at)
         .execute(&mut *tx)
         .await?;
-        flipped.push(match health {
+        let turned_failed = match health {
             Health::Healthy => {
                 sqlx::query("UPDATE subscriptions SET failing_since = NULL, last_delivery_at = $2 WHERE id = $1")
                     .bind(attempt.subscription)
@@ -163,7 +167,14 @@ pub async fn record(store: &Store, batch: &[Finished]) -> Result<Vec<bool>, Engi
                 .await?
                 .rows_affected() > 0
             }
-        });
+        };
+        if turned_failed {
+            sqlx::query(super::subscriptions::HOLD_OR_RELEASE)
+                .bind(attempt.subscription)
+                .execute(&mut *tx)
+                .await?;
+        }
+        flipped.push(turned_failed);
         }
         tx.commit().await?;
         flipped
@@ -171,7 +182,7 @@ pub async fn record(store: &Store, batch: &[Finished]) -> Result<Vec<bool>, Engi
     Ok(flipped)
 }
 
-/// Drops a claimed delivery without sending it (its subscription is gone, disabled or failed).
+/// Drops a claimed delivery without sending it (its subscription or event is gone).
 pub async fn cancel(
     store: &Store,
     delivery: Uuid,

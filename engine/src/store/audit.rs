@@ -45,19 +45,23 @@ struct Row {
     created_at: i64,
 }
 
-/// Up to `limit` entries older than the entry `before` (ids are time-ordered), newest first.
+/// Up to `limit` entries older than the entry `before` (ids are time-ordered), newest first;
+/// only the project `only`'s entries when it is given.
 pub async fn list(
     store: &Store,
+    only: Option<&str>,
     before: Option<Uuid>,
     limit: u32,
 ) -> Result<Vec<AuditEntry>, EngineError> {
     let rows: Vec<Row> = on_pool!(store, pool => {
         sqlx::query_as(
             "SELECT id, project, actor, action, target_id, detail, created_at FROM audit_log
-             WHERE $1 IS NULL OR id < $1 ORDER BY id DESC LIMIT $2",
+             WHERE ($1 IS NULL OR id < $1) AND ($3 IS NULL OR project = $3)
+             ORDER BY id DESC LIMIT $2",
         )
         .bind(before)
         .bind(i64::from(limit))
+        .bind(only)
         .fetch_all(pool)
         .await?
     });

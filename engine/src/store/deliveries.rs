@@ -4,18 +4,28 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::{from_millis, id_list, on_pool, with_id_set, Store};
+use super::{events::Recipient, from_millis, id_list, on_pool, with_id_set, Store};
 use crate::{
     delivery::{Delivery, DeliveryStatus},
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
     EngineError,
 };
 
-/// `$1` id, `$2` project, `$3` event, `$4` subscription, `$5` due at, `$6` manual.
+/// `$1` id, `$2` project, `$3` event, `$4` subscription, `$5` due at, `$6` manual, `$7` status
+/// ([`queued_status`]).
 pub(crate) const INSERT: &str = "INSERT INTO deliveries
          (id, project_id, event_id, subscription_id, status, next_attempt_at, manual, created_at,
           updated_at)
-     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $5, $5)";
+     VALUES ($1, $2, $3, $4, $7, $5, $6, $5, $5)";
+
+/// How a new delivery starts: pending, or held while its subscription is disabled or failed.
+pub(crate) fn queued_status(held: bool) -> &'static str {
+    if held {
+        DeliveryStatus::Held.as_str()
+    } else {
+        DeliveryStatus::Pending.as_str()
+    }
+}
 
 /// The statements of a claim, in one transaction. Deliveries whose lease ran out are made
 /// pending again first ([`release_expired`]), so a claim walks one index in order and never
@@ -249,20 +259,21 @@ pub async fn enqueue(
     store: &Store,
     project: ProjectId,
     event: EventId,
-    targets: &[SubscriptionId],
+    targets: &[Recipient],
     manual: bool,
     now: i64,
 ) -> Result<usize, EngineError> {
     on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
-        for subscription in targets {
+        for recipient in targets {
             sqlx::query(INSERT)
                 .bind(DeliveryId::generate().0)
                 .bind(project.0)
                 .bind(event.0)
-                .bind(subscription.0)
+                .bind(recipient.subscription.0)
                 .bind(now)
                 .bind(manual)
+                .bind(queued_status(recipient.held))
                 .execute(&mut *tx)
                 .await?;
         }
@@ -336,6 +347,71 @@ pub async fn defer(store: &Store, id: Uuid, worker: &str, until: i64) -> Result<
         .map(|_| ())
     })?;
     Ok(())
+}
+
+/// Gives back a claimed delivery whose subscription was disabled or failed: held, unless the
+/// subscription sends again by now (the check is part of the statement, so that an enabling in
+/// between cannot leave it held).
+pub async fn hold(store: &Store, id: Uuid, worker: &str) -> Result<(), EngineError> {
+    on_pool!(store, pool => {
+        sqlx::query(
+            "UPDATE deliveries
+             SET status = CASE WHEN (SELECT s.enabled AND NOT s.failed FROM subscriptions s
+                                     WHERE s.id = deliveries.subscription_id)
+                          THEN 'pending' ELSE 'held' END,
+                 lease_owner = NULL, lease_expires_at = NULL
+             WHERE id = $1 AND lease_owner = $2",
+        )
+        .bind(id)
+        .bind(worker)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// How many of the subscription's deliveries are held.
+pub async fn count_held(
+    store: &Store,
+    project: ProjectId,
+    subscription: SubscriptionId,
+) -> Result<u64, EngineError> {
+    let held: i64 = on_pool!(store, pool => {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deliveries
+             WHERE project_id = $1 AND subscription_id = $2 AND status = 'held'",
+        )
+        .bind(project.0)
+        .bind(subscription.0)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(u64::try_from(held).unwrap_or_default())
+}
+
+/// Cancels the subscription's held deliveries, because a person asked; returns how many.
+pub async fn discard_held(
+    store: &Store,
+    project: ProjectId,
+    subscription: SubscriptionId,
+    reason: &str,
+    now: i64,
+) -> Result<u64, EngineError> {
+    let discarded = on_pool!(store, pool => {
+        sqlx::query(
+            "UPDATE deliveries SET status = 'cancelled', last_error = $3, updated_at = $4
+             WHERE project_id = $1 AND subscription_id = $2 AND status = 'held'",
+        )
+        .bind(project.0)
+        .bind(subscription.0)
+        .bind(reason)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(discarded)
 }
 
 /// How many deliveries wait to be sent (pending or in flight), and when the oldest was queued.

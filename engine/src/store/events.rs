@@ -4,7 +4,7 @@ use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{deliveries, from_millis, id_list, on_pool, to_millis, with_id_set, Store};
+use super::{deliveries, from_millis, id_list, on_pool, storable, to_millis, with_id_set, Store};
 use crate::{
     event::{Event, ObjectRef},
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
@@ -62,20 +62,28 @@ impl From<Row> for Event {
     }
 }
 
-/// How storing one event of a batch went.
+/// How storing one event of a request went.
 #[derive(Debug, Clone)]
 pub enum Stored {
     /// New, with this many deliveries queued.
-    Created(Event, usize),
+    Created(usize),
     /// Its idempotency key was used before: this is the first event, nothing new was queued.
     Repeated(Event),
+}
+
+/// A subscription an event goes to.
+#[derive(Debug, Clone, Copy)]
+pub struct Recipient {
+    pub subscription: SubscriptionId,
+    /// The subscription is disabled or failed: the delivery waits, held, until it is enabled.
+    pub held: bool,
 }
 
 /// One request's events, each with the subscriptions it goes to.
 #[derive(Debug)]
 pub struct Incoming {
     pub project: ProjectId,
-    pub events: Vec<(Event, Vec<SubscriptionId>)>,
+    pub events: Vec<(Event, Vec<Recipient>)>,
 }
 
 /// Stores the events of several requests and a pending delivery for each target, all in one
@@ -83,12 +91,13 @@ pub struct Incoming {
 /// order. A key repeated within the transaction finds the event stored moments before.
 pub async fn insert_with_deliveries(
     store: &Store,
-    requests: Vec<Incoming>,
+    requests: Vec<std::sync::Arc<Incoming>>,
 ) -> Result<Vec<Vec<Stored>>, EngineError> {
     let stored = on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
         let mut answers = Vec::with_capacity(requests.len());
-        for Incoming { project, events } in requests {
+        for request in &requests {
+            let Incoming { project, events } = &**request;
             let mut stored = Vec::with_capacity(events.len());
             for (event, targets) in events {
                 let object = event.object.as_ref();
@@ -126,18 +135,19 @@ pub async fn insert_with_deliveries(
                     continue;
                 }
                 let created = to_millis(event.created_at);
-                for subscription in &targets {
+                for recipient in targets {
                     sqlx::query(deliveries::INSERT)
                         .bind(DeliveryId::generate().0)
                         .bind(project.0)
                         .bind(event.id.0)
-                        .bind(subscription.0)
+                        .bind(recipient.subscription.0)
                         .bind(created)
                         .bind(false)
+                        .bind(deliveries::queued_status(recipient.held))
                         .execute(&mut *tx)
                         .await?;
                 }
-                stored.push(Stored::Created(event, targets.len()));
+                stored.push(Stored::Created(targets.len()));
             }
             answers.push(stored);
         }
@@ -201,7 +211,7 @@ pub async fn list(
              ORDER BY e.id DESC LIMIT $6"
         ))
         .bind(project.0)
-        .bind(&query.event_type)
+        .bind(query.event_type.as_deref().map(storable))
         .bind(query.since)
         .bind(query.until)
         .bind(query.before.map(|id| id.0))

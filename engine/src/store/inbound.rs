@@ -3,7 +3,7 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{conflict_if_duplicate, from_millis, on_pool, to_millis, Store};
+use super::{conflict_if_duplicate, from_millis, on_pool, storable, to_millis, Store};
 use crate::{
     ids::{HandlerId, ObjectId, ProjectId},
     inbound::{Handler, ObjectIn, ProjectObject, ValidHandler},
@@ -95,7 +95,7 @@ pub async fn objects(
     let rows: Vec<ObjectRow> = on_pool!(store, pool => {
         sqlx::query_as(&sql)
             .bind(project.0)
-            .bind(object_type)
+            .bind(object_type.map(storable))
             .bind(after.map(|o| o.0))
             .bind(i64::from(limit))
             .fetch_all(pool)

@@ -177,6 +177,18 @@ fn create_parent_dir(file: &Path) -> Result<(), EngineError> {
     }
 }
 
+/// `text` as both backends can store and compare it: PostgreSQL refuses NUL characters in text
+/// and JSON, so they become U+FFFD. For what arrives unvalidated — a receiver's answer, a
+/// caller's lookup key or cursor — which must never fail a statement (and with it a whole
+/// group-commit batch).
+pub(crate) fn storable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\0') {
+        std::borrow::Cow::Owned(text.replace('\0', "\u{fffd}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Times are stored as Unix epoch milliseconds.
 pub fn to_millis(time: DateTime<Utc>) -> i64 {
     time.timestamp_millis()

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{conflict_if_duplicate, from_millis, on_pool, to_millis, Store};
+use super::{conflict_if_duplicate, from_millis, on_pool, storable, to_millis, Store};
 use crate::{
     account::{Project, ProjectIn},
     ids::ProjectId,
@@ -33,7 +33,7 @@ impl From<Row> for Project {
 pub async fn id_by_name(store: &Store, name: &str) -> Result<Option<ProjectId>, EngineError> {
     let id: Option<Uuid> = on_pool!(store, pool => {
         sqlx::query_scalar("SELECT id FROM projects WHERE name = $1")
-            .bind(name)
+            .bind(storable(name))
             .fetch_optional(pool)
             .await?
     });
@@ -52,7 +52,7 @@ pub async fn name_of(store: &Store, id: ProjectId) -> Result<Option<String>, Eng
 pub async fn by_name(store: &Store, name: &str) -> Result<Option<Project>, EngineError> {
     let row: Option<Row> = on_pool!(store, pool => {
         sqlx::query_as("SELECT id, name, description, created_at FROM projects WHERE name = $1")
-            .bind(name)
+            .bind(storable(name))
             .fetch_optional(pool)
             .await?
     });
@@ -73,7 +73,7 @@ pub async fn list(
              ORDER BY name LIMIT $3",
         )
         .bind(only.map(|p| p.0))
-        .bind(after)
+        .bind(after.map(storable))
         .bind(i64::from(limit))
         .fetch_all(pool)
         .await?

@@ -11,7 +11,7 @@ pub struct Pruned {
 }
 
 /// Deletes attempts and events created before `cutoff` (ms). An event with a delivery still
-/// pending or being sent is kept: pruning never loses work. Deliveries go with their event.
+/// pending, held or being sent is kept: pruning never loses work. Deliveries go with their event.
 pub async fn prune(store: &Store, cutoff: i64) -> Result<Pruned, EngineError> {
     let pruned = on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
@@ -23,7 +23,7 @@ pub async fn prune(store: &Store, cutoff: i64) -> Result<Pruned, EngineError> {
         let events = sqlx::query(
             "DELETE FROM events WHERE created_at < $1 AND NOT EXISTS (
                  SELECT 1 FROM deliveries d
-                 WHERE d.event_id = events.id AND d.status IN ('pending', 'sending'))",
+                 WHERE d.event_id = events.id AND d.status IN ('pending', 'held', 'sending'))",
         )
         .bind(cutoff)
         .execute(&mut *tx)

@@ -5,9 +5,12 @@ use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{conflict_if_duplicate, from_millis, id_list, on_pool, to_millis, with_id_set, Store};
+use super::{
+    conflict_if_duplicate, from_millis, id_list, on_pool, storable, to_millis, with_id_set, Store,
+};
 use crate::{
     ids::{ProjectId, SubscriptionId, UserId},
+    signing::{Keyring, Retired},
     subscription::{
         Author, ContentType, Header, Labels, PayloadFormat, Subscription, ValidSubscription,
     },
@@ -171,13 +174,14 @@ pub async fn list(
     Ok(rows.into_iter().map(Subscription::from).collect())
 }
 
-/// The subscriptions that may receive new events: enabled and not failed.
-pub async fn receiving(
+/// Every subscription of the project, for matching events (a disabled or failed one still
+/// receives: it holds its deliveries).
+pub async fn of_project(
     store: &Store,
     project: ProjectId,
 ) -> Result<Vec<Subscription>, EngineError> {
     let rows: Vec<Row> = on_pool!(store, pool => {
-        sqlx::query_as(select!("WHERE s.project_id = $1 AND s.enabled AND NOT s.failed"))
+        sqlx::query_as(select!("WHERE s.project_id = $1"))
             .bind(project.0)
             .fetch_all(pool)
             .await?
@@ -209,7 +213,7 @@ pub async fn named(
     let row: Option<Row> = on_pool!(store, pool => {
         sqlx::query_as(select!("WHERE s.project_id = $1 AND s.name = $2"))
             .bind(project.0)
-            .bind(name)
+            .bind(storable(name))
             .fetch_optional(pool)
             .await?
     });
@@ -237,22 +241,15 @@ pub async fn numbered(
 pub struct Confidential {
     /// Header values in clear.
     pub headers: Vec<Header>,
-    /// The current secret first, then a rotated-out one while it is still valid.
+    /// The current secret first, then rotated-out ones while they are still valid.
     pub secrets: Vec<String>,
 }
 
 impl Confidential {
-    fn new(
-        headers: Vec<Header>,
-        secret: String,
-        previous: Option<String>,
-        expires: Option<i64>,
-    ) -> Self {
-        let now = to_millis(Utc::now());
-        let still_valid = previous.filter(|_| expires.is_some_and(|e| e > now));
+    fn new(headers: Vec<Header>, keyring: &Keyring) -> Self {
         Confidential {
             headers,
-            secrets: std::iter::once(secret).chain(still_valid).collect(),
+            secrets: keyring.signing(to_millis(Utc::now())),
         }
     }
 }
@@ -261,18 +258,54 @@ pub async fn secrets_and_headers(
     store: &Store,
     id: SubscriptionId,
 ) -> Result<Option<Confidential>, EngineError> {
-    type Columns = (Json<Vec<Header>>, String, Option<String>, Option<i64>);
+    type Columns = (Json<Vec<Header>>, String, Json<Vec<Retired>>);
     let row: Option<Columns> = on_pool!(store, pool => {
-        sqlx::query_as(
-            "SELECT headers, secret, previous_secret, previous_secret_expires_at
-             FROM subscriptions WHERE id = $1",
-        )
-        .bind(id.0)
-        .fetch_optional(pool)
-        .await?
+        sqlx::query_as("SELECT headers, secret, previous_secrets FROM subscriptions WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
     });
-    Ok(row.map(|(headers, secret, previous, expires)| {
-        Confidential::new(headers.0, secret, previous, expires)
+    Ok(row.map(|(headers, current, retired)| {
+        Confidential::new(
+            headers.0,
+            &Keyring {
+                current,
+                retired: retired.0,
+            },
+        )
+    }))
+}
+
+/// A subscription as a change starts from: with its header values in clear and the revision it
+/// was read at (see [`update`]).
+pub struct Editable {
+    pub subscription: Subscription,
+    pub clear_headers: Vec<Header>,
+    pub revision: i32,
+}
+
+pub async fn editable(
+    store: &Store,
+    project: ProjectId,
+    id: SubscriptionId,
+) -> Result<Option<Editable>, EngineError> {
+    #[derive(sqlx::FromRow)]
+    struct WithRevision {
+        revision: i32,
+        #[sqlx(flatten)]
+        row: Row,
+    }
+    let found: Option<WithRevision> = on_pool!(store, pool => {
+        sqlx::query_as(select!("s.revision, ", "WHERE s.project_id = $1 AND s.id = $2"))
+            .bind(project.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(found.map(|found| Editable {
+        clear_headers: found.row.headers.0.clone(),
+        revision: found.revision,
+        subscription: Subscription::from(found.row),
     }))
 }
 
@@ -280,8 +313,7 @@ pub async fn secrets_and_headers(
 #[derive(sqlx::FromRow)]
 struct WithSecrets {
     secret: String,
-    previous_secret: Option<String>,
-    previous_secret_expires_at: Option<i64>,
+    previous_secrets: Json<Vec<Retired>>,
     #[sqlx(flatten)]
     row: Row,
 }
@@ -295,7 +327,7 @@ pub async fn for_delivery(
     macro_rules! sql {
         ($open:literal, $close:literal) => {
             select!(
-                "s.secret, s.previous_secret, s.previous_secret_expires_at, ",
+                "s.secret, s.previous_secrets, ",
                 concat!("WHERE s.id IN ", $open, "$1", $close)
             )
         };
@@ -307,13 +339,11 @@ pub async fn for_delivery(
     Ok(rows
         .into_iter()
         .map(|with| {
-            let clear = with.row.headers.0.clone();
-            let confidential = Confidential::new(
-                clear,
-                with.secret,
-                with.previous_secret,
-                with.previous_secret_expires_at,
-            );
+            let keyring = Keyring {
+                current: with.secret,
+                retired: with.previous_secrets.0,
+            };
+            let confidential = Confidential::new(with.row.headers.0.clone(), &keyring);
             (Subscription::from(with.row), confidential)
         })
         .collect())
@@ -366,17 +396,51 @@ pub async fn insert(
     Ok(id)
 }
 
-/// Overwrites every field. Re-enabling a subscription also clears its failed state, which is how
-/// an operator says "the endpoint is fixed". `false` when there is no such subscription.
+/// Holds the subscription's pending deliveries when it no longer sends (disabled or failed),
+/// and releases its held ones, in their order, when it does again. Part of every statement
+/// that changes `enabled` or `failed`, in the same transaction.
+pub(crate) const HOLD_OR_RELEASE: &str = "UPDATE deliveries
+     SET status = CASE status WHEN 'held' THEN 'pending' ELSE 'held' END
+     WHERE subscription_id = $1
+       AND status = (SELECT CASE WHEN s.enabled AND NOT s.failed THEN 'held' ELSE 'pending' END
+                     FROM subscriptions s WHERE s.id = $1)";
+
+/// Marks the subscription failed with `reason` (its deliveries are held), unless it is already.
+pub async fn mark_failed(
+    store: &Store,
+    id: SubscriptionId,
+    reason: &str,
+) -> Result<(), EngineError> {
+    on_pool!(store, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "UPDATE subscriptions SET failed = TRUE, disabled_reason = $2 WHERE id = $1 AND NOT failed",
+        )
+        .bind(id.0)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(HOLD_OR_RELEASE).bind(id.0).execute(&mut *tx).await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Overwrites every field, if the subscription is still at `revision` (the one its change was
+/// made from); `false` when it is not (someone changed or deleted it meanwhile: read it again).
+/// Re-enabling a subscription also clears its failed state, which is how an operator says "the
+/// endpoint is fixed". Deliveries are held or released to follow.
 pub async fn update(
     store: &Store,
     project: ProjectId,
     id: SubscriptionId,
+    revision: i32,
     fields: &ValidSubscription,
     reactivate: bool,
 ) -> Result<bool, EngineError> {
     let result = on_pool!(store, pool => {
-        bind_fields!(
+        let mut tx = pool.begin().await?;
+        let updated = bind_fields!(
             sqlx::query(
                 "UPDATE subscriptions
                  SET name = $3, url = $4, description = $5, enabled = $6, timeout_seconds = $7,
@@ -387,8 +451,9 @@ pub async fn update(
                      updated_at = $24,
                      failed = CASE WHEN $25 THEN FALSE ELSE failed END,
                      failing_since = CASE WHEN $25 THEN NULL ELSE failing_since END,
-                     disabled_reason = CASE WHEN $25 THEN NULL ELSE disabled_reason END
-                 WHERE project_id = $1 AND id = $2",
+                     disabled_reason = CASE WHEN $25 THEN NULL ELSE disabled_reason END,
+                     revision = revision + 1
+                 WHERE project_id = $1 AND id = $2 AND revision = $26",
             )
             .bind(project.0)
             .bind(id.0),
@@ -396,9 +461,17 @@ pub async fn update(
         )
         .bind(to_millis(Utc::now()))
         .bind(reactivate)
-        .execute(pool)
+        .bind(revision)
+        .execute(&mut *tx)
         .await
-        .map(|done| done.rows_affected())
+        .map(|done| done.rows_affected());
+        match updated {
+            Ok(rows) => {
+                sqlx::query(HOLD_OR_RELEASE).bind(id.0).execute(&mut *tx).await?;
+                tx.commit().await.map(|()| rows)
+            }
+            Err(error) => Err(error),
+        }
     });
     Ok(conflict_if_duplicate(result, || duplicate_name(&fields.name))? > 0)
 }
@@ -420,24 +493,51 @@ pub async fn delete(
     Ok(deleted > 0)
 }
 
-/// Makes `secret` the signing secret; the old one keeps signing until `old_valid_until`.
-pub async fn rotate_secret(
+/// The subscription's signing secrets and the revision they were read at.
+pub async fn keyring(
     store: &Store,
     project: ProjectId,
     id: SubscriptionId,
-    secret: &str,
-    old_valid_until: i64,
-) -> Result<bool, EngineError> {
-    let changed = on_pool!(store, pool => {
-        sqlx::query(
-            "UPDATE subscriptions
-             SET previous_secret = secret, previous_secret_expires_at = $4, secret = $3
+) -> Result<Option<(Keyring, i32)>, EngineError> {
+    type Columns = (String, Json<Vec<Retired>>, i32);
+    let row: Option<Columns> = on_pool!(store, pool => {
+        sqlx::query_as(
+            "SELECT secret, previous_secrets, revision FROM subscriptions
              WHERE project_id = $1 AND id = $2",
         )
         .bind(project.0)
         .bind(id.0)
-        .bind(secret)
-        .bind(old_valid_until)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row.map(|(current, retired, revision)| {
+        (
+            Keyring {
+                current,
+                retired: retired.0,
+            },
+            revision,
+        )
+    }))
+}
+
+/// Stores `keyring` if the subscription is still at `revision`; `false` when someone changed it
+/// meanwhile (read it again and retry).
+pub async fn set_keyring(
+    store: &Store,
+    id: SubscriptionId,
+    keyring: &Keyring,
+    revision: i32,
+) -> Result<bool, EngineError> {
+    let changed = on_pool!(store, pool => {
+        sqlx::query(
+            "UPDATE subscriptions SET secret = $3, previous_secrets = $4, revision = revision + 1
+             WHERE id = $1 AND revision = $2",
+        )
+        .bind(id.0)
+        .bind(revision)
+        .bind(&keyring.current)
+        .bind(Json(&keyring.retired))
         .execute(pool)
         .await?
         .rows_affected()

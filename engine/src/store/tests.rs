@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use super::{from_millis, on_pool, Store};
+use super::{from_millis, on_pool, storable, Store};
 use crate::{
     ids::{ProjectId, TestId},
     probe::{EndpointTest, TestStatus},
@@ -45,9 +45,9 @@ pub async fn finish(
         .bind(id.0)
         .bind(status.as_str())
         .bind(response_status.map(i32::from))
-        .bind(error)
+        .bind(error.map(storable))
         .bind(at)
-        .bind(response_body)
+        .bind(response_body.map(storable))
         .execute(pool)
         .await
         .map(|_| ())

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{conflict_if_duplicate, from_millis, on_pool, to_millis, Store};
+use super::{conflict_if_duplicate, from_millis, on_pool, storable, to_millis, Store};
 use crate::{
     account::{User, UserIn},
     ids::UserId,
@@ -85,7 +85,7 @@ pub async fn with_password(
     }
     let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE username = $1");
     let row: Option<WithHash> = on_pool!(store, pool => {
-        sqlx::query_as(&sql).bind(username).fetch_optional(pool).await?
+        sqlx::query_as(&sql).bind(storable(username)).fetch_optional(pool).await?
     });
     Ok(row.map(|r| (User::from(r.user), r.password_hash)))
 }
@@ -101,7 +101,7 @@ pub async fn list(
     );
     let rows: Vec<Row> = on_pool!(store, pool => {
         sqlx::query_as(&sql)
-            .bind(after)
+            .bind(after.map(storable))
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await?

@@ -72,6 +72,7 @@ impl SubscriptionIn {
     /// are checked by the engine on top of these.
     pub fn validate(self) -> Result<ValidSubscription, FieldErrors> {
         let mut errors = FieldErrors::default();
+        errors.refuse_nul("", &self);
         let name = self.name.trim().to_owned();
         check_name(&name, &mut errors);
         let channel = self

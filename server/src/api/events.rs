@@ -14,9 +14,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::Queued;
 use crate::{
-    auth::Authenticated,
+    auth::{Authenticated, Producer},
     error::ApiError,
-    extract::{ApiJson, ApiPath, ApiQuery},
+    extract::{ApiJson, ApiPath, ApiQuery, StrictJson},
     state::AppState,
 };
 
@@ -38,9 +38,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 201, body = Ingested), (status = 200, body = Ingested, description = "A repeat")))]
 async fn ingest_one(
     State(engine): State<Engine>,
-    Authenticated(caller): Authenticated,
+    Producer(caller): Producer,
     ApiPath(project): ApiPath<String>,
-    ApiJson(input): ApiJson<EventIn>,
+    StrictJson(input): StrictJson<EventIn>,
 ) -> Result<(StatusCode, ApiJson<Ingested>), ApiError> {
     let ingested = engine.ingest_event(&caller, &project, input).await?;
     let status = if ingested.repeated {
@@ -65,9 +65,9 @@ struct Batch {
     responses((status = 201, body = Vec<Ingested>)))]
 async fn ingest_batch(
     State(engine): State<Engine>,
-    Authenticated(caller): Authenticated,
+    Producer(caller): Producer,
     ApiPath(project): ApiPath<String>,
-    ApiJson(batch): ApiJson<Batch>,
+    StrictJson(batch): StrictJson<Batch>,
 ) -> Result<(StatusCode, ApiJson<Vec<Ingested>>), ApiError> {
     let results = engine
         .ingest_events(&caller, &project, batch.events)
@@ -121,7 +121,7 @@ async fn replay(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, EventId)>,
-    ApiJson(input): ApiJson<ReplayIn>,
+    StrictJson(input): StrictJson<ReplayIn>,
 ) -> Result<(StatusCode, ApiJson<Queued>), ApiError> {
     let queued = engine
         .replay_event(&caller, &project, id, input.subscription_id)

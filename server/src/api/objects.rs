@@ -15,7 +15,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     auth::Authenticated,
     error::ApiError,
-    extract::{ApiJson, ApiPath, ApiQuery},
+    extract::{ApiJson, ApiPath, ApiQuery, StrictJson},
     state::AppState,
 };
 
@@ -69,7 +69,7 @@ async fn create(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
-    ApiJson(input): ApiJson<ObjectIn>,
+    StrictJson(input): StrictJson<ObjectIn>,
 ) -> Result<(StatusCode, ApiJson<ProjectObject>), ApiError> {
     let object = engine.create_object(&caller, &project, input).await?;
     Ok((StatusCode::CREATED, ApiJson(object)))
@@ -156,7 +156,7 @@ async fn create_handler(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, ObjectId)>,
-    ApiJson(input): ApiJson<HandlerIn>,
+    StrictJson(input): StrictJson<HandlerIn>,
 ) -> Result<(StatusCode, ApiJson<HandlerOut>), ApiError> {
     let mut created = engine
         .create_handlers(&caller, &project, id, vec![input])

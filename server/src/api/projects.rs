@@ -17,7 +17,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     auth::Authenticated,
     error::ApiError,
-    extract::{ApiJson, ApiPath, ApiQuery},
+    extract::{ApiJson, ApiPath, ApiQuery, StrictJson},
     state::AppState,
 };
 
@@ -48,7 +48,7 @@ async fn list(
 async fn create(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
-    ApiJson(input): ApiJson<ProjectIn>,
+    StrictJson(input): StrictJson<ProjectIn>,
 ) -> Result<impl IntoResponse, ApiError> {
     let project = engine.create_project(&caller, input).await?;
     let location = format!("/api/v1/projects/{}", project.name);
@@ -80,7 +80,7 @@ async fn update(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
-    ApiJson(patch): ApiJson<ProjectPatch>,
+    StrictJson(patch): StrictJson<ProjectPatch>,
 ) -> Result<ApiJson<Project>, ApiError> {
     Ok(ApiJson(
         engine.update_project(&caller, &project, patch).await?,

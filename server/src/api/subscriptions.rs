@@ -24,7 +24,7 @@ use super::Queued;
 use crate::{
     auth::Authenticated,
     error::ApiError,
-    extract::{ApiJson, ApiPath, ApiQuery},
+    extract::{ApiJson, ApiPath, ApiQuery, StrictJson},
     state::AppState,
 };
 
@@ -36,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rotate_secret))
         .routes(routes!(ping))
         .routes(routes!(recover))
+        .routes(routes!(held, discard_held))
 }
 
 /// List subscriptions
@@ -66,7 +67,7 @@ async fn create(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
-    ApiJson(input): ApiJson<SubscriptionIn>,
+    StrictJson(input): StrictJson<SubscriptionIn>,
 ) -> Result<impl IntoResponse, ApiError> {
     let created = engine.create_subscription(&caller, &project, input).await?;
     let location = format!("/api/v1/projects/{project}/subscriptions/{}", created.id);
@@ -105,7 +106,7 @@ async fn update(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
-    ApiJson(patch): ApiJson<SubscriptionPatch>,
+    StrictJson(patch): StrictJson<SubscriptionPatch>,
 ) -> Result<ApiJson<Subscription>, ApiError> {
     Ok(ApiJson(
         engine
@@ -163,7 +164,7 @@ async fn rotate_secret(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
-    ApiJson(input): ApiJson<RotateIn>,
+    StrictJson(input): StrictJson<RotateIn>,
 ) -> Result<ApiJson<SecretOut>, ApiError> {
     let overlap = input
         .overlap_seconds
@@ -204,10 +205,54 @@ async fn recover(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
-    ApiJson(input): ApiJson<RecoverIn>,
+    StrictJson(input): StrictJson<RecoverIn>,
 ) -> Result<(StatusCode, ApiJson<Queued>), ApiError> {
     let queued = engine
         .recover_failed(&caller, &project, id, input.since)
         .await?;
     Ok((StatusCode::ACCEPTED, ApiJson(Queued { queued })))
+}
+
+#[derive(Serialize, ToSchema)]
+struct Held {
+    /// Deliveries waiting while the subscription is disabled or failed.
+    held: u64,
+}
+
+/// Count held deliveries
+///
+/// While a subscription is disabled or failed, its deliveries wait (`held`) instead of being
+/// attempted; they go out, in order, once it is enabled again.
+#[utoipa::path(get, path = "/projects/{project}/subscriptions/{id}/held", tag = "subscriptions",
+    params(("project" = String, Path, description = "Project name"), ("id" = SubscriptionId, Path)),
+    responses((status = 200, body = Held)))]
+async fn held(
+    State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
+    ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
+) -> Result<ApiJson<Held>, ApiError> {
+    let held = engine.held_deliveries(&caller, &project, id).await?;
+    Ok(ApiJson(Held { held }))
+}
+
+#[derive(Serialize, ToSchema)]
+struct Discarded {
+    discarded: u64,
+}
+
+/// Discard held deliveries
+///
+/// Cancels every delivery the subscription holds; nothing else ever drops them.
+#[utoipa::path(delete, path = "/projects/{project}/subscriptions/{id}/held", tag = "subscriptions",
+    params(("project" = String, Path, description = "Project name"), ("id" = SubscriptionId, Path)),
+    responses((status = 200, body = Discarded)))]
+async fn discard_held(
+    State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
+    ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
+) -> Result<ApiJson<Discarded>, ApiError> {
+    let discarded = engine
+        .discard_held_deliveries(&caller, &project, id)
+        .await?;
+    Ok(ApiJson(Discarded { discarded }))
 }

@@ -15,7 +15,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     auth::Authenticated,
     error::ApiError,
-    extract::{ApiJson, ApiPath},
+    extract::{ApiJson, ApiPath, StrictJson},
     state::AppState,
 };
 
@@ -36,7 +36,7 @@ async fn start(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
-    ApiJson(input): ApiJson<TestIn>,
+    StrictJson(input): StrictJson<TestIn>,
 ) -> Result<impl IntoResponse, ApiError> {
     let test = engine.start_test(&caller, &project, input).await?;
     let location = format!("/api/v1/projects/{project}/tests/{}", test.id);

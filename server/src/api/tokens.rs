@@ -12,7 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     auth::Authenticated,
     error::ApiError,
-    extract::{ApiJson, ApiPath, ApiQuery},
+    extract::{ApiJson, ApiPath, ApiQuery, StrictJson},
     state::AppState,
 };
 
@@ -47,7 +47,7 @@ async fn list(
 async fn create(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
-    ApiJson(input): ApiJson<TokenIn>,
+    StrictJson(input): StrictJson<TokenIn>,
 ) -> Result<(StatusCode, ApiJson<NewToken>), ApiError> {
     let token = engine.create_token(&caller, input).await?;
     Ok((StatusCode::CREATED, ApiJson(token)))

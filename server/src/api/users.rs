@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     auth::Authenticated,
     error::ApiError,
-    extract::{ApiJson, ApiQuery},
+    extract::{ApiJson, ApiQuery, StrictJson},
     state::AppState,
 };
 
@@ -42,7 +42,7 @@ async fn list(
 async fn create(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
-    ApiJson(input): ApiJson<UserIn>,
+    StrictJson(input): StrictJson<UserIn>,
 ) -> Result<(StatusCode, ApiJson<User>), ApiError> {
     let user = engine.create_user(Some(&caller), input).await?;
     Ok((StatusCode::CREATED, ApiJson(user)))

@@ -45,6 +45,25 @@ impl TestDatabase {
         self.postgres.is_some()
     }
 
+    /// Runs one statement behind the server's back: for tests that need the database in a state
+    /// no API call produces (e.g. a row written under older rules).
+    pub async fn execute(&self, statement: &str) {
+        let done = if self.is_postgres() {
+            let mut connection = sqlx::PgConnection::connect(&self.url).await.unwrap();
+            sqlx::query(statement)
+                .execute(&mut connection)
+                .await
+                .map(drop)
+        } else {
+            let mut connection = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
+            sqlx::query(statement)
+                .execute(&mut connection)
+                .await
+                .map(drop)
+        };
+        done.expect("the statement runs");
+    }
+
     /// Every file a SQLite database consists of (the file, its WAL and shared memory).
     pub fn files(&self) -> Vec<PathBuf> {
         std::fs::read_dir(self.dir.path())

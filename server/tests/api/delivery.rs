@@ -160,9 +160,10 @@ async fn a_410_marks_the_subscription_failed_at_once() {
     let stored = app.get_json(&path).await;
     assert_eq!(stored["failed"], true);
     assert!(stored["disabled_reason"].as_str().unwrap().contains("410"));
-    // A failed subscription receives nothing new...
+    // A failed subscription holds what it receives...
     let next = app.ingest(json!({"type": "t"})).await;
-    assert_eq!(next["matched"], 0);
+    app.settled(&next, "held").await;
+    assert_eq!(receiver.received().len(), 1);
     // ...until it is enabled again.
     let response = app
         .client
@@ -172,8 +173,7 @@ async fn a_410_marks_the_subscription_failed_at_once() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let again = app.ingest(json!({"type": "t"})).await;
-    assert_eq!(again["matched"], 1);
+    app.settled(&next, "succeeded").await;
 }
 
 #[tokio::test]
@@ -317,17 +317,25 @@ async fn invalid_filters_and_channels_are_refused_with_the_field() {
 
 #[tokio::test]
 async fn the_log_channel_writes_one_json_line_per_delivery() {
-    let app = spawn_app().await;
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("audit.jsonl");
+    let app = spawn_app_with(engine::service::Settings {
+        log_channel_dir: Some(dir.path().to_owned()),
+        ..test_settings()
+    })
+    .await;
     app.create_subscription(
-        json!({"name": "audit", "channel": "log", "channel_config": {"path": path}}),
+        json!({"name": "audit", "channel": "log", "channel_config": {"file": "audit.jsonl"}}),
     )
     .await;
 
     let ingested = app.ingest(json!({"type": "audit.me"})).await;
     app.settled(&ingested, "succeeded").await;
 
+    let project = app.get_json("/api/v1/projects/default").await;
+    let path = dir
+        .path()
+        .join(project["id"].as_str().unwrap())
+        .join("audit.jsonl");
     let lines = std::fs::read_to_string(&path).unwrap();
     let line: Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
     let body: Value = serde_json::from_str(line["body"].as_str().unwrap()).unwrap();

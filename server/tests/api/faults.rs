@@ -236,7 +236,8 @@ async fn drill_503_waits_out_retry_after() {
 
 #[tokio::test]
 async fn drill_410_stops_delivering_and_fails_the_subscription() {
-    let (app, _, outcome) = drill(Fault::Status(410), &["failed", "cancelled"]).await;
+    // What was queued behind the 410 waits, held, for the subscription to be enabled again.
+    let (app, _, outcome) = drill(Fault::Status(410), &["failed", "held"]).await;
     assert_eq!(outcome.delivered, 0, "{outcome:?}");
     assert!(outcome.requests <= DRILL_EVENTS, "{outcome:?}");
     let subscriptions = app.get_json("/api/v1/projects/default/subscriptions").await;

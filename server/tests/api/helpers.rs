@@ -47,8 +47,8 @@ pub fn test_settings() -> Settings {
             ..RetryPolicy::default()
         },
         targets: TargetPolicy {
-            allow_private: false,
             allowed: vec!["127.0.0.0/8".parse().unwrap()],
+            ..TargetPolicy::default()
         },
         ..Settings::default()
     }
@@ -60,18 +60,24 @@ pub async fn spawn_app() -> TestApp {
 
 /// A real server and a delivery worker over a fresh database.
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
-    spawn(settings, 0, Some(fast_worker())).await
+    spawn(settings, RateLimiter::new(0, 0), Some(fast_worker())).await
 }
 
-/// A test app whose API tokens may make `per_second` requests per second.
+/// A test app whose API tokens may make `per_second` requests per second, of management and
+/// of ingest alike.
 pub async fn spawn_rate_limited_app(per_second: u32) -> TestApp {
-    spawn(test_settings(), per_second, Some(fast_worker())).await
+    spawn_limited_app(RateLimiter::new(per_second, per_second)).await
+}
+
+/// A test app with these per-token request limits.
+pub async fn spawn_limited_app(limits: RateLimiter) -> TestApp {
+    spawn(test_settings(), limits, Some(fast_worker())).await
 }
 
 /// A server that only serves (like `hookhub serve --no-worker`): delivering is left to
 /// workers the test starts.
 pub async fn spawn_app_without_worker() -> TestApp {
-    spawn(test_settings(), 0, None).await
+    spawn(test_settings(), RateLimiter::new(0, 0), None).await
 }
 
 /// A worker that notices due retries within 20 ms.
@@ -82,7 +88,7 @@ fn fast_worker() -> WorkerConfig {
     }
 }
 
-async fn spawn(settings: Settings, rate_limit: u32, worker: Option<WorkerConfig>) -> TestApp {
+async fn spawn(settings: Settings, limits: RateLimiter, worker: Option<WorkerConfig>) -> TestApp {
     let database = TestDatabase::new().await;
     let engine = Engine::open(&database.url, settings)
         .await
@@ -93,7 +99,7 @@ async fn spawn(settings: Settings, rate_limit: u32, worker: Option<WorkerConfig>
     let state = AppState {
         engine,
         leptos_options: startup::leptos_options("target/site"),
-        rate_limiter: RateLimiter::new(rate_limit),
+        rate_limiter: limits,
     };
     let handle = state.engine.clone();
     let shutdown = CancellationToken::new();

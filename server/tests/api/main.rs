@@ -22,4 +22,5 @@ mod receiver;
 mod redelivery;
 mod reference;
 mod scale_out;
+mod security;
 mod subscriptions;

@@ -24,7 +24,12 @@ async fn the_overview_counts_attempts_and_names_the_subscriptions_needing_attent
         json!({"event_types": ["bad.*"], "retry": false}),
     )
     .await;
-    let off = subscribe(&app, &good, json!({"enabled": false})).await;
+    let off = subscribe(
+        &app,
+        &good,
+        json!({"enabled": false, "event_types": ["off.*"]}),
+    )
+    .await;
 
     // Act
     for event_type in ["ok.one", "ok.two"] {

@@ -28,9 +28,11 @@ struct Inner {
     delay: std::time::Duration,
     in_flight: usize,
     max_in_flight: usize,
-    /// Statuses to answer with, in order; 200 once they run out.
-    script: VecDeque<(u16, Vec<(&'static str, &'static str)>)>,
+    /// Statuses (with headers and body) to answer with, in order; 200 once they run out.
+    script: VecDeque<Answer>,
 }
+
+type Answer = (u16, Vec<(&'static str, &'static str)>, &'static [u8]);
 
 #[derive(Clone)]
 pub struct Receiver {
@@ -58,11 +60,21 @@ impl Receiver {
 
     /// Answers the next requests with these statuses (and headers), then 200.
     pub fn answer(&self, status: u16, headers: &[(&'static str, &'static str)]) {
+        self.answer_with_body(status, headers, b"ok");
+    }
+
+    /// Answers the next request with this status, headers and body.
+    pub fn answer_with_body(
+        &self,
+        status: u16,
+        headers: &[(&'static str, &'static str)],
+        body: &'static [u8],
+    ) {
         self.inner
             .lock()
             .unwrap()
             .script
-            .push_back((status, headers.to_vec()));
+            .push_back((status, headers.to_vec(), body));
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -91,8 +103,8 @@ async fn record(
     inner.in_flight -= 1;
     let at = std::time::Instant::now();
     inner.received.push(Received { headers, body, at });
-    let (status, extra) = inner.script.pop_front().unwrap_or((200, Vec::new()));
-    let mut response = (StatusCode::from_u16(status).unwrap(), "ok").into_response();
+    let (status, extra, body) = inner.script.pop_front().unwrap_or((200, Vec::new(), b"ok"));
+    let mut response = (StatusCode::from_u16(status).unwrap(), body).into_response();
     for (key, value) in extra {
         response.headers_mut().insert(key, value.parse().unwrap());
     }

@@ -249,7 +249,7 @@ async fn malformed_bodies_are_4xx_with_a_json_error() {
         "malformed_json",
     )
     .await;
-    expect_error(
+    let wrong_type = expect_error(
         send(
             r#"{"name": 5, "url": "https://example.com"}"#,
             "application/json",
@@ -257,9 +257,10 @@ async fn malformed_bodies_are_4xx_with_a_json_error() {
         .await
         .unwrap(),
         422,
-        "invalid_body",
+        "validation_failed",
     )
     .await;
+    assert!(wrong_type["fields"]["name"].is_string(), "{wrong_type}");
     expect_error(
         send("{}", "text/plain").await.unwrap(),
         415,
