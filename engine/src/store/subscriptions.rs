@@ -30,7 +30,7 @@ macro_rules! select {
                     s.rate_limit, s.failed, s.disabled_reason, s.last_delivery_at, s.created_at,
                     s.updated_at, u.id AS author_id, u.username AS author_username,
                     u.full_name AS author_full_name, u.email AS author_email, n.number,
-                    s.unique_name
+                    s.name_key = s.name AS unique_name
              FROM subscriptions s JOIN projects p ON p.id = s.project_id
                   JOIN subscription_numbers n ON n.subscription_id = s.id
                   LEFT JOIN users u ON u.id = s.author_id ",
@@ -39,9 +39,10 @@ macro_rules! select {
     };
 }
 
-/// Binds a validated subscription's fields as `$3` … `$24`, in the order the writes below use.
+/// Binds a validated subscription's fields and its name key as `$3` … `$24`, in the order the
+/// writes below use.
 macro_rules! bind_fields {
-    ($query:expr, $fields:expr) => {
+    ($query:expr, $fields:expr, $id:expr) => {
         $query
             .bind(&$fields.name)
             .bind(&$fields.url)
@@ -64,7 +65,7 @@ macro_rules! bind_fields {
             .bind(Json(&$fields.channel_config))
             .bind($fields.payload_format.as_str())
             .bind($fields.rate_limit.map(|r| r as i32))
-            .bind($fields.unique_name)
+            .bind(name_key($fields, $id))
     };
 }
 
@@ -151,6 +152,15 @@ impl From<Row> for Subscription {
     }
 }
 
+/// What the project's unique constraint holds for a subscription: its name when the name is
+/// unique, otherwise a key of its own that no name can be (names have no control characters).
+fn name_key(fields: &ValidSubscription, id: SubscriptionId) -> String {
+    match fields.unique_name {
+        true => fields.name.clone(),
+        false => format!("\u{1}{id}"),
+    }
+}
+
 fn duplicate_name(name: &str) -> String {
     format!("a subscription named {name:?} already exists in this project")
 }
@@ -211,7 +221,7 @@ pub async fn named(
     name: &str,
 ) -> Result<Option<Subscription>, EngineError> {
     let row: Option<Row> = on_pool!(store, pool => {
-        sqlx::query_as(select!("WHERE s.project_id = $1 AND s.name = $2 AND s.unique_name"))
+        sqlx::query_as(select!("WHERE s.project_id = $1 AND s.name_key = $2 AND s.name = $2"))
             .bind(project.0)
             .bind(name)
             .fetch_optional(pool)
@@ -341,14 +351,15 @@ pub async fn insert(
                      (id, project_id, name, url, description, enabled, timeout_seconds, labels,
                       event_types, event_groups, object_type, object_name, object_version, filter,
                       headers, content_type, method, retry, include_result, channel,
-                      channel_config, payload_format, rate_limit, unique_name, secret, created_at,
+                      channel_config, payload_format, rate_limit, name_key, secret, created_at,
                       updated_at, author_id)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                          $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26, $27)",
             )
             .bind(id.0)
             .bind(project.0),
-            fields
+            fields,
+            id
         )
         .bind(secret)
         .bind(now)
@@ -388,7 +399,7 @@ pub async fn update(
                      object_name = $12, object_version = $13, filter = $14, headers = $15,
                      content_type = $16, method = $17, retry = $18, include_result = $19,
                      channel = $20, channel_config = $21, payload_format = $22, rate_limit = $23,
-                     unique_name = $24, updated_at = $25,
+                     name_key = $24, updated_at = $25,
                      failed = CASE WHEN $26 THEN FALSE ELSE failed END,
                      failing_since = CASE WHEN $26 THEN NULL ELSE failing_since END,
                      disabled_reason = CASE WHEN $26 THEN NULL ELSE disabled_reason END
@@ -396,7 +407,8 @@ pub async fn update(
             )
             .bind(project.0)
             .bind(id.0),
-            fields
+            fields,
+            id
         )
         .bind(to_millis(Utc::now()))
         .bind(reactivate)
