@@ -111,16 +111,6 @@ impl EngineError {
     }
 }
 
-impl EngineError {
-    /// The same error with its field names in a dialect's words (see [`FieldErrors::renamed`]).
-    pub fn renamed(self, names: &[(&str, &str)]) -> EngineError {
-        match self {
-            EngineError::Invalid(fields) => EngineError::Invalid(fields.renamed(names)),
-            other => other,
-        }
-    }
-}
-
 impl From<FieldErrors> for EngineError {
     fn from(errors: FieldErrors) -> Self {
         EngineError::Invalid(errors)

@@ -125,7 +125,9 @@ mod tests {
             last_published: Some("yesterday".into()),
             ..ListQuery::default()
         };
-        let errors = query.read().err().expect("refused");
+        let Err(errors) = query.read() else {
+            panic!("the query is refused")
+        };
         for field in ["author_uuid", "content_type", "last_published"] {
             assert!(errors.get(field).is_some(), "{field}");
         }
@@ -135,7 +137,9 @@ mod tests {
             page_size: Some("500".into()),
             ..ListQuery::default()
         };
-        let listing = query.read().ok().expect("read");
+        let Ok(listing) = query.read() else {
+            panic!("the query is read")
+        };
         assert_eq!(listing.filter.enabled, None);
         assert_eq!(listing.filter.content_type.as_deref(), Some("form"));
         assert_eq!(listing.page_size, MAX_PAGE_SIZE);
