@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{run_client, spawn_app},
+    helpers::{run_client, spawn_app, TestApp},
     receiver::Receiver,
 };
 
@@ -54,15 +54,7 @@ async fn the_official_waldur_client_round_trips_hooks_and_pages_through_them() {
 #[tokio::test]
 async fn waldur_paths_take_dashed_uuids_and_answer_head_with_the_count() {
     let app = spawn_app().await;
-    let created: Value = app
-        .post_json(
-            "/api/hooks-web/",
-            json!({"destination_url": "https://example.com/w", "event_groups": ["customers"]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let created = create_hook(&app, json!({"event_groups": ["customers"]})).await;
     let simple = created["uuid"].as_str().unwrap();
     assert_eq!(simple.len(), 32, "Waldur shows uuids without dashes");
     let dashed = uuid::Uuid::parse_str(simple).unwrap().to_string();
@@ -77,6 +69,17 @@ async fn waldur_paths_take_dashed_uuids_and_answer_head_with_the_count() {
         .unwrap();
     assert_eq!(head.status(), 200);
     assert_eq!(head.headers()["x-result-count"], "1");
+}
+
+/// Creates a hook to `https://example.com/w` for `events` (types or groups); returns its JSON.
+async fn create_hook(app: &TestApp, events: Value) -> Value {
+    let mut body = json!({"destination_url": "https://example.com/w"});
+    body.as_object_mut()
+        .unwrap()
+        .extend(events.as_object().unwrap().clone());
+    let response = app.post_json("/api/hooks-web/", body).await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
 }
 
 /// Asserts Django REST framework's answer to invalid input: 400 with these fields, each with a
@@ -112,15 +115,7 @@ async fn waldur_refuses_bad_parameters_and_bodies_as_django_rest_framework_does(
         .await;
     assert_eq!(lenient, json!([]));
 
-    let created: Value = app
-        .post_json(
-            "/api/hooks-web/",
-            json!({"destination_url": "https://example.com/w", "event_types": ["customer_update_succeeded"]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let created = create_hook(&app, json!({"event_types": ["customer_update_succeeded"]})).await;
     let path = format!("/api/hooks-web/{}/", created["uuid"].as_str().unwrap());
     // PUT replaces the hook, so it needs a destination; PATCH does not.
     let put = app
