@@ -64,7 +64,7 @@ impl Shape for Wazo {
     fn body(error: &ErrorBody) -> Value {
         let invalid = matches!(
             error.code.as_str(),
-            "validation_failed" | "invalid_body" | "malformed_json"
+            "validation_failed" | "invalid_body" | "invalid_query" | "malformed_json"
         );
         let (message, error_id) = match (invalid, error.code.as_str()) {
             (true, _) => ("Sent data is invalid".to_owned(), "invalid-data".to_owned()),

@@ -294,6 +294,19 @@ async fn wazo_type_errors_are_invalid_data_like_any_other() {
     }
     let not_an_object = wazo(&app, "POST", "/subscriptions", Some(json!([1]))).await;
     expect_invalid(not_an_object, &["_schema"]).await;
+    let created = wazo(
+        &app,
+        "POST",
+        "/subscriptions",
+        Some(http_subscription("x", "https://example.com")),
+    )
+    .await;
+    let created: Value = created.json().await.unwrap();
+    let logs = format!(
+        "/subscriptions/{}/logs?limit=many",
+        created["uuid"].as_str().unwrap()
+    );
+    expect_invalid(wazo(&app, "GET", &logs, None).await, &[]).await;
     let unauthenticated = reqwest::Client::new()
         .get(app.url("/subscriptions"))
         .send()
