@@ -160,14 +160,6 @@ impl EngineError {
             _ => None,
         }
     }
-
-    /// The same error with its field names in a dialect's words (see [`FieldErrors::renamed`]).
-    pub fn renamed(self, names: &[(&str, &str)]) -> EngineError {
-        match self {
-            EngineError::Invalid(fields) => EngineError::Invalid(fields.renamed(names)),
-            other => other,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::{
     event::is_event_name,
@@ -81,6 +82,36 @@ pub struct HandlerIn {
     pub operation: Option<String>,
 }
 
+/// Which of an object's handlers a list shows (the filters Tutum's API offers).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HandlerFilter {
+    /// Exactly this name.
+    pub name: Option<String>,
+    /// Ids whose text (lowercase `8-4-4-4-12` hex) starts with this.
+    pub id_prefix: Option<String>,
+}
+
+/// Where the hyphens of a UUID's text are.
+const UUID_HYPHENS: [usize; 4] = [8, 13, 18, 23];
+
+/// The first and last ids whose text starts with `prefix`, or `None` when no id's text can:
+/// ids sort like their hex digits on both backends, so a prefix is a range of ids.
+pub fn id_range(prefix: &str) -> Option<(Uuid, Uuid)> {
+    let mut digits = String::with_capacity(32);
+    for (i, c) in prefix.chars().enumerate() {
+        match (UUID_HYPHENS.contains(&i), c) {
+            (true, '-') => {}
+            (false, '0'..='9' | 'a'..='f') if i < 36 => digits.push(c),
+            _ => return None,
+        }
+    }
+    let padded = |fill: char| {
+        let padding = std::iter::repeat_n(fill, 32 - digits.len());
+        Uuid::try_parse(&digits.chars().chain(padding).collect::<String>()).ok()
+    };
+    Some((padded('0')?, padded('f')?))
+}
+
 /// A validated [`HandlerIn`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidHandler {
@@ -143,6 +174,28 @@ mod tests {
         .validate()
         .unwrap_err();
         assert!(errors.get("name").is_some() && errors.get("operation").is_some());
+    }
+
+    #[test]
+    fn an_id_prefix_is_the_range_of_ids_whose_text_starts_with_it() {
+        let id = Uuid::parse_str("82d4a246-52d8-468d-903d-9da9ef05ff28").unwrap();
+        let text = id.to_string();
+        for len in [0, 1, 8, 9, 10, 20, 36] {
+            let (first, last) = id_range(&text[..len]).expect("a prefix of an id");
+            assert!(first <= id && id <= last, "{}", &text[..len]);
+        }
+        let (first, last) = id_range("82d4a246-5").unwrap();
+        assert_eq!(first.to_string(), "82d4a246-5000-0000-0000-000000000000");
+        assert_eq!(last.to_string(), "82d4a246-5fff-ffff-ffff-ffffffffffff");
+        for impossible in [
+            "82d4a2465",
+            "82D4",
+            "g",
+            "82d4a246-52d8-468d-903d-9da9ef05ff28a",
+            "é",
+        ] {
+            assert_eq!(id_range(impossible), None, "{impossible}");
+        }
     }
 
     #[test]

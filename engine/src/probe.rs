@@ -37,6 +37,10 @@ impl TestStatus {
 }
 
 /// What to test: a stored subscription, or a URL with the options a subscription would have.
+///
+/// Either way the test is signed like a delivery (Standard Webhooks headers): with the
+/// subscription's secret, or for a bare URL with a secret made for this test alone, which the
+/// test returns once.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
@@ -50,6 +54,8 @@ pub struct TestIn {
     pub object_type: Option<String>,
     pub object_name: Option<String>,
     pub object_version: Option<String>,
+    /// The payload's envelope for a bare URL (`hookhub` by default), as a subscription's.
+    pub payload_format: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,4 +69,8 @@ pub struct EndpointTest {
     pub error_message: Option<String>,
     pub created_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// The secret a test of a bare URL was signed with (`whsec_…`), for the receiver to verify
+    /// it; only in the answer that starts the test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
 }

@@ -8,7 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use engine::{EngineError, ErrorBody};
+use engine::{EngineError, ErrorBody, FieldErrors};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -56,6 +56,13 @@ impl From<EngineError> for ApiError {
     }
 }
 
+/// Input a dialect refused before it reached the engine, in the same terms as the engine's.
+impl From<FieldErrors> for ApiError {
+    fn from(fields: FieldErrors) -> Self {
+        EngineError::Invalid(fields).into()
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         let code = match &rejection {
@@ -89,9 +96,12 @@ impl From<PathRejection> for ApiError {
 /// The schemes a client may answer a 401 with.
 const CHALLENGE: &str = r#"Bearer realm="hookhub", Token realm="hookhub", ApiKey realm="hookhub""#;
 
+/// The response carries its [`ErrorBody`] as an extension too, so that a dialect can answer the
+/// same error in its original's shape (see `dialects::shape`).
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(self.body)).into_response();
+        let mut response = (self.status, Json(&self.body)).into_response();
+        response.extensions_mut().insert(self.body);
         let headers = response.headers_mut();
         if self.status == StatusCode::UNAUTHORIZED {
             headers.insert(

@@ -5,7 +5,7 @@ use axum::{
     extract::{FromRequest, FromRequestParts, Request},
     response::{IntoResponse, Response},
 };
-use engine::{EngineError, FieldErrors};
+use engine::FieldErrors;
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
@@ -34,25 +34,40 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         // Content type, syntax and size are judged as for any JSON body.
         let ApiJson(value) = ApiJson::<Value>::from_request(request, state).await?;
-        Ok(StrictJson(strictly(value)?))
+        Ok(StrictJson(decode(value, Unknown::Refuse)?))
     }
 }
 
-/// Decodes `value` as `T`, refusing unknown fields and naming the field of a type error.
-fn strictly<T: DeserializeOwned>(value: Value) -> Result<T, EngineError> {
-    let mut unknown = FieldErrors::default();
+/// The field name of a problem with the body as a whole (e.g. an array where an object belongs).
+pub const WHOLE_BODY: &str = "body";
+
+/// What a field the schema does not have means in a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unknown {
+    /// Nothing: it is skipped (the dialects, as the APIs they copy).
+    Ignore,
+    /// A mistake, reported on that field (the native API).
+    Refuse,
+}
+
+/// `value` as a `T`, or validation errors naming the field (dotted, e.g. `headers.0.key`) whose
+/// value has the wrong type, and — with [`Unknown::Refuse`] — every field `T` does not have.
+pub fn decode<T: DeserializeOwned>(value: Value, unknown: Unknown) -> Result<T, FieldErrors> {
+    let mut strange = FieldErrors::default();
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
     let decoded: Result<T, _> = serde_ignored::deserialize(tracked, |path| {
-        unknown.add(field_name(&path), "is not a field of this request");
+        if unknown == Unknown::Refuse {
+            strange.add(field_name(&path), "is not a field of this request");
+        }
     });
     match decoded {
         Err(error) => {
             let mut errors = FieldErrors::default();
             errors.add(tracked_name(&track.path()), error.to_string());
-            Err(errors.into())
+            Err(errors)
         }
-        Ok(_) if !unknown.is_empty() => Err(unknown.into()),
+        Ok(_) if !strange.is_empty() => Err(strange),
         Ok(decoded) => Ok(decoded),
     }
 }
@@ -61,7 +76,7 @@ fn strictly<T: DeserializeOwned>(value: Value) -> Result<T, EngineError> {
 fn field_name(path: &serde_ignored::Path<'_>) -> String {
     use serde_ignored::Path;
     match path {
-        Path::Root => "body".to_owned(),
+        Path::Root => WHOLE_BODY.to_owned(),
         Path::Seq { parent, index } => join(parent, &index.to_string()),
         Path::Map { parent, key } => join(parent, key),
         Path::Some { parent }
@@ -83,7 +98,7 @@ fn tracked_name(path: &serde_path_to_error::Path) -> String {
         })
         .collect();
     if parts.is_empty() {
-        "body".to_owned()
+        WHOLE_BODY.to_owned()
     } else {
         parts.join(".")
     }
@@ -111,14 +126,15 @@ mod tests {
 
     use super::*;
 
-    fn fields(error: EngineError) -> Vec<(String, String)> {
-        match error {
-            EngineError::Invalid(fields) => fields
-                .iter()
-                .map(|(f, m)| (f.to_owned(), m.to_owned()))
-                .collect(),
-            other => panic!("not a validation error: {other}"),
-        }
+    fn fields(errors: FieldErrors) -> Vec<(String, String)> {
+        errors
+            .iter()
+            .map(|(f, m)| (f.to_owned(), m.to_owned()))
+            .collect()
+    }
+
+    fn strictly<T: DeserializeOwned>(value: Value) -> Result<T, FieldErrors> {
+        decode(value, Unknown::Refuse)
     }
 
     #[test]
@@ -139,6 +155,15 @@ mod tests {
         assert_eq!(named[0].0, "event_types", "{named:?}");
         let error = strictly::<Vec<Header>>(json!([{"key": 1}])).unwrap_err();
         assert_eq!(fields(error)[0].0, "0.key");
+    }
+
+    #[test]
+    fn leniently_unknown_fields_are_skipped_but_types_still_checked() {
+        let input: SubscriptionIn =
+            decode(json!({"name": "a", "timeout": 31}), Unknown::Ignore).unwrap();
+        assert_eq!(input.name, "a");
+        let errors = decode::<SubscriptionIn>(json!({"retry": "yes"}), Unknown::Ignore);
+        assert_eq!(fields(errors.unwrap_err())[0].0, "retry");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::{
     account::{Caller, Role},
     event::{EventIn, ObjectRef},
     ids::{HandlerId, ObjectId},
-    inbound::{Call, Handler, HandlerIn, ObjectIn, ProjectObject},
+    inbound::{id_range, Call, Handler, HandlerFilter, HandlerIn, ObjectIn, ProjectObject},
     page::{PageRequest, Paged, MAX_PAGE_SIZE},
     store::{inbound as rows, projects},
     EngineError, FieldErrors,
@@ -141,6 +141,21 @@ impl Engine {
         offset: u32,
         limit: u32,
     ) -> Result<(Vec<Handler>, i64), EngineError> {
+        let everything = HandlerFilter::default();
+        self.find_handlers(caller, project, object, &everything, offset, limit)
+            .await
+    }
+
+    /// One page of the object's handlers that pass `filter` (oldest first), and how many pass.
+    pub async fn find_handlers(
+        &self,
+        caller: &Caller,
+        project: &str,
+        object: ObjectId,
+        filter: &HandlerFilter,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<Handler>, i64), EngineError> {
         self.authorize(caller, project, Role::Write).await?;
         self.get_object(caller, project, object).await?;
         if !(1..=MAX_PAGE_SIZE).contains(&limit) {
@@ -148,7 +163,17 @@ impl Engine {
             errors.add("limit", format!("must be between 1 and {MAX_PAGE_SIZE}"));
             return Err(errors.into());
         }
-        rows::handlers(&self.store, object, offset, limit).await
+        let ids = match filter.id_prefix.as_deref().map(id_range) {
+            None => None,
+            Some(Some(range)) => Some(range),
+            Some(None) => return Ok((Vec::new(), 0)),
+        };
+        let selection = rows::HandlerSelection {
+            object,
+            name: filter.name.as_deref(),
+            ids,
+        };
+        rows::handlers(&self.store, &selection, offset, limit).await
     }
 
     pub async fn get_handler(

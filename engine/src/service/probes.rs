@@ -13,6 +13,7 @@ use crate::{
     event::{is_event_name, Event},
     ids::{EventId, ProjectId, SubscriptionId, TestId},
     probe::{EndpointTest, TestIn, TestStatus},
+    signing::generate_secret,
     store::{subscriptions, tests, to_millis},
     subscription::{SubscriptionIn, ValidSubscription},
     EngineError, FieldErrors,
@@ -93,8 +94,8 @@ impl Engine {
             );
             return Err(errors.into());
         }
-        let target = match (input.subscription_id, input.url) {
-            (Some(id), _) => self.target_of(caller, project, id).await?,
+        let (target, secret) = match (input.subscription_id, input.url) {
+            (Some(id), _) => (self.target_of(caller, project, id).await?, None),
             (None, Some(url)) => {
                 let fields = self
                     .checked(SubscriptionIn {
@@ -102,10 +103,16 @@ impl Engine {
                         url,
                         headers: input.headers,
                         timeout_seconds: input.timeout_seconds,
+                        payload_format: input.payload_format,
                         ..SubscriptionIn::default()
                     })
                     .await?;
-                Target::of_valid(fields)
+                let secret = generate_secret();
+                let target = Target {
+                    secrets: vec![secret.clone()],
+                    ..Target::of_valid(fields)
+                };
+                (target, Some(secret))
             }
             (None, None) => {
                 let mut errors = FieldErrors::default();
@@ -155,6 +162,7 @@ impl Engine {
             error_message: None,
             created_at: now,
             completed_at: None,
+            secret,
         })
     }
 

@@ -254,7 +254,8 @@ impl Engine {
         .await;
     }
 
-    /// The project's subscription called `name` (names are unique in a project).
+    /// The project's subscription called `name`, among those whose names are unique in it (see
+    /// [`SubscriptionIn::unique_name`]).
     pub async fn subscription_named(
         &self,
         caller: &Caller,

@@ -190,24 +190,43 @@ pub async fn insert_handlers(
         .collect())
 }
 
-/// One page of an object's handlers, oldest first, and how many there are in all.
+/// An object's handlers, those with `name` if given, those with ids in `ids` (inclusive) if given.
+pub struct HandlerSelection<'a> {
+    pub object: ObjectId,
+    pub name: Option<&'a str>,
+    pub ids: Option<(Uuid, Uuid)>,
+}
+
+/// The handlers a [`HandlerSelection`] binds as `$1` … `$4`.
+const SELECTED_HANDLERS: &str = "WHERE object_id = $1 AND ($2 IS NULL OR name = $2)
+      AND ($3 IS NULL OR id BETWEEN $3 AND $4)";
+
+/// One page of the selected handlers, oldest first, and how many there are in all.
 pub async fn handlers(
     store: &Store,
-    object: ObjectId,
+    selection: &HandlerSelection<'_>,
     offset: u32,
     limit: u32,
 ) -> Result<(Vec<Handler>, i64), EngineError> {
-    let sql =
-        format!("{HANDLER_SELECT} WHERE object_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3");
+    let page_sql =
+        format!("{HANDLER_SELECT} {SELECTED_HANDLERS} ORDER BY created_at, id LIMIT $5 OFFSET $6");
+    let count_sql = format!("SELECT COUNT(*) FROM inbound_handlers {SELECTED_HANDLERS}");
+    let (first, last) = (selection.ids.map(|r| r.0), selection.ids.map(|r| r.1));
     let (rows, total): (Vec<HandlerRow>, i64) = on_pool!(store, pool => {
-        let rows = sqlx::query_as(&sql)
-            .bind(object.0)
+        let rows = sqlx::query_as(&page_sql)
+            .bind(selection.object.0)
+            .bind(selection.name)
+            .bind(first)
+            .bind(last)
             .bind(i64::from(limit))
             .bind(i64::from(offset))
             .fetch_all(pool)
             .await?;
-        let total = sqlx::query_scalar("SELECT COUNT(*) FROM inbound_handlers WHERE object_id = $1")
-            .bind(object.0)
+        let total = sqlx::query_scalar(&count_sql)
+            .bind(selection.object.0)
+            .bind(selection.name)
+            .bind(first)
+            .bind(last)
             .fetch_one(pool)
             .await?;
         (rows, total)

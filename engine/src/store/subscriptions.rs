@@ -32,7 +32,8 @@ macro_rules! select {
                     s.retry, s.include_result, s.channel, s.channel_config, s.payload_format,
                     s.rate_limit, s.failed, s.disabled_reason, s.last_delivery_at, s.created_at,
                     s.updated_at, u.id AS author_id, u.username AS author_username,
-                    u.full_name AS author_full_name, u.email AS author_email, n.number
+                    u.full_name AS author_full_name, u.email AS author_email, n.number,
+                    s.name_key = s.name AS unique_name
              FROM subscriptions s JOIN projects p ON p.id = s.project_id
                   JOIN subscription_numbers n ON n.subscription_id = s.id
                   LEFT JOIN users u ON u.id = s.author_id ",
@@ -41,9 +42,10 @@ macro_rules! select {
     };
 }
 
-/// Binds a validated subscription's fields as `$3` … `$23`, in the order the writes below use.
+/// Binds a validated subscription's fields and its name key as `$3` … `$24`, in the order the
+/// writes below use.
 macro_rules! bind_fields {
-    ($query:expr, $fields:expr) => {
+    ($query:expr, $fields:expr, $id:expr) => {
         $query
             .bind(&$fields.name)
             .bind(&$fields.url)
@@ -66,6 +68,7 @@ macro_rules! bind_fields {
             .bind(Json(&$fields.channel_config))
             .bind($fields.payload_format.as_str())
             .bind($fields.rate_limit.map(|r| r as i32))
+            .bind(name_key($fields, $id))
     };
 }
 
@@ -104,6 +107,7 @@ struct Row {
     author_full_name: Option<String>,
     author_email: Option<String>,
     number: i64,
+    unique_name: bool,
 }
 
 /// Rows become the public shape: protected header values never leave this module in clear
@@ -146,7 +150,17 @@ impl From<Row> for Subscription {
                 full_name: row.author_full_name.unwrap_or_default(),
                 email: row.author_email.unwrap_or_default(),
             }),
+            unique_name: row.unique_name,
         }
+    }
+}
+
+/// What the project's unique constraint holds for a subscription: its name when the name is
+/// unique, otherwise a key of its own that no name can be (names have no control characters).
+fn name_key(fields: &ValidSubscription, id: SubscriptionId) -> String {
+    match fields.unique_name {
+        true => fields.name.clone(),
+        false => format!("\u{1}{id}"),
     }
 }
 
@@ -204,14 +218,14 @@ pub async fn get(
     Ok(row.map(Subscription::from))
 }
 
-/// The project's subscription called `name` (unique in a project, and indexed).
+/// The project's subscription called `name`, among those whose names are unique (indexed).
 pub async fn named(
     store: &Store,
     project: ProjectId,
     name: &str,
 ) -> Result<Option<Subscription>, EngineError> {
     let row: Option<Row> = on_pool!(store, pool => {
-        sqlx::query_as(select!("WHERE s.project_id = $1 AND s.name = $2"))
+        sqlx::query_as(select!("WHERE s.project_id = $1 AND s.name_key = $2 AND s.name = $2"))
             .bind(project.0)
             .bind(storable(name))
             .fetch_optional(pool)
@@ -367,14 +381,15 @@ pub async fn insert(
                      (id, project_id, name, url, description, enabled, timeout_seconds, labels,
                       event_types, event_groups, object_type, object_name, object_version, filter,
                       headers, content_type, method, retry, include_result, channel,
-                      channel_config, payload_format, rate_limit, secret, created_at, updated_at,
-                      author_id)
+                      channel_config, payload_format, rate_limit, name_key, secret, created_at,
+                      updated_at, author_id)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                         $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26)",
+                         $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26, $27)",
             )
             .bind(id.0)
             .bind(project.0),
-            fields
+            fields,
+            id
         )
         .bind(secret)
         .bind(now)
@@ -448,16 +463,17 @@ pub async fn update(
                      object_name = $12, object_version = $13, filter = $14, headers = $15,
                      content_type = $16, method = $17, retry = $18, include_result = $19,
                      channel = $20, channel_config = $21, payload_format = $22, rate_limit = $23,
-                     updated_at = $24,
-                     failed = CASE WHEN $25 THEN FALSE ELSE failed END,
-                     failing_since = CASE WHEN $25 THEN NULL ELSE failing_since END,
-                     disabled_reason = CASE WHEN $25 THEN NULL ELSE disabled_reason END,
+                     name_key = $24, updated_at = $25,
+                     failed = CASE WHEN $26 THEN FALSE ELSE failed END,
+                     failing_since = CASE WHEN $26 THEN NULL ELSE failing_since END,
+                     disabled_reason = CASE WHEN $26 THEN NULL ELSE disabled_reason END,
                      revision = revision + 1
-                 WHERE project_id = $1 AND id = $2 AND revision = $26",
+                 WHERE project_id = $1 AND id = $2 AND revision = $27",
             )
             .bind(project.0)
             .bind(id.0),
-            fields
+            fields,
+            id
         )
         .bind(to_millis(Utc::now()))
         .bind(reactivate)

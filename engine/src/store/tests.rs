@@ -90,6 +90,7 @@ pub async fn get(
                 error_message,
                 created_at: from_millis(created_at),
                 completed_at: completed_at.map(from_millis),
+                secret: None,
             }
         },
     ))

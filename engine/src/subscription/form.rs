@@ -182,6 +182,7 @@ impl SubscriptionForm {
             channel_config,
             payload_format: blank_is_none(self.payload_format),
             rate_limit,
+            ..SubscriptionIn::default()
         })
     }
 

@@ -93,8 +93,9 @@ macro_rules! text_enum {
 text_enum!(ContentType { Json => "json", Form => "form" });
 text_enum!(PayloadFormat { Hookhub => "hookhub", Waldur => "waldur", Wazo => "wazo", Ubiops => "ubiops" });
 
-/// HTTP methods a delivery may use.
-pub const METHODS: &[&str] = &["POST", "PUT", "PATCH", "GET", "DELETE"];
+/// HTTP methods a delivery may use (`HEAD` for receivers that only need the headers, as Wazo
+/// allows).
+pub const METHODS: &[&str] = &["POST", "PUT", "PATCH", "GET", "DELETE", "HEAD"];
 
 /// A stored subscription, as every adapter returns it (protected header values withheld).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,6 +134,8 @@ pub struct Subscription {
     pub number: i64,
     /// The user who created it (absent if that user was deleted).
     pub author: Option<Author>,
+    /// Whether its name is its own in the project (see [`SubscriptionIn::unique_name`]).
+    pub unique_name: bool,
 }
 
 /// Who created a subscription.
@@ -175,6 +178,17 @@ pub struct SubscriptionIn {
     pub channel_config: Option<Value>,
     pub payload_format: Option<String>,
     pub rate_limit: Option<i64>,
+    /// Whether no other subscription in the project may have the same name, which lets the name
+    /// identify it (the native API and UbiOps address subscriptions by name). APIs whose clients
+    /// repeat names (Wazo's create one "Push notification" per user) set `false`; such a
+    /// subscription is never found by name. Not part of any request body: only an adapter
+    /// decides it.
+    #[serde(skip, default = "unique_by_default")]
+    pub unique_name: bool,
+}
+
+fn unique_by_default() -> bool {
+    true
 }
 
 impl Default for SubscriptionIn {
@@ -201,6 +215,7 @@ impl Default for SubscriptionIn {
             channel_config: None,
             payload_format: None,
             rate_limit: None,
+            unique_name: true,
         }
     }
 }
@@ -310,6 +325,7 @@ impl Subscription {
                     .unwrap_or_else(|| self.payload_format.as_str().to_owned()),
             ),
             rate_limit: patch.rate_limit.unwrap_or(self.rate_limit.map(i64::from)),
+            unique_name: self.unique_name,
         }
     }
 }
@@ -363,6 +379,7 @@ pub(crate) mod test_support {
             updated_at: Utc::now(),
             number: 1,
             author: None,
+            unique_name: valid.unique_name,
         }
     }
 }

@@ -63,6 +63,7 @@ pub struct ValidSubscription {
     pub channel_config: Value,
     pub payload_format: PayloadFormat,
     pub rate_limit: Option<u32>,
+    pub unique_name: bool,
 }
 
 impl SubscriptionIn {
@@ -184,6 +185,7 @@ impl SubscriptionIn {
             channel_config,
             payload_format,
             rate_limit,
+            unique_name: self.unique_name,
         })
     }
 }
@@ -649,6 +651,7 @@ mod tests {
             updated_at: Utc::now(),
             number: 1,
             author: None,
+            unique_name: true,
         }
     }
 

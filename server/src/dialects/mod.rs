@@ -1,8 +1,11 @@
 //! Dialects: the webhook APIs of other systems, served at their own paths so that their clients
 //! work unchanged. Each module only translates field names, shapes and status codes onto the
-//! engine; storage, validation and delivery are the engine's.
+//! engine; storage, validation and delivery are the engine's. [`shape`] answers errors as each
+//! original does; [`body`] reads request bodies so that type errors are field errors.
 
+mod body;
 mod notifier;
+mod shape;
 mod tutum;
 mod ubiops;
 mod waldur;

@@ -1,6 +1,9 @@
 //! The notifier dialect (`/hooks`): hooks with integer ids, a `callback_url` that must answer a
 //! ping before it is registered or re-activated, a payload `filter` (e.g.
 //! `{"for_all": ["node"]}`), an `active` pause switch and the engine's `failed` flag.
+//!
+//! The notifier answers invalid input with 400 Bad Request; its documentation shows no error
+//! body, so errors keep Hookhub's `{code, detail, fields}` in the notifier's field names.
 
 use axum::{
     extract::State,
@@ -12,13 +15,17 @@ use axum::{
 use engine::{
     account::Caller,
     subscription::{Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch},
-    Engine, EngineError,
+    Engine, ErrorBody,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::base_url;
+use super::{
+    base_url,
+    body::Body,
+    shape::{shaped, Shape},
+};
 use crate::{
     auth::Authenticated,
     error::ApiError,
@@ -26,14 +33,25 @@ use crate::{
     state::AppState,
 };
 
-/// The notifier's names for the engine's fields, for validation messages.
-const FIELD_NAMES: [(&str, &str); 2] = [("url", "callback_url"), ("enabled", "active")];
+/// Hookhub's error body, with 400 for invalid input.
+struct Notifier;
+
+impl Shape for Notifier {
+    const FIELD_NAMES: &'static [(&'static str, &'static str)] =
+        &[("url", "callback_url"), ("enabled", "active")];
+
+    fn body(error: &ErrorBody) -> Value {
+        json!(error)
+    }
+}
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/hooks", get(list).post(create))
-        .route("/hooks/{id}", get(read).patch(update).delete(remove))
-        .route("/hooks/{id}/pings", post(ping))
+    shaped::<Notifier>(
+        Router::new()
+            .route("/hooks", get(list).post(create))
+            .route("/hooks/{id}", get(read).patch(update).delete(remove))
+            .route("/hooks/{id}/pings", post(ping)),
+    )
 }
 
 #[derive(Serialize)]
@@ -65,10 +83,6 @@ struct HookIn {
     active: Option<bool>,
 }
 
-fn notifier(error: EngineError) -> ApiError {
-    error.renamed(&FIELD_NAMES).into()
-}
-
 async fn list(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
@@ -85,7 +99,7 @@ async fn create(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     headers: axum::http::HeaderMap,
-    ApiJson(input): ApiJson<HookIn>,
+    Body(input): Body<HookIn>,
 ) -> Result<impl IntoResponse, ApiError> {
     let project = engine.home_project(&caller).await?;
     let subscription = SubscriptionIn {
@@ -97,8 +111,7 @@ async fn create(
     };
     let created = engine
         .create_verified_subscription(&caller, &project, subscription)
-        .await
-        .map_err(notifier)?;
+        .await?;
     let location = format!("{}/hooks/{}", base_url(&headers), created.number);
     Ok((
         StatusCode::CREATED,
@@ -132,7 +145,7 @@ async fn update(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(input): ApiJson<HookIn>,
+    Body(input): Body<HookIn>,
 ) -> Result<ApiJson<Hook>, ApiError> {
     let (project, subscription) = hook(&engine, &caller, id).await?;
     let patch = SubscriptionPatch {
@@ -143,8 +156,7 @@ async fn update(
     };
     let updated = engine
         .update_verified_subscription(&caller, &project, subscription.id, patch)
-        .await
-        .map_err(notifier)?;
+        .await?;
     Ok(ApiJson(updated.into()))
 }
 

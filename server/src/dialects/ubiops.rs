@@ -3,7 +3,8 @@
 //!
 //! A UbiOps webhook is a subscription to one `event` about one object (`object_type`,
 //! `object_name`, `version`), delivered in UbiOps' payload format; unlike Hookhub's default it is
-//! not retried unless asked (`retry` defaults to false). Lists are bare arrays, never paged.
+//! not retried unless asked (`retry` defaults to false). Its name identifies it, so names are
+//! unique. Lists are bare arrays, never paged. Errors are UbiOps' `{"error": "…"}`.
 
 use axum::{
     extract::State,
@@ -13,15 +14,21 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use engine::{
+    account::Caller,
     ids::TestId,
     probe::{EndpointTest, TestIn},
     subscription::{
         Header, Labels, Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch,
     },
-    Engine, EngineError,
+    Engine, ErrorBody, FieldErrors,
 };
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
+use super::{
+    body::{require, Body},
+    shape::{sentence, shaped, Shape},
+};
 use crate::{
     auth::Authenticated,
     error::ApiError,
@@ -29,27 +36,54 @@ use crate::{
     state::AppState,
 };
 
-/// UbiOps' names for the engine's fields, for validation messages.
-const FIELD_NAMES: [(&str, &str); 5] = [
-    ("timeout_seconds", "timeout"),
-    ("event_types", "event"),
-    ("event_type", "event"),
-    ("object_version", "version"),
-    ("label", "labels"),
-];
+/// UbiOps' shape: `{"error": "…"}`.
+struct Ubiops;
+
+impl Shape for Ubiops {
+    const FIELD_NAMES: &'static [(&'static str, &'static str)] = &[
+        ("timeout_seconds", "timeout"),
+        ("event_types", "event"),
+        ("event_type", "event"),
+        ("object_version", "version"),
+        ("label", "labels"),
+    ];
+
+    fn body(error: &ErrorBody) -> Value {
+        json!({ "error": sentence(error) })
+    }
+}
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v2.1/projects/{project}/webhooks", get(list).post(create))
-        .route(
-            "/v2.1/projects/{project}/webhooks/{name}",
-            get(read).patch(update).delete(remove),
-        )
-        .route("/v2.1/projects/{project}/webhooks-tests", post(start_test))
-        .route(
-            "/v2.1/projects/{project}/webhooks-tests/{id}",
-            get(read_test),
-        )
+    shaped::<Ubiops>(
+        Router::new()
+            .route("/v2.1/projects/{project}/webhooks", get(list).post(create))
+            .route(
+                "/v2.1/projects/{project}/webhooks/{name}",
+                get(read).patch(update).delete(remove),
+            )
+            .route("/v2.1/projects/{project}/webhooks-tests", post(start_test))
+            .route(
+                "/v2.1/projects/{project}/webhooks-tests/{id}",
+                get(read_test),
+            ),
+    )
+}
+
+/// The kinds of object UbiOps has webhooks for; anything else is refused.
+#[derive(Serialize, Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum ObjectType {
+    Deployment,
+    Pipeline,
+}
+
+impl ObjectType {
+    fn as_str(self) -> &'static str {
+        match self {
+            ObjectType::Deployment => "deployment",
+            ObjectType::Pipeline => "pipeline",
+        }
+    }
 }
 
 /// `WebhookDetail`.
@@ -96,14 +130,14 @@ impl From<Subscription> for Webhook {
     }
 }
 
-/// `WebhookCreate` (and the fields `WebhookUpdate` shares with it).
+/// `WebhookCreate`, `WebhookUpdate` and `WebhookTestCreate`: their fields are one set.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct WebhookIn {
     name: Option<String>,
     url: Option<String>,
     headers: Option<Vec<Header>>,
-    object_type: Option<String>,
+    object_type: Option<ObjectType>,
     object_name: Option<String>,
     version: Option<String>,
     description: Option<String>,
@@ -116,12 +150,25 @@ struct WebhookIn {
 }
 
 impl WebhookIn {
-    fn into_create(self) -> SubscriptionIn {
-        SubscriptionIn {
+    /// What a webhook and a webhook test both require: the object and event they are about.
+    fn missing_subject(&self) -> FieldErrors {
+        let mut errors = FieldErrors::default();
+        require(&mut errors, "object_type", self.object_type.is_some());
+        require(&mut errors, "object_name", self.object_name.is_some());
+        require(&mut errors, "event", self.event.is_some());
+        errors
+    }
+
+    fn into_create(self) -> Result<SubscriptionIn, FieldErrors> {
+        let mut errors = self.missing_subject();
+        require(&mut errors, "name", self.name.is_some());
+        require(&mut errors, "url", self.url.is_some());
+        errors.into_result(())?;
+        Ok(SubscriptionIn {
             name: self.name.unwrap_or_default(),
             url: self.url.unwrap_or_default(),
             headers: self.headers.unwrap_or_default(),
-            object_type: self.object_type,
+            object_type: self.object_type.map(|t| t.as_str().to_owned()),
             object_name: self.object_name,
             object_version: self.version,
             description: self.description.unwrap_or_default(),
@@ -133,9 +180,10 @@ impl WebhookIn {
             include_result: self.include_result.unwrap_or(false),
             payload_format: Some("ubiops".into()),
             ..SubscriptionIn::default()
-        }
+        })
     }
 
+    /// `WebhookUpdate` has no object fields: a webhook stays about its object.
     fn into_patch(self) -> SubscriptionPatch {
         SubscriptionPatch {
             name: self.name,
@@ -151,10 +199,38 @@ impl WebhookIn {
             ..SubscriptionPatch::default()
         }
     }
-}
 
-fn ubiops(error: EngineError) -> ApiError {
-    error.renamed(&FIELD_NAMES).into()
+    /// A test of the URL given, or — Hookhub's addition — of the webhook `name` names, which
+    /// signs it with that webhook's secret.
+    async fn into_test(
+        self,
+        engine: &Engine,
+        caller: &Caller,
+        project: &str,
+    ) -> Result<TestIn, ApiError> {
+        let mut errors = self.missing_subject();
+        require(
+            &mut errors,
+            "url",
+            self.url.is_some() || self.name.is_some(),
+        );
+        errors.into_result(())?;
+        let subscription_id = match &self.name {
+            Some(name) => Some(engine.subscription_named(caller, project, name).await?.id),
+            None => None,
+        };
+        Ok(TestIn {
+            subscription_id,
+            url: self.url,
+            event_type: self.event,
+            headers: self.headers.unwrap_or_default(),
+            timeout_seconds: self.timeout,
+            object_type: self.object_type.map(|t| t.as_str().to_owned()),
+            object_name: self.object_name,
+            object_version: self.version,
+            payload_format: Some("ubiops".into()),
+        })
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -162,7 +238,7 @@ fn ubiops(error: EngineError) -> ApiError {
 struct ListQuery {
     /// `key:value` pairs, comma separated.
     labels: Option<String>,
-    object_type: Option<String>,
+    object_type: Option<ObjectType>,
     event: Option<String>,
 }
 
@@ -174,14 +250,11 @@ async fn list(
 ) -> Result<ApiJson<Vec<Webhook>>, ApiError> {
     let filter = SubscriptionFilter {
         label: query.labels,
-        object_type: query.object_type,
+        object_type: query.object_type.map(|t| t.as_str().to_owned()),
         event_type: query.event,
         ..SubscriptionFilter::default()
     };
-    let all = engine
-        .all_subscriptions(&caller, &project, filter)
-        .await
-        .map_err(ubiops)?;
+    let all = engine.all_subscriptions(&caller, &project, filter).await?;
     Ok(ApiJson(all.into_iter().map(Webhook::from).collect()))
 }
 
@@ -189,12 +262,11 @@ async fn create(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
-    ApiJson(input): ApiJson<WebhookIn>,
+    Body(input): Body<WebhookIn>,
 ) -> Result<(StatusCode, ApiJson<Webhook>), ApiError> {
     let created = engine
-        .create_subscription(&caller, &project, input.into_create())
-        .await
-        .map_err(ubiops)?;
+        .create_subscription(&caller, &project, input.into_create()?)
+        .await?;
     Ok((StatusCode::CREATED, ApiJson(created.into())))
 }
 
@@ -211,7 +283,7 @@ async fn update(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath((project, name)): ApiPath<(String, String)>,
-    ApiJson(input): ApiJson<WebhookIn>,
+    Body(input): Body<WebhookIn>,
 ) -> Result<ApiJson<Webhook>, ApiError> {
     let id = engine
         .subscription_named(&caller, &project, &name)
@@ -219,8 +291,7 @@ async fn update(
         .id;
     let updated = engine
         .update_subscription(&caller, &project, id, input.into_patch())
-        .await
-        .map_err(ubiops)?;
+        .await?;
     Ok(ApiJson(updated.into()))
 }
 
@@ -237,12 +308,15 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `WebhookTestDetail`.
+/// `WebhookTestDetail`, and (when the test starts) the secret a test of a bare URL is signed
+/// with: UbiOps' client reads the fields it knows and leaves the others.
 #[derive(Serialize)]
 struct WebhookTest {
     id: TestId,
     status: engine::probe::TestStatus,
     error_message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<String>,
 }
 
 impl From<EndpointTest> for WebhookTest {
@@ -251,6 +325,7 @@ impl From<EndpointTest> for WebhookTest {
             id: test.id,
             status: test.status,
             error_message: test.error_message,
+            secret: test.secret,
         }
     }
 }
@@ -259,22 +334,10 @@ async fn start_test(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
-    ApiJson(input): ApiJson<WebhookIn>,
+    Body(input): Body<WebhookIn>,
 ) -> Result<(StatusCode, ApiJson<WebhookTest>), ApiError> {
-    let test = TestIn {
-        url: input.url,
-        event_type: input.event,
-        headers: input.headers.unwrap_or_default(),
-        timeout_seconds: input.timeout,
-        object_type: input.object_type,
-        object_name: input.object_name,
-        object_version: input.version,
-        subscription_id: None,
-    };
-    let started = engine
-        .start_test(&caller, &project, test)
-        .await
-        .map_err(ubiops)?;
+    let test = input.into_test(&engine, &caller, &project).await?;
+    let started = engine.start_test(&caller, &project, test).await?;
     Ok((StatusCode::CREATED, ApiJson(started.into())))
 }
 

@@ -2,19 +2,32 @@
 //! engine's registered delivery channels — with a free-form `config`; `events` are event types
 //! and `metadata` are labels. Deliveries use Wazo's payload `{name, origin_uuid, data}`, or the
 //! `config.body` template (`{{ event_name }}`, `{{ event.<field> }}`, `{{ wazo_uuid }}`, …).
+//!
+//! As in Wazo, `name`, `service`, `config` and `events` are required (and `config.url` and
+//! `config.method` for `http`), names may repeat, and errors are Wazo's
+//! `{"reason", "message", "error_id", "details", "resource", "timestamp"}`.
 
-use axum::{extract::State, http::StatusCode, routing::get, Router};
+use axum::{
+    extract::{RawQuery, State},
+    http::StatusCode,
+    routing::get,
+    Router,
+};
 use chrono::{DateTime, Duration, Utc};
 use engine::{
     delivery::Attempt,
     ids::SubscriptionId,
     page::PageRequest,
     subscription::{Labels, Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch},
-    Engine, EngineError,
+    Engine, ErrorBody, FieldErrors,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
+use super::{
+    body::{require, Body},
+    shape::{nested, shaped, Shape, WHOLE_BODY},
+};
 use crate::{
     auth::Authenticated,
     error::ApiError,
@@ -22,39 +35,71 @@ use crate::{
     state::AppState,
 };
 
-/// Wazo's names for the engine's fields, for validation messages.
-const FIELD_NAMES: [(&str, &str); 7] = [
-    ("url", "config.url"),
-    ("method", "config.method"),
-    ("content_type", "config.content_type"),
-    ("channel_config", "config"),
-    ("channel", "service"),
-    ("event_types", "events"),
-    ("labels", "metadata"),
-];
 /// The MIME types Wazo names content types by, and the engine's names for them.
 const CONTENT_TYPES: [(&str, &str); 2] = [
     ("application/json", "json"),
     ("application/x-www-form-urlencoded", "form"),
 ];
+/// The methods Wazo's `http` service sends with.
+const METHODS: [&str; 5] = ["head", "get", "post", "put", "delete"];
+const HTTP: &str = "http";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/subscriptions", get(list).post(create))
-        .route("/subscriptions/services", get(services))
-        .route(
-            "/subscriptions/{uuid}",
-            get(read).put(replace).delete(remove),
-        )
-        .route("/subscriptions/{uuid}/logs", get(logs))
+/// wazo-webhookd's shape (xivo's `APIException`): invalid input is `invalid-data` with the
+/// problems by field in `details`.
+struct Wazo;
+
+impl Shape for Wazo {
+    const FIELD_NAMES: &'static [(&'static str, &'static str)] = &[
+        ("url", "config.url"),
+        ("method", "config.method"),
+        ("content_type", "config.content_type"),
+        ("channel_config", "config"),
+        ("channel", "service"),
+        ("event_types", "events"),
+        ("labels", "metadata"),
+        ("label", "search_metadata"),
+        (WHOLE_BODY, "_schema"),
+    ];
+
+    fn body(error: &ErrorBody) -> Value {
+        let invalid = matches!(
+            error.code.as_str(),
+            "validation_failed" | "invalid_body" | "invalid_query" | "malformed_json"
+        );
+        let (message, error_id) = match (invalid, error.code.as_str()) {
+            (true, _) => ("Sent data is invalid".to_owned(), "invalid-data".to_owned()),
+            (false, "not_found") => (error.detail.clone(), "no-such-subscription".to_owned()),
+            (false, code) => (error.detail.clone(), code.replace('_', "-")),
+        };
+        let timestamp = Utc::now().timestamp_micros() as f64 / 1e6;
+        json!({
+            "reason": [message],
+            "message": message,
+            "error_id": error_id,
+            "details": nested(&error.fields, |message| json!({ "message": message })),
+            "resource": "subscriptions",
+            "timestamp": timestamp,
+        })
+    }
 }
 
-/// A Wazo subscription, in and out.
-#[derive(Serialize, Deserialize, Default)]
-#[serde(default)]
+pub fn router() -> Router<AppState> {
+    shaped::<Wazo>(
+        Router::new()
+            .route("/subscriptions", get(list).post(create))
+            .route("/subscriptions/services", get(services))
+            .route(
+                "/subscriptions/{uuid}",
+                get(read).put(replace).delete(remove),
+            )
+            .route("/subscriptions/{uuid}/logs", get(logs)),
+    )
+}
+
+/// A Wazo subscription as Wazo shows it.
+#[derive(Serialize)]
 struct WazoSubscription {
-    #[serde(skip_deserializing)]
-    uuid: Option<SubscriptionId>,
+    uuid: SubscriptionId,
     name: String,
     service: String,
     config: Map<String, Value>,
@@ -65,7 +110,7 @@ struct WazoSubscription {
 impl From<Subscription> for WazoSubscription {
     fn from(s: Subscription) -> Self {
         let mut config = s.channel_config.as_object().cloned().unwrap_or_default();
-        if s.channel == "http" {
+        if s.channel == HTTP {
             let verify = config.remove("verify_certificate") != Some(Value::Bool(false));
             let mime = CONTENT_TYPES
                 .iter()
@@ -77,7 +122,7 @@ impl From<Subscription> for WazoSubscription {
             config.insert("verify_certificate".into(), verify.to_string().into());
         }
         WazoSubscription {
-            uuid: Some(s.id),
+            uuid: s.id,
             name: s.name,
             service: s.channel,
             config,
@@ -87,51 +132,104 @@ impl From<Subscription> for WazoSubscription {
     }
 }
 
-impl WazoSubscription {
-    /// The engine's fields. For `http` the delivery settings come out of `config`; what is left
-    /// there is the channel's own config, which the engine checks.
-    fn into_input(self) -> SubscriptionIn {
-        let mut config = self.config;
-        let text = |config: &mut Map<String, Value>, key: &str| match config.remove(key) {
-            Some(Value::String(text)) => Some(text),
-            Some(other) => Some(other.to_string()),
-            None => None,
+/// A Wazo subscription as a client sends it (POST and PUT alike).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WazoSubscriptionIn {
+    name: Option<String>,
+    service: Option<String>,
+    config: Option<Map<String, Value>>,
+    events: Option<Vec<String>>,
+    metadata: Labels,
+}
+
+/// What a subscription's `http` config sets, read out of `config`.
+#[derive(Default)]
+struct HttpSettings {
+    url: String,
+    method: Option<String>,
+    content_type: Option<String>,
+}
+
+impl WazoSubscriptionIn {
+    /// Wazo's rules, then the engine's fields. For `http` the delivery settings come out of
+    /// `config`; what is left there is the channel's own config, which the engine checks.
+    fn into_input(self) -> Result<SubscriptionIn, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        require(&mut errors, "name", self.name.is_some());
+        require(&mut errors, "service", self.service.is_some());
+        require(&mut errors, "config", self.config.is_some());
+        require(&mut errors, "events", self.events.is_some());
+        let service = self.service.unwrap_or_default();
+        let mut config = self.config.unwrap_or_default();
+        let http = match service == HTTP {
+            true => http_settings(&mut config, &mut errors),
+            false => HttpSettings::default(),
         };
-        let (mut url, mut method, mut content_type) = (String::new(), None, None);
-        if self.service == "http" {
-            url = text(&mut config, "url").unwrap_or_default();
-            method = text(&mut config, "method").map(|m| m.to_uppercase());
-            content_type = text(&mut config, "content_type").map(|mime| {
-                CONTENT_TYPES
-                    .iter()
-                    .find(|(theirs, _)| *theirs == mime)
-                    .map_or(mime.clone(), |(_, ours)| (*ours).to_owned())
-            });
-            if let Some(verify) = text(&mut config, "verify_certificate") {
-                config.insert("verify_certificate".into(), Value::Bool(verify != "false"));
-            }
-            // An empty body means Wazo's default payload, as in Wazo.
-            if config.get("body").and_then(Value::as_str) == Some("") {
-                config.remove("body");
-            }
-        }
-        SubscriptionIn {
-            name: self.name,
-            url,
-            method,
-            content_type,
-            channel: Some(self.service),
+        errors.into_result(SubscriptionIn {
+            name: self.name.unwrap_or_default(),
+            url: http.url,
+            method: http.method,
+            content_type: http.content_type,
+            channel: Some(service),
             channel_config: Some(Value::Object(config)),
-            event_types: self.events,
+            event_types: self.events.unwrap_or_default(),
             labels: self.metadata,
             payload_format: Some("wazo".into()),
+            unique_name: false,
             ..SubscriptionIn::default()
-        }
+        })
     }
 }
 
-fn wazo(error: EngineError) -> ApiError {
-    error.renamed(&FIELD_NAMES).into()
+/// Takes the `http` service's settings (all text in Wazo) out of `config`, checked as Wazo
+/// checks them; the rest of `config` is the channel's own.
+fn http_settings(config: &mut Map<String, Value>, errors: &mut FieldErrors) -> HttpSettings {
+    let mut take = |key: &str| match config.remove(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => Some(text),
+        Some(_) => {
+            errors.add(format!("config.{key}"), "Not a valid string.");
+            None
+        }
+    };
+    let (url, method, content_type) = (take("url"), take("method"), take("content_type"));
+    let (verify, body) = (take("verify_certificate"), take("body"));
+    require(errors, "config.url", url.is_some());
+    require(errors, "config.method", method.is_some());
+    let method = method.map(|m| m.to_lowercase());
+    if let Some(method) = method.as_deref().filter(|m| !METHODS.contains(m)) {
+        errors.add(
+            "config.method",
+            format!("{method:?} is not one of {}", METHODS.join(", ")),
+        );
+    }
+    if let Some(verify) = verify {
+        match verify.as_str() {
+            // A CA bundle's path means "verify", with the system's roots.
+            "true" | "false" => {}
+            path if path.starts_with('/') => {}
+            _ => errors.add(
+                "config.verify_certificate",
+                "Wrong value for verify_certificate",
+            ),
+        }
+        config.insert("verify_certificate".into(), Value::Bool(verify != "false"));
+    }
+    // An empty body means Wazo's default payload, as in Wazo.
+    if let Some(body) = body.filter(|body| !body.is_empty()) {
+        config.insert("body".into(), Value::String(body));
+    }
+    HttpSettings {
+        url: url.unwrap_or_default(),
+        method: method.map(|m| m.to_uppercase()),
+        content_type: content_type.map(|mime| {
+            CONTENT_TYPES
+                .iter()
+                .find(|(theirs, _)| *theirs == mime)
+                .map_or(mime.clone(), |(_, ours)| (*ours).to_owned())
+        }),
+    }
 }
 
 #[derive(Serialize)]
@@ -140,27 +238,27 @@ struct Items<T> {
     total: usize,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ListQuery {
-    /// `key:value` pairs the subscription's metadata must hold.
-    search_metadata: Option<String>,
+/// `search_metadata=key:value`, as often as needed (Wazo skips one without a colon); other
+/// parameters are not filters.
+fn metadata_filter(query: Option<&str>) -> Option<String> {
+    let pairs: Vec<String> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(|(key, value)| key == "search_metadata" && value.contains(':'))
+        .map(|(_, value)| value.into_owned())
+        .collect();
+    (!pairs.is_empty()).then(|| pairs.join(","))
 }
 
 async fn list(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<ApiJson<Items<WazoSubscription>>, ApiError> {
     let project = engine.home_project(&caller).await?;
     let filter = SubscriptionFilter {
-        label: query.search_metadata,
+        label: metadata_filter(query.as_deref()),
         ..SubscriptionFilter::default()
     };
-    let all = engine
-        .all_subscriptions(&caller, &project, filter)
-        .await
-        .map_err(|e| e.renamed(&[("label", "search_metadata")]))?;
+    let all = engine.all_subscriptions(&caller, &project, filter).await?;
     let items: Vec<WazoSubscription> = all.into_iter().map(Into::into).collect();
     Ok(ApiJson(Items {
         total: items.len(),
@@ -171,14 +269,11 @@ async fn list(
 async fn create(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
-    ApiJson(input): ApiJson<WazoSubscription>,
+    Body(input): Body<WazoSubscriptionIn>,
 ) -> Result<(StatusCode, ApiJson<WazoSubscription>), ApiError> {
+    let input = input.into_input()?;
     let project = engine.home_project(&caller).await?;
-    let input = input.into_input();
-    let created = engine
-        .create_subscription(&caller, &project, input)
-        .await
-        .map_err(wazo)?;
+    let created = engine.create_subscription(&caller, &project, input).await?;
     Ok((StatusCode::CREATED, ApiJson(created.into())))
 }
 
@@ -198,9 +293,8 @@ async fn replace(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<SubscriptionId>,
-    ApiJson(input): ApiJson<WazoSubscription>,
+    Body(input): Body<WazoSubscriptionIn>,
 ) -> Result<ApiJson<WazoSubscription>, ApiError> {
-    let project = engine.home_project(&caller).await?;
     let SubscriptionIn {
         name,
         url,
@@ -211,7 +305,7 @@ async fn replace(
         event_types,
         labels,
         ..
-    } = input.into_input();
+    } = input.into_input()?;
     let patch = SubscriptionPatch {
         name: Some(name),
         url: Some(url),
@@ -223,10 +317,10 @@ async fn replace(
         labels: Some(labels),
         ..SubscriptionPatch::default()
     };
+    let project = engine.home_project(&caller).await?;
     let updated = engine
         .update_subscription(&caller, &project, id, patch)
-        .await
-        .map_err(wazo)?;
+        .await?;
     Ok(ApiJson(updated.into()))
 }
 

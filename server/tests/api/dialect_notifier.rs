@@ -91,26 +91,36 @@ async fn hooks_are_pinged_before_they_are_registered_or_reactivated() {
 }
 
 #[tokio::test]
-async fn notifier_errors_name_its_fields() {
+async fn the_notifier_answers_invalid_input_with_400_naming_its_fields() {
     let app = spawn_app().await;
-    let bad_url = call(
-        &app,
-        "POST",
-        "/hooks",
-        Some(json!({"callback_url": "nope"})),
-    )
-    .await;
-    let body = expect_error(bad_url, 422, "validation_failed").await;
-    assert!(body["fields"]["callback_url"].is_string(), "{body}");
-    let bad_filter = call(
-        &app,
-        "POST",
-        "/hooks",
-        Some(json!({"callback_url": "https://example.com", "filter": {"for_all": "node"}})),
-    )
-    .await;
-    let body = expect_error(bad_filter, 422, "validation_failed").await;
-    assert!(body["fields"]["filter"].is_string(), "{body}");
+    let cases = [
+        (json!({"callback_url": "nope"}), "callback_url"),
+        (json!({}), "callback_url"),
+        (json!({"callback_url": 42}), "callback_url"),
+        (
+            json!({"callback_url": "https://example.com", "filter": {"for_all": "node"}}),
+            "filter",
+        ),
+        (
+            json!({"callback_url": "https://example.com", "active": "yes"}),
+            "active",
+        ),
+        (json!(["https://example.com"]), "body"),
+    ];
+    for (body, field) in cases {
+        let response = call(&app, "POST", "/hooks", Some(body.clone())).await;
+        let error = expect_error(response, 400, "validation_failed").await;
+        assert!(error["fields"][field].is_string(), "{body} → {error}");
+    }
+    let not_json = reqwest::Client::new()
+        .post(app.url("/hooks"))
+        .header("authorization", format!("Token {}", app.token))
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    expect_error(not_json, 400, "malformed_json").await;
     let not_a_number = call(&app, "GET", "/hooks/abc", None).await;
     expect_error(not_a_number, 404, "not_found").await;
 }

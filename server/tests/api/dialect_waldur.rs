@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{expect_error, run_client, spawn_app},
+    helpers::{run_client, spawn_app, TestApp},
     receiver::Receiver,
 };
 
@@ -54,15 +54,7 @@ async fn the_official_waldur_client_round_trips_hooks_and_pages_through_them() {
 #[tokio::test]
 async fn waldur_paths_take_dashed_uuids_and_answer_head_with_the_count() {
     let app = spawn_app().await;
-    let created: Value = app
-        .post_json(
-            "/api/hooks-web/",
-            json!({"destination_url": "https://example.com/w"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let created = create_hook(&app, json!({"event_groups": ["customers"]})).await;
     let simple = created["uuid"].as_str().unwrap();
     assert_eq!(simple.len(), 32, "Waldur shows uuids without dashes");
     let dashed = uuid::Uuid::parse_str(simple).unwrap().to_string();
@@ -77,12 +69,81 @@ async fn waldur_paths_take_dashed_uuids_and_answer_head_with_the_count() {
         .unwrap();
     assert_eq!(head.status(), 200);
     assert_eq!(head.headers()["x-result-count"], "1");
+}
 
-    let bad = app
+/// Creates a hook to `https://example.com/w` for `events` (types or groups); returns its JSON.
+async fn create_hook(app: &TestApp, events: Value) -> Value {
+    let mut body = json!({"destination_url": "https://example.com/w"});
+    body.as_object_mut()
+        .unwrap()
+        .extend(events.as_object().unwrap().clone());
+    let response = app.post_json("/api/hooks-web/", body).await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+/// Asserts Django REST framework's answer to invalid input: 400 with these fields, each with a
+/// list of messages.
+async fn expect_field_errors(response: reqwest::Response, fields: &[&str]) {
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    let object = body.as_object().expect("an object");
+    let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, fields, "{body}");
+    for messages in object.values() {
+        assert!(
+            messages.as_array().is_some_and(|m| m[0].is_string()),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn waldur_refuses_bad_parameters_and_bodies_as_django_rest_framework_does() {
+    let app = spawn_app().await;
+    let get = |path: &str| app.client.get(app.url(path)).send();
+    let bad_filters = get("/api/hooks-web/?content_type=7&author_uuid=x&last_published=soon");
+    expect_field_errors(
+        bad_filters.await.unwrap(),
+        &["author_uuid", "content_type", "last_published"],
+    )
+    .await;
+    // Booleans ignore what they do not understand; bad page sizes fall back to the default.
+    let lenient = app
+        .get_json("/api/hooks-web/?is_active=maybe&page_size=lots")
+        .await;
+    assert_eq!(lenient, json!([]));
+
+    let created = create_hook(&app, json!({"event_types": ["customer_update_succeeded"]})).await;
+    let path = format!("/api/hooks-web/{}/", created["uuid"].as_str().unwrap());
+    // PUT replaces the hook, so it needs a destination; PATCH does not.
+    let put = app
         .client
-        .get(app.url("/api/hooks-web/?content_type=7"))
-        .send()
-        .await
-        .unwrap();
-    expect_error(bad, 400, "invalid_query").await;
+        .put(app.url(&path))
+        .json(&json!({"is_active": false}));
+    expect_field_errors(put.send().await.unwrap(), &["destination_url"]).await;
+    let patch = app
+        .client
+        .patch(app.url(&path))
+        .json(&json!({"is_active": false}));
+    assert_eq!(patch.send().await.unwrap().status(), 200);
+    let patch = app
+        .client
+        .patch(app.url(&path))
+        .json(&json!({"event_types": "all"}));
+    expect_field_errors(patch.send().await.unwrap(), &["event_types"]).await;
+    let array = app.client.patch(app.url(&path)).json(&json!(["is_active"]));
+    expect_field_errors(array.send().await.unwrap(), &["non_field_errors"]).await;
+
+    let unauthenticated = reqwest::Client::new()
+        .get(app.url("/api/hooks-web/"))
+        .send();
+    let response = unauthenticated.await.unwrap();
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["detail"].is_string() && body.as_object().unwrap().len() == 1,
+        "{body}"
+    );
 }

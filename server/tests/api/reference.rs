@@ -20,7 +20,7 @@ Webhook(secret).verify(body, {"webhook-id": msg_id, "webhook-timestamp": timesta
 "#;
 
 /// `Err` carries the library's complaint.
-fn verify(python: &str, secret: &str, request: &Received) -> Result<(), String> {
+pub fn verify(python: &str, secret: &str, request: &Received) -> Result<(), String> {
     let dir = tempfile::tempdir().unwrap();
     let body = dir.path().join("body");
     std::fs::write(&body, &request.body).unwrap();

@@ -7,6 +7,7 @@ import json
 import sys
 
 import tutum
+from tutum.api.exceptions import TutumApiError
 
 host, username, token, service_uuid = sys.argv[1:]
 tutum.base_url = f"{host}/api/v1/"
@@ -29,6 +30,29 @@ assert len(handlers) == 25, len(handlers)
 first = handlers[0]
 assert first["name"] == "mywebhook_name", first
 assert first["url"] == f"{first['resource_uri']}call/", first
+
+# Tutum's filters, through the client's own list(): by name, by the start of the uuid.
+assert [h["uuid"] for h in webhook.list(name="mywebhook_name")] == [first["uuid"]]
+extras = webhook.list(name__exact="extra-7")
+assert [h["name"] for h in extras] == ["extra-7"], extras
+prefix = first["uuid"][:9]
+assert first in webhook.list(uuid__startswith=prefix)
+assert all(h["uuid"].startswith(prefix) for h in webhook.list(uuid__startswith=prefix))
+assert webhook.list(name="nobody") == [] and webhook.list(uuid__startswith="zz") == []
+# Filtered lists page like the others.
+assert len(webhook.list(uuid__startswith="", limit=5)) == 25
+# Other filters are refused as Tastypie refuses them.
+for refused, message in [
+    ({"state": "Running"}, "The 'state' field does not allow filtering."),
+    ({"name__startswith": "extra"}, "'startswith' is not an allowed filter on the 'name' field."),
+    ({"limit": "ten"}, "Invalid limit 'ten' provided. Please provide a positive integer."),
+]:
+    try:
+        webhook.list(**refused)
+        raise AssertionError(f"{refused} was accepted")
+    except TutumApiError as error:
+        status, response = str(error).split(" Response: ")
+        assert status.startswith("Status 400") and json.loads(response) == {"error": message}
 
 assert webhook.call(first["uuid"])
 for handler in handlers[1:]:

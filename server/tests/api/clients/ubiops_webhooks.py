@@ -1,8 +1,10 @@
 """Drives Hookhub's UbiOps dialect with the official `ubiops` client, as a UbiOps user would.
 
 Usage: ubiops_webhooks.py <hookhub base URL> <API token> <receiver URL>
-Raises (exit status 1) on the first thing that is not as the UbiOps documentation shows.
+Raises (exit status 1) on the first thing that is not as the UbiOps documentation shows; prints
+the secret its webhook test was signed with.
 """
+import json
 import sys
 import time
 
@@ -68,23 +70,39 @@ updated = api.webhooks_update(
 )
 assert updated.name == "webhook-renamed" and updated.timeout == 20, updated
 
-try:
-    api.webhooks_create(
-        project,
-        ubiops.WebhookCreate(
-            name="too-slow",
-            url=receiver,
-            object_type="deployment",
-            object_name="deployment-1",
-            event="e",
-            timeout=31,
-        ),
-    )
-    raise AssertionError("a 31 s timeout was accepted")
-except ubiops.exceptions.ApiException as error:
-    assert error.status == 422 and "timeout" in error.body, (error.status, error.body)
 
-test = api.webhook_tests_create(
+def refused(call, field):
+    """UbiOps refuses invalid input with 400 and `{"error": "…"}` naming the field."""
+    try:
+        call()
+    except ubiops.exceptions.ApiException as error:
+        assert error.status == 400, (error.status, error.body)
+        message = error.get_body_message()
+        assert field in message and json.loads(error.body) == {"error": message}, error.body
+        return
+    raise AssertionError(f"accepted what UbiOps refuses ({field})")
+
+
+def webhook(**fields):
+    fields = {"name": "refused", "url": receiver, "object_type": "deployment",
+              "object_name": "deployment-1", "event": "e", **fields}
+    return lambda: api.webhooks_create(project, ubiops.WebhookCreate(**fields))
+
+
+refused(webhook(timeout=31), "timeout")
+# Only the kinds of object UbiOps has webhooks for, in a webhook and in a list's filter.
+refused(webhook(object_type="model"), "object_type")
+refused(lambda: api.webhooks_list(project, object_type="model"), "object_type")
+# A webhook's name identifies it.
+try:
+    webhook(name="webhook-2", object_type="pipeline")()
+    raise AssertionError("a second webhook-2 was accepted")
+except ubiops.exceptions.ApiException as error:
+    assert error.status == 409 and "webhook-2" in error.get_body_message(), error.body
+
+# A test is signed like a delivery; a test of a bare URL with a secret of its own, which the
+# answer carries beside UbiOps' fields (the client reads those and leaves the secret).
+started = api.webhook_tests_create(
     project,
     ubiops.WebhookTestCreate(
         url=receiver,
@@ -92,8 +110,10 @@ test = api.webhook_tests_create(
         object_name="deployment-1",
         event="deployment_request_finished",
     ),
-)
-assert test.status == "pending", test
+    _preload_content=False,
+).json()
+assert started["status"] == "pending" and started["secret"].startswith("whsec_"), started
+test = api.webhook_tests_get(project, started["id"])
 for _ in range(200):
     test = api.webhook_tests_get(project, test.id)
     if test.status != "pending":
@@ -101,7 +121,15 @@ for _ in range(200):
     time.sleep(0.05)
 assert test.status == "completed" and test.error_message is None, test
 
+refused(
+    lambda: api.webhook_tests_create(
+        project,
+        ubiops.WebhookTestCreate(url=receiver, object_type="pipe", object_name="p", event="e"),
+    ),
+    "object_type",
+)
+
 api.webhooks_delete(project, "webhook-2")
 assert [w.name for w in api.webhooks_list(project)] == ["webhook-renamed"]
 client.close()
-print("ok")
+print(started["secret"])

@@ -4,7 +4,9 @@ Usage: waldur_hooks_web.py <hookhub base URL> <API token> <receiver URL>
 Raises (exit status 1) on the first thing that is not as the Waldur documentation shows.
 """
 import datetime
+import json
 import sys
+import uuid
 
 from waldur_api_client.api.hooks_web import (
     hooks_web_count,
@@ -23,6 +25,7 @@ from waldur_api_client.models.patched_web_hook_request import PatchedWebHookRequ
 from waldur_api_client.models.web_hook_content_type_enum import WebHookContentTypeEnum
 from waldur_api_client.models.web_hook_content_type_enum_1 import WebHookContentTypeEnum1
 from waldur_api_client.models.web_hook_request import WebHookRequest
+from waldur_api_client.types import UNSET
 
 host, token, receiver = sys.argv[1:]
 client = AuthenticatedClient(base_url=host, token=token)
@@ -85,13 +88,68 @@ replaced = hooks_web_update.sync(
 )
 assert replaced.is_active and replaced.modified >= first.modified, replaced
 
-# A bad URL is a 4xx naming Waldur's field, never a 5xx.
-try:
-    hooks_web_create.sync(client=client, body=WebHookRequest(destination_url="ftp://nope"))
-    raise AssertionError("an ftp:// destination was accepted")
-except errors.UnexpectedStatus as error:
-    assert error.status_code == 422, error.status_code
-    assert b"destination_url" in error.content, error.content
+
+
+def refused(call, status, expected):
+    """Waldur (Django REST framework) answers `status` with the body `expected` describes:
+    a dict of field → list of messages, or {"detail": …}."""
+    try:
+        call()
+    except errors.UnexpectedStatus as error:
+        body = json.loads(error.content)
+        assert error.status_code == status, (error.status_code, body)
+        assert set(body) == set(expected), body
+        for field, check in expected.items():
+            assert check(body[field]), (field, body)
+        return
+    raise AssertionError(f"accepted what Waldur refuses: {expected}")
+
+
+def messages(value):
+    return isinstance(value, list) and value and all(isinstance(m, str) for m in value)
+
+
+def create(**extra):
+    """A hook for `receiver` with the customers group, fields in `extra` sent as they are —
+    also values the client's types would not let through."""
+    destination = extra.pop("destination_url", receiver)
+    body = WebHookRequest(destination_url=destination, event_groups=[EventGroupsEnum.CUSTOMERS])
+    for field, value in extra.items():
+        setattr(body, field, UNSET)
+        body.additional_properties[field] = value
+    return lambda: hooks_web_create.sync(client=client, body=body)
+
+
+# Invalid input is a 400 naming Waldur's fields, never a 5xx.
+refused(create(destination_url="ftp://nope"), 400, {"destination_url": messages})
+refused(create(destination_url="not a url"), 400, {"destination_url": messages})
+refused(create(event_types=["not_a_waldur_event"]), 400, {"event_types": messages})
+refused(create(event_groups=["customers", "nope"]), 400, {"event_groups": messages})
+refused(create(event_types="customer_update_succeeded"), 400, {"event_types": messages})
+refused(create(is_active="yes"), 400, {"is_active": messages})
+refused(create(content_type="xml"), 400, {"content_type": messages})
+refused(
+    lambda: hooks_web_create.sync(client=client, body=WebHookRequest(destination_url=receiver)),
+    400,
+    {"non_field_errors": lambda m: m == ["Please specify list of event_types or event_groups."]},
+)
+refused(lambda: hooks_web_retrieve.sync(uuid=uuid.uuid4(), client=client), 404, {"detail": str})
+refused(lambda: hooks_web_list.sync(client=client, page=99), 404, {"detail": lambda d: d == "Invalid page."})
+
+# Every event type and group Waldur's schema knows is a choice.
+known = list(EventTypesEnum)
+for start in range(0, len(known), 64):
+    chunk = hooks_web_create.sync(
+        client=client,
+        body=WebHookRequest(destination_url=receiver, event_types=known[start : start + 64]),
+    )
+    hooks_web_destroy.sync_detailed(uuid=chunk.uuid, client=client)
+groups = hooks_web_create.sync(
+    client=client,
+    body=WebHookRequest(destination_url=receiver, event_groups=list(EventGroupsEnum)),
+)
+assert len(groups.event_groups) == len(EventGroupsEnum)
+hooks_web_destroy.sync_detailed(uuid=groups.uuid, client=client)
 
 for hook in everything:
     if hook.uuid != first.uuid:

@@ -2,10 +2,13 @@
 //! objects of type `service`; their webhook handlers are inbound handlers, and calling one
 //! (`…/call/`, no credentials beyond the URL) redeploys — it emits `service.redeploy`.
 //!
-//! Lists are Tastypie's `{"meta": {limit, offset, total_count, next, previous}, "objects"}`.
+//! Lists are Tastypie's `{"meta": {limit, offset, total_count, next, previous}, "objects"}`,
+//! filtered by `name` and `uuid__startswith`; errors are Tastypie's `{"error": "…"}`.
+
+mod listing;
 
 use axum::{
-    extract::State,
+    extract::{RawQuery, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -15,37 +18,53 @@ use engine::{
     account::Caller,
     ids::{HandlerId, ObjectId},
     inbound::{Handler, HandlerIn, ProjectObject},
-    Engine, EngineError,
+    Engine, EngineError, ErrorBody,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::{
+    body::{decode, require_object},
+    shape::{sentence, shaped, Shape, WHOLE_BODY},
+};
 use crate::{
     auth::Authenticated,
     error::ApiError,
-    extract::{ApiJson, ApiPath, ApiQuery},
+    extract::{ApiJson, ApiPath},
     state::AppState,
 };
+use listing::{Listing, Window};
 
-/// Tastypie's default page.
-const DEFAULT_LIMIT: u32 = 20;
 const SERVICE: &str = "service";
 
+/// Tastypie's shape: `{"error": "…"}`.
+struct Tutum;
+
+impl Shape for Tutum {
+    const FIELD_NAMES: &'static [(&'static str, &'static str)] = &[];
+
+    fn body(error: &ErrorBody) -> Value {
+        json!({ "error": sentence(error) })
+    }
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/service/{uuid}/", get(service))
-        .route(
-            "/api/v1/service/{uuid}/webhook/handler/",
-            get(list).post(create),
-        )
-        .route(
-            "/api/v1/service/{uuid}/webhook/handler/{handler}/",
-            get(read).delete(remove),
-        )
-        .route(
-            "/api/v1/service/{uuid}/webhook/handler/{handler}/call/",
-            post(call),
-        )
+    shaped::<Tutum>(
+        Router::new()
+            .route("/api/v1/service/{uuid}/", get(service))
+            .route(
+                "/api/v1/service/{uuid}/webhook/handler/",
+                get(list).post(create),
+            )
+            .route(
+                "/api/v1/service/{uuid}/webhook/handler/{handler}/",
+                get(read).delete(remove),
+            )
+            .route(
+                "/api/v1/service/{uuid}/webhook/handler/{handler}/call/",
+                post(call),
+            ),
+    )
 }
 
 fn service_uri(service: ObjectId) -> String {
@@ -103,71 +122,30 @@ async fn service(
     })))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Window {
-    #[serde(deserialize_with = "engine::page::lenient")]
-    limit: Option<u32>,
-    #[serde(deserialize_with = "engine::page::lenient")]
-    offset: Option<u32>,
-}
-
-#[derive(Serialize)]
-struct Listing {
-    meta: Meta,
-    objects: Vec<TutumHandler>,
-}
-
-#[derive(Serialize)]
-struct Meta {
-    limit: u32,
-    offset: u32,
-    total_count: i64,
-    next: Option<String>,
-    previous: Option<String>,
-}
-
 async fn list(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<ObjectId>,
-    ApiQuery(window): ApiQuery<Window>,
-) -> Result<ApiJson<Listing>, ApiError> {
+    RawQuery(query): RawQuery,
+) -> Result<ApiJson<Listing<TutumHandler>>, ApiError> {
+    let window = Window::read(query.as_deref())?;
     let (project, _) = service_in_scope(&engine, &caller, id).await?;
-    let (limit, offset) = (
-        window.limit.unwrap_or(DEFAULT_LIMIT),
-        window.offset.unwrap_or(0),
-    );
     let (handlers, total) = engine
-        .list_handlers(&caller, &project, id, offset, limit)
+        .find_handlers(
+            &caller,
+            &project,
+            id,
+            &window.filter,
+            window.offset,
+            window.limit,
+        )
         .await?;
-    Ok(ApiJson(listing(id, handlers, total, limit, offset)))
+    let handlers = handlers.into_iter().map(TutumHandler::from).collect();
+    Ok(ApiJson(window.listing(&handlers_uri(id), handlers, total)))
 }
 
-fn listing(
-    service: ObjectId,
-    handlers: Vec<Handler>,
-    total: i64,
-    limit: u32,
-    offset: u32,
-) -> Listing {
-    let page = |offset: u32| {
-        format!(
-            "{}webhook/handler/?limit={limit}&offset={offset}",
-            service_uri(service)
-        )
-    };
-    let shown = offset.saturating_add(handlers.len() as u32);
-    Listing {
-        meta: Meta {
-            limit,
-            offset,
-            total_count: total,
-            next: (i64::from(shown) < total).then(|| page(shown)),
-            previous: (offset > 0).then(|| page(offset.saturating_sub(limit))),
-        },
-        objects: handlers.into_iter().map(Into::into).collect(),
-    }
+fn handlers_uri(service: ObjectId) -> String {
+    format!("{}webhook/handler/", service_uri(service))
 }
 
 /// One handler (`{"name": …}`) or several (`[{"name": …}, …]`): 201 with the handler, or with
@@ -181,28 +159,29 @@ async fn create(
     let (project, _) = service_in_scope(&engine, &caller, id).await?;
     let several = body.is_array();
     let inputs: Vec<HandlerIn> = match body {
-        Value::Array(items) => items
-            .into_iter()
-            .map(handler_in)
-            .collect::<Result<_, _>>()?,
-        item => vec![handler_in(item)?],
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                require_object(&i.to_string(), item)?;
+            }
+            decode(Value::Array(items))?
+        }
+        item => {
+            require_object(WHOLE_BODY, &item)?;
+            vec![decode(item)?]
+        }
     };
     let mut created = engine
         .create_handlers(&caller, &project, id, inputs)
         .await?;
     let response = if several {
-        let total = created.len() as i64;
-        let count = created.len() as u32;
-        ApiJson(listing(id, created, total, count, 0)).into_response()
+        let handlers: Vec<TutumHandler> = created.into_iter().map(Into::into).collect();
+        let window = Window::everything(handlers.len());
+        let total = handlers.len() as i64;
+        ApiJson(window.listing(&handlers_uri(id), handlers, total)).into_response()
     } else {
         ApiJson(TutumHandler::from(created.remove(0))).into_response()
     };
     Ok((StatusCode::CREATED, response).into_response())
-}
-
-fn handler_in(item: Value) -> Result<HandlerIn, ApiError> {
-    serde_json::from_value(item)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.to_string()))
 }
 
 async fn read(

@@ -1,12 +1,16 @@
 //! The Waldur dialect (`/api/hooks-web/`): web hooks with event types and groups, authors,
-//! json/form content, Django REST framework's page-number lists (`Link` and `X-Result-Count`).
+//! json/form content, Django REST framework's page-number lists (`Link` and `X-Result-Count`)
+//! and its errors (`{"field": ["message"]}`, `{"detail": "…"}`).
 //!
-//! A Waldur hook has no name; Hookhub names it after a random id (names must be unique). Its
-//! deliveries use Waldur's payload `{timestamp, message, type, context, levelname}`.
+//! A Waldur hook has no name; Hookhub names it after a random id. Its deliveries use Waldur's
+//! payload `{timestamp, message, type, context, levelname}`.
+
+mod choices;
+mod query;
 
 use axum::{
     extract::State,
-    http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
     Router,
@@ -14,13 +18,18 @@ use axum::{
 use chrono::{DateTime, Utc};
 use engine::{
     ids::{SubscriptionId, UserId},
-    subscription::{Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch},
-    Engine, EngineError,
+    subscription::{Subscription, SubscriptionIn, SubscriptionPatch},
+    Engine, ErrorBody, FieldErrors,
 };
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::base_url;
+use super::{
+    base_url,
+    body::{require, Body},
+    shape::{nested, shaped, Shape, WHOLE_BODY},
+};
 use crate::{
     auth::Authenticated,
     error::ApiError,
@@ -28,20 +37,36 @@ use crate::{
     state::AppState,
 };
 
-/// Waldur's names for the engine's fields, for validation messages.
-const FIELD_NAMES: [(&str, &str); 2] = [("url", "destination_url"), ("enabled", "is_active")];
-/// Django REST framework's defaults in Waldur: 10 a page, at most 100.
-const DEFAULT_PAGE_SIZE: usize = 10;
-const MAX_PAGE_SIZE: usize = 100;
 const RESULT_COUNT: HeaderName = HeaderName::from_static("x-result-count");
 
+/// Django REST framework's shape: field errors as `{"field": ["message"]}`, anything else as
+/// `{"detail": "…"}`.
+struct Waldur;
+
+impl Shape for Waldur {
+    const FIELD_NAMES: &'static [(&'static str, &'static str)] = &[
+        ("url", "destination_url"),
+        ("enabled", "is_active"),
+        (WHOLE_BODY, "non_field_errors"),
+    ];
+
+    fn body(error: &ErrorBody) -> Value {
+        match error.fields.is_empty() {
+            true => json!({ "detail": error.detail }),
+            false => nested(&error.fields, |message| json!([message])),
+        }
+    }
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/hooks-web/", get(list).post(create))
-        .route(
-            "/api/hooks-web/{uuid}/",
-            get(read).put(update).patch(update).delete(remove),
-        )
+    shaped::<Waldur>(
+        Router::new()
+            .route("/api/hooks-web/", get(list).post(create))
+            .route(
+                "/api/hooks-web/{uuid}/",
+                get(read).put(update).patch(update).delete(remove),
+            ),
+    )
 }
 
 /// `WebHook`.
@@ -102,31 +127,36 @@ struct WebHookIn {
     content_type: Option<String>,
 }
 
-fn waldur(error: EngineError) -> ApiError {
-    error.renamed(&FIELD_NAMES).into()
-}
+impl WebHookIn {
+    /// Waldur's own rules: its fields' choices, and `destination_url` for a whole hook (POST,
+    /// PUT) rather than a change (PATCH).
+    fn check(&self, whole: bool) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if whole {
+            require(
+                &mut errors,
+                "destination_url",
+                self.destination_url.is_some(),
+            );
+        }
+        choices::check_events(
+            &mut errors,
+            self.event_types.as_deref(),
+            self.event_groups.as_deref(),
+        );
+        errors.into_result(())
+    }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ListQuery {
-    author_uuid: Option<Uuid>,
-    author_username: Option<String>,
-    author_fullname: Option<String>,
-    author_email: Option<String>,
-    destination_url: Option<String>,
-    #[serde(deserialize_with = "engine::page::lenient")]
-    is_active: Option<bool>,
-    /// `1` json, `2` form.
-    #[serde(deserialize_with = "engine::page::lenient")]
-    content_type: Option<u8>,
-    /// Text in the author's name, username or email.
-    query: Option<String>,
-    /// Hooks that published (delivered) at or after this time.
-    last_published: Option<DateTime<Utc>>,
-    #[serde(deserialize_with = "engine::page::lenient")]
-    page: Option<usize>,
-    #[serde(deserialize_with = "engine::page::lenient")]
-    page_size: Option<usize>,
+    fn into_patch(self) -> SubscriptionPatch {
+        SubscriptionPatch {
+            url: self.destination_url,
+            enabled: self.is_active,
+            event_types: self.event_types,
+            event_groups: self.event_groups,
+            content_type: self.content_type,
+            ..SubscriptionPatch::default()
+        }
+    }
 }
 
 /// A bare array of one page, with the total in `X-Result-Count` and the other pages in `Link`.
@@ -134,41 +164,17 @@ async fn list(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     headers: HeaderMap,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    ApiQuery(query): ApiQuery<query::ListQuery>,
 ) -> Result<Response, ApiError> {
-    let content_type = match query.content_type {
-        None => None,
-        Some(1) => Some("json".to_owned()),
-        Some(2) => Some("form".to_owned()),
-        Some(_) => {
-            let detail = "content_type must be 1 (json) or 2 (form)";
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_query",
-                detail,
-            ));
-        }
-    };
-    let filter = SubscriptionFilter {
-        author_id: query.author_uuid.map(UserId),
-        author_username: query.author_username,
-        author_full_name: query.author_fullname,
-        author_email: query.author_email,
-        author_query: query.query,
-        delivered_since: query.last_published,
-        url: query.destination_url,
-        enabled: query.is_active,
-        content_type,
-        ..SubscriptionFilter::default()
-    };
+    let listing = query.read()?;
     let project = engine.home_project(&caller).await?;
-    let all = engine.all_subscriptions(&caller, &project, filter).await?;
-    let size = query
-        .page_size
-        .unwrap_or(DEFAULT_PAGE_SIZE)
-        .clamp(1, MAX_PAGE_SIZE);
+    let all = engine
+        .all_subscriptions(&caller, &project, listing.filter)
+        .await?;
+    let size = listing.page_size;
     let pages = all.len().div_ceil(size).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let page = query::page_number(listing.page.as_deref(), pages)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "Invalid page."))?;
     let base = base_url(&headers);
     let total = all.len();
     let items: Vec<WebHook> = all
@@ -197,12 +203,23 @@ async fn list(
     Ok(response)
 }
 
+/// A new hook names event types or groups (Waldur's rule for the whole request, checked once
+/// its fields are valid).
 async fn create(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     headers: HeaderMap,
-    ApiJson(input): ApiJson<WebHookIn>,
+    Body(input): Body<WebHookIn>,
 ) -> Result<(StatusCode, ApiJson<WebHook>), ApiError> {
+    input.check(true)?;
+    if input.event_types.is_none() && input.event_groups.is_none() {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            WHOLE_BODY,
+            "Please specify list of event_types or event_groups.",
+        );
+        return Err(errors.into());
+    }
     let subscription = SubscriptionIn {
         name: format!("hooks-web-{}", Uuid::new_v4().simple()),
         url: input.destination_url.unwrap_or_default(),
@@ -216,8 +233,7 @@ async fn create(
     let project = engine.home_project(&caller).await?;
     let created = engine
         .create_subscription(&caller, &project, subscription)
-        .await
-        .map_err(waldur)?;
+        .await?;
     Ok((
         StatusCode::CREATED,
         ApiJson(WebHook::of(created, &base_url(&headers))),
@@ -235,27 +251,20 @@ async fn read(
     Ok(ApiJson(WebHook::of(found, &base_url(&headers))))
 }
 
-/// PUT and PATCH alike: the fields sent change, the others stay.
+/// PUT and PATCH: the fields sent change, the others stay; PUT needs `destination_url`.
 async fn update(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
+    method: Method,
     headers: HeaderMap,
     ApiPath(id): ApiPath<SubscriptionId>,
-    ApiJson(input): ApiJson<WebHookIn>,
+    Body(input): Body<WebHookIn>,
 ) -> Result<ApiJson<WebHook>, ApiError> {
-    let patch = SubscriptionPatch {
-        url: input.destination_url,
-        enabled: input.is_active,
-        event_types: input.event_types,
-        event_groups: input.event_groups,
-        content_type: input.content_type,
-        ..SubscriptionPatch::default()
-    };
+    input.check(method == Method::PUT)?;
     let project = engine.home_project(&caller).await?;
     let updated = engine
-        .update_subscription(&caller, &project, id, patch)
-        .await
-        .map_err(waldur)?;
+        .update_subscription(&caller, &project, id, input.into_patch())
+        .await?;
     Ok(ApiJson(WebHook::of(updated, &base_url(&headers))))
 }
 
