@@ -29,8 +29,10 @@ pub async fn command(binary: &Path, database_url: &str, args: &[&str]) -> String
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// An admin's API token on a fresh database.
+/// An admin's API token on a fresh database (migrated first: only `migrate` and `serve` change
+/// the schema).
 pub async fn token(binary: &Path, database_url: &str) -> String {
+    command(binary, database_url, &["migrate"]).await;
     command(
         binary,
         database_url,
@@ -62,6 +64,7 @@ pub async fn serve(
             database_url,
         ])
         .args(["--allow-targets", "127.0.0.1", "--rate-limit", "0"])
+        .args(["--ingest-rate-limit", "0"])
         .args(["--concurrency", &concurrency.to_string()])
         .args(extra)
         .env("RUST_LOG", "error")

@@ -20,28 +20,38 @@ pub mod subscription;
 pub mod template;
 
 #[cfg(feature = "server")]
+mod bus;
+#[cfg(feature = "server")]
 pub mod channel;
 #[cfg(feature = "server")]
 pub mod credentials;
 #[cfg(feature = "server")]
-pub mod dispatch;
+pub(crate) mod dispatch;
 #[cfg(feature = "server")]
-pub mod group_commit;
+pub(crate) mod group_commit;
 #[cfg(feature = "server")]
-pub mod login_throttle;
+pub(crate) mod login_throttle;
 #[cfg(feature = "server")]
-pub mod metrics;
+pub(crate) mod metrics;
+#[cfg(feature = "server")]
+pub mod rate;
 #[cfg(feature = "server")]
 pub mod retry;
 #[cfg(feature = "server")]
+pub(crate) mod roster;
+#[cfg(feature = "server")]
 pub mod service;
+#[cfg(feature = "server")]
+pub mod settings;
 #[cfg(feature = "server")]
 pub mod signing;
 #[cfg(feature = "server")]
 pub mod ssrf;
 #[cfg(feature = "server")]
-pub mod store;
+pub(crate) mod store;
 
+#[cfg(feature = "server")]
+pub use dispatch::WorkerConfig;
 pub use error::{EngineError, ErrorBody, FieldErrors};
 #[cfg(feature = "server")]
 pub use service::Engine;

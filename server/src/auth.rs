@@ -11,7 +11,7 @@ use std::{
 };
 
 use axum::{extract::FromRequestParts, http::request::Parts};
-use engine::{account::Caller, dispatch::limits::Bucket, ids::TokenId, Engine, EngineError};
+use engine::{account::Caller, ids::TokenId, rate::Bucket, Engine, EngineError};
 
 use crate::{error::ApiError, state::AppState};
 

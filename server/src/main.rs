@@ -3,11 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use engine::{
-    dispatch::{retention::run_retention, run_worker, WorkerConfig},
-    service::Settings,
-    Engine,
-};
+use engine::{service::Settings, Engine, WorkerConfig};
 use server::{
     accounts,
     auth::RateLimiter,
@@ -44,7 +40,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let settings = cli.engine.settings();
     match cli.command {
         Command::Migrate => {
-            Engine::open(&cli.database_url, settings).await?;
+            Engine::migrate(&cli.database_url).await?;
             println!("database is up to date");
         }
         Command::Serve(args) => serve(&cli.database_url, settings, args).await?,
@@ -66,6 +62,7 @@ async fn serve(
     settings: Settings,
     args: ServeArgs,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    Engine::migrate(database_url).await?;
     let engine = Engine::open(database_url, settings).await?;
     if args.demo_admin {
         let admin = UserCommand::Create {
@@ -84,16 +81,15 @@ async fn serve(
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
     let worker = (!args.no_worker).then(|| {
-        tokio::spawn(run_retention(
-            engine.clone(),
-            args.worker.retention,
-            shutdown.clone(),
-        ));
-        tokio::spawn(run_worker(
-            engine.clone(),
-            worker_config(&args.worker),
-            shutdown.clone(),
-        ))
+        let (engine, retention, shutdown) =
+            (engine.clone(), args.worker.retention, shutdown.clone());
+        let config = worker_config(&args.worker);
+        tokio::spawn(async move {
+            tokio::join!(
+                engine.run_retention(retention, shutdown.clone()),
+                engine.run_worker(config, shutdown.clone()),
+            );
+        })
     });
     let state = AppState {
         engine: engine.clone(),
@@ -107,7 +103,7 @@ async fn serve(
     if let Some(worker) = worker {
         worker.await?;
     }
-    engine.store().close().await;
+    engine.close().await;
     tracing::info!("stopped");
     Ok(())
 }
@@ -120,13 +116,11 @@ async fn work(
     let engine = Engine::open(database_url, settings).await?;
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
-    tokio::spawn(run_retention(
-        engine.clone(),
-        args.retention,
-        shutdown.clone(),
-    ));
-    run_worker(engine.clone(), worker_config(&args), shutdown).await;
-    engine.store().close().await;
+    tokio::join!(
+        engine.run_retention(args.retention, shutdown.clone()),
+        engine.run_worker(worker_config(&args), shutdown.clone()),
+    );
+    engine.close().await;
     Ok(())
 }
 

@@ -1,32 +1,39 @@
-//! Dispatch: workers claim due deliveries with a lease, send them, and record what happened.
+//! Dispatch: the worker. The database is the durable log of deliveries; the hot path runs in
+//! memory.
 //!
-//! A claimed batch is read in two queries ([`Loaded`](attempt::Loaded)); then each delivery goes
-//! through typed steps — [`prepare`](attempt::prepare) (render, sign), send (through its
-//! channel), [`decide`](attempt::decide) (what the outcome means) and record (group commit). A
-//! worker that dies holding a lease simply lets it expire; a sweep puts the delivery back in the
-//! queue, for this process after a restart or for another instance.
+//! Deliveries reach the worker's [`Queue`] born claimed — the ingest transaction that stores an
+//! event leases its deliveries to this process's worker and hands them over — or claimed from
+//! the database ([`claim`]): retries coming due, a crashed process's work, a backlog larger than
+//! the queue. A scheduler starts them in turn, within the worker's concurrency and each
+//! subscription's bound; each goes through [`send`] (prepare → send → decide) and its result is
+//! recorded in batches ([`recorder`]). [`life`] holds the rules of a delivery's life, and the
+//! leases of what waits in memory are renewed until it is recorded ([`leases`]).
+//!
+//! The worker works from its own [`Context`] (store, channels, roster, settings, recorder), not
+//! from the engine whose adapters authorize callers.
 
-mod attempt;
-pub mod limits;
-pub mod operational;
-pub mod payload;
-pub mod retention;
-pub mod target;
-pub mod wakeup;
+mod claim;
+mod leases;
+pub(crate) mod life;
+pub(crate) mod operational;
+pub(crate) mod payload;
+mod queue;
+mod recorder;
+mod send;
+pub(crate) mod target;
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{future::Future, pin::Pin, sync::Arc, time::Duration};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
 
-use crate::{store::deliveries, Engine};
+pub(crate) use queue::{Job, Queue};
+use recorder::Finished;
 
-/// The least time between two claims of one worker: at most this much is added to a
-/// delivery's wait, and a busy worker claims in batches.
-const CLAIM_INTERVAL: Duration = Duration::from_millis(2);
+use crate::{
+    bus::Bus, channel::Channels, event::EventIn, group_commit::GroupCommit, ids::ProjectId,
+    metrics::Metrics, roster::Roster, settings::Settings, store::Store,
+};
 
 /// How a worker runs.
 #[derive(Debug, Clone)]
@@ -35,10 +42,13 @@ pub struct WorkerConfig {
     pub worker_id: String,
     /// Deliveries in flight at once.
     pub concurrency: usize,
-    /// How long a claim holds; longer than the longest timeout (30 s) plus recording.
+    /// How long a claim holds; longer than the longest timeout (30 s) plus recording. Leases of
+    /// deliveries still waiting in memory are renewed well before they run out.
     pub lease: Duration,
     /// How often an idle worker looks for due retries and expired leases.
     pub idle_poll: Duration,
+    /// Deliveries waiting in memory at most; beyond that they wait in the database.
+    pub queue: usize,
 }
 
 impl Default for WorkerConfig {
@@ -48,109 +58,137 @@ impl Default for WorkerConfig {
             concurrency: 64,
             lease: Duration::from_secs(60),
             idle_poll: Duration::from_millis(500),
+            queue: 10_000,
         }
     }
 }
 
-/// Runs a worker until `shutdown` fires, then waits for the deliveries in flight.
-pub async fn run_worker(engine: Engine, config: WorkerConfig, shutdown: CancellationToken) {
-    let config = Arc::new(config);
-    let slots = Arc::new(Semaphore::new(config.concurrency));
-    let queued = engine.queued_signal();
-    tokio::spawn(wakeup::relay(
-        engine.store().clone(),
-        queued.clone(),
-        shutdown.clone(),
-    ));
-    tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, "worker started");
-    // When expired leases were last given back to the queue, and when we last claimed.
-    let mut swept = Instant::now() - config.idle_poll;
-    let mut claimed_at = Instant::now() - CLAIM_INTERVAL;
-    while !shutdown.is_cancelled() {
-        // Armed before claiming, so work queued while we claim still wakes us.
-        let woken = queued.notified();
-        tokio::pin!(woken);
-        woken.as_mut().enable();
+/// Deliveries of one subscription that may wait in memory, per place it has in flight.
+const WAITING_PER_PLACE: usize = 16;
 
-        // A claim is a write transaction. Under load every finished delivery frees a slot and
-        // wakes us; spacing claims lets the slots freed meanwhile go in one claim instead of
-        // one transaction each.
-        let since = claimed_at.elapsed();
-        if since < CLAIM_INTERVAL {
-            tokio::select! {
-                _ = tokio::time::sleep(CLAIM_INTERVAL - since) => {}
-                _ = shutdown.cancelled() => break,
-            }
-        }
-        claimed_at = Instant::now();
+/// Ingests Hookhub's own reports (operational events) into a project.
+pub(crate) type Reporter =
+    Arc<dyn Fn(ProjectId, Vec<EventIn>) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
-        // Claim only what can start now: a claimed delivery must not wait out its lease.
-        let free = slots.available_permits();
-        if free == 0 {
-            tokio::select! {
-                permit = slots.clone().acquire_owned() => drop(permit),
-                _ = shutdown.cancelled() => break,
-            }
-            continue;
-        }
-        let now = chrono::Utc::now().timestamp_millis();
-        if swept.elapsed() >= config.idle_poll {
-            swept = Instant::now();
-            if let Err(error) = deliveries::release_expired(engine.store(), now).await {
-                tracing::warn!(%error, "releasing expired leases failed; retrying");
-            }
-        }
-        let lease_until = now + config.lease.as_millis() as i64;
-        // Subscriptions at their in-flight bound are left out; one whose delivery finishes
-        // wakes us through `queued`.
-        let limits = engine.limits();
-        let claimed = match deliveries::claim(
-            engine.store(),
-            &config.worker_id,
-            now,
-            lease_until,
-            free as u32,
-            &limits.saturated(),
-            |subscription| limits.admit(subscription),
-        )
-        .await
-        {
-            Ok(claimed) => claimed,
-            Err(error) => {
-                tracing::warn!(%error, "claiming deliveries failed; retrying");
-                Vec::new()
-            }
-        };
-        if claimed.is_empty() {
-            tokio::select! {
-                _ = woken => {}
-                _ = tokio::time::sleep(config.idle_poll) => {}
-                _ = shutdown.cancelled() => break,
-            }
-            continue;
-        }
-        let deliveries: Vec<_> = claimed.iter().map(|(delivery, _)| delivery).collect();
-        let loaded = match attempt::Loaded::read(&engine, &deliveries).await {
-            Ok(loaded) => loaded,
-            Err(error) => {
-                // Their leases run out and they are claimed again: nothing is lost.
-                tracing::warn!(%error, "reading claimed deliveries failed; retried after the lease");
-                continue;
-            }
-        };
-        for (delivery, admitted) in claimed {
-            let Ok(permit) = slots.clone().acquire_owned().await else {
-                break;
-            };
-            let (engine, config) = (engine.clone(), config.clone());
-            let needs = loaded.of(&delivery);
-            tokio::spawn(async move {
-                attempt::run(&engine, &config.worker_id, delivery, needs).await;
-                drop((admitted, permit));
-            });
-        }
+/// Results recorded many per transaction; each answers whether it turned its subscription failed.
+pub(crate) type Recorder = GroupCommit<Finished, bool>;
+
+/// What the worker's tasks work with.
+pub(crate) struct Context {
+    pub store: Store,
+    pub channels: Channels,
+    pub settings: Arc<Settings>,
+    pub roster: Roster,
+    pub bus: Bus,
+    pub metrics: Metrics,
+    pub queue: Queue,
+    pub recorder: Recorder,
+    pub report: Reporter,
+    pub worker_id: String,
+    pub lease: Duration,
+}
+
+/// What the engine hands the worker.
+pub(crate) struct Parts {
+    pub store: Store,
+    pub channels: Channels,
+    pub settings: Arc<Settings>,
+    pub roster: Roster,
+    pub bus: Bus,
+    pub metrics: Metrics,
+    pub report: Reporter,
+}
+
+/// A running worker's front door for this process's ingest: where born-claimed deliveries go.
+#[derive(Debug, Clone)]
+pub(crate) struct Local {
+    pub queue: Queue,
+    pub worker_id: String,
+    pub lease: Duration,
+}
+
+/// Starts a worker's queue; [`run`] makes it work. Returned apart so that the engine can hand
+/// born-claimed deliveries to it while it runs.
+pub(crate) fn local(config: &WorkerConfig, settings: &Settings, room: Arc<Notify>) -> Local {
+    let in_flight = settings.per_subscription_concurrency.max(1);
+    let bounds = queue::Bounds {
+        waiting: config.queue.max(1),
+        // Enough to keep the endpoint busy between two claims; the rest of a burst waits in the
+        // database, where no lease needs renewing.
+        waiting_per_subscription: (in_flight * WAITING_PER_PLACE).min(config.queue.max(1)),
+        in_flight_per_subscription: in_flight,
+    };
+    Local {
+        queue: Queue::new(bounds, room),
+        worker_id: config.worker_id.clone(),
+        lease: config.lease,
     }
-    // Let the deliveries in flight finish and record their outcome.
-    let _ = slots.acquire_many(config.concurrency as u32).await;
-    tracing::info!(worker = %config.worker_id, "worker stopped");
+}
+
+/// Runs the worker until `shutdown` fires; then lets the deliveries in flight finish and be
+/// recorded, and gives the leases of those still waiting back to the database.
+pub(crate) async fn run(
+    parts: Parts,
+    local: Local,
+    config: WorkerConfig,
+    room: Arc<Notify>,
+    shutdown: CancellationToken,
+) {
+    let recorder = GroupCommit::start(512, (parts.store.clone(), parts.settings.clone()), {
+        |(store, settings): (Store, Arc<Settings>), batch| async move {
+            crate::store::attempts::record(&store, &batch, settings.failure_window).await
+        }
+    });
+    let context = Arc::new(Context {
+        store: parts.store,
+        channels: parts.channels,
+        settings: parts.settings,
+        roster: parts.roster,
+        bus: parts.bus,
+        metrics: parts.metrics,
+        queue: local.queue,
+        recorder,
+        report: parts.report,
+        worker_id: local.worker_id,
+        lease: local.lease,
+    });
+    tracing::info!(worker = %context.worker_id, concurrency = config.concurrency, "worker started");
+    let (stop_claims, stop_renewal) = (CancellationToken::new(), CancellationToken::new());
+    let claimer = tokio::spawn(claim::run(
+        context.clone(),
+        config.idle_poll,
+        room,
+        stop_claims.clone(),
+    ));
+    let renewer = tokio::spawn(leases::renew(context.clone(), stop_renewal.clone()));
+    let slots = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    loop {
+        let permit = tokio::select! {
+            permit = slots.clone().acquire_owned() => permit.expect("never closed"),
+            _ = shutdown.cancelled() => break,
+        };
+        let started = loop {
+            if let Some(started) = context.queue.next() {
+                break Some(started);
+            }
+            tokio::select! {
+                _ = context.queue.ready() => {}
+                _ = shutdown.cancelled() => break None,
+            }
+        };
+        let Some((job, place)) = started else { break };
+        tokio::spawn(send::run(context.clone(), job, (place, permit)));
+    }
+    // Waiting in memory: back to the database, due now. In flight: finish and record, with
+    // their leases renewed until then.
+    stop_claims.cancel();
+    let _ = claimer.await;
+    let waiting = context.queue.drain();
+    if let Err(error) = leases::give_back(&context, &waiting).await {
+        tracing::warn!(%error, "could not give back waiting deliveries; their leases run out");
+    }
+    let _ = slots.acquire_many(config.concurrency.max(1) as u32).await;
+    stop_renewal.cancel();
+    let _ = renewer.await;
+    tracing::info!(worker = %context.worker_id, "worker stopped");
 }

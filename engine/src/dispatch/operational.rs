@@ -4,10 +4,10 @@
 use serde_json::json;
 
 use crate::{
+    dispatch::life::Next,
     event::{EventIn, ObjectRef},
-    store::attempts::{NewAttempt, Next},
+    store::attempts::NewAttempt,
     subscription::Subscription,
-    Engine,
 };
 
 /// The group of every operational event. Deliveries of these events report nothing themselves,
@@ -74,14 +74,4 @@ pub fn events_for(
         );
     }
     events
-}
-
-/// Ingests the events; a failure is logged, never passed on (the attempt is already recorded).
-pub async fn report(engine: &Engine, project: &str, events: Vec<EventIn>) {
-    if events.is_empty() {
-        return;
-    }
-    if let Err(error) = engine.ingest_operational(project, events).await {
-        tracing::warn!(%error, "could not record operational events");
-    }
 }

@@ -12,9 +12,9 @@ use crate::{
     delivery::HeaderPair,
     event::Event,
     ids::ProjectId,
+    roster::Member,
     signing,
-    store::subscriptions::Confidential,
-    subscription::{ContentType, Header, PayloadFormat, Subscription, ValidSubscription},
+    subscription::{ContentType, Header, PayloadFormat, ValidSubscription},
 };
 
 /// Shown in the attempt log instead of a protected header's value.
@@ -37,7 +37,10 @@ pub struct Target {
 }
 
 impl Target {
-    pub fn of_subscription(subscription: &Subscription, confidential: Confidential) -> Target {
+    /// Where a stored subscription's deliveries go at `now` (epoch ms), signed with every
+    /// secret valid then.
+    pub fn of_member(member: &Member, now: i64) -> Target {
+        let subscription = &member.receiver.subscription;
         Target {
             url: subscription.url.clone(),
             method: subscription.method.clone(),
@@ -47,8 +50,8 @@ impl Target {
             format: subscription.payload_format,
             content_type: subscription.content_type,
             include_result: subscription.include_result,
-            headers: confidential.headers,
-            secrets: confidential.secrets,
+            headers: member.clear_headers.clone(),
+            secrets: member.keyring.signing(now),
         }
     }
 

@@ -4,15 +4,20 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
+use std::sync::Arc;
+
+use uuid::Uuid;
+
 use super::Engine;
 use crate::{
     account::{Caller, Role},
+    dispatch::Job,
     event::{Event, EventIn, BATCH_MAX},
-    ids::{EventId, ProjectId},
-    matching::Receiver,
+    ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
     page::{PageRequest, Paged},
+    roster::Members,
     store::{
-        events::{self as rows, EventQuery, Incoming, Recipient, Stored},
+        events::{self as rows, EventQuery, Incoming, Lease, Recipient, Start, Stored},
         projects, subscriptions, to_millis,
     },
     EngineError, FieldErrors,
@@ -68,13 +73,13 @@ impl Engine {
     /// Hookhub's own operational events: the engine reports on itself, so there is no caller.
     pub(crate) async fn ingest_operational(
         &self,
-        project: &str,
+        project_id: ProjectId,
         inputs: Vec<EventIn>,
     ) -> Result<Vec<Ingested>, EngineError> {
-        let project_id = projects::id_by_name(&self.store, project)
+        let project = projects::name_of(&self.store, project_id)
             .await?
             .ok_or(EngineError::NotFound("project"))?;
-        self.ingest_batch(project_id, project, inputs).await
+        self.ingest_batch(project_id, &project, inputs).await
     }
 
     pub(super) async fn ingest_batch(
@@ -104,54 +109,122 @@ impl Engine {
         project: &str,
         inputs: Vec<EventIn>,
     ) -> Result<Vec<Ingested>, EngineError> {
-        let receivers = self.receivers(project_id).await?;
+        let members = self.receivers(project_id).await?;
         let now = Utc::now();
-        let events: Vec<Event> = inputs
+        let events: Vec<Arc<Event>> = inputs
             .into_iter()
-            .map(|input| Event {
-                id: EventId::generate(),
-                project: project.to_owned(),
-                event_type: input.event_type,
-                group: input.group,
-                object: input.object,
-                data: input
-                    .data
-                    .unwrap_or_else(|| Value::Object(Default::default())),
-                message: input.message,
-                level: input.level.unwrap_or_else(|| "info".to_owned()),
-                occurred_at: input.occurred_at.unwrap_or(now),
-                idempotency_key: input.idempotency_key,
-                created_at: now,
+            .map(|input| {
+                Arc::new(Event {
+                    id: EventId::generate(),
+                    project: project.to_owned(),
+                    event_type: input.event_type,
+                    group: input.group,
+                    object: input.object,
+                    data: input
+                        .data
+                        .unwrap_or_else(|| Value::Object(Default::default())),
+                    message: input.message,
+                    level: input.level.unwrap_or_else(|| "info".to_owned()),
+                    occurred_at: input.occurred_at.unwrap_or(now),
+                    idempotency_key: input.idempotency_key,
+                    created_at: now,
+                })
             })
             .collect();
-        let batch = recipients_of(events, receivers).await?;
-        let incoming = std::sync::Arc::new(Incoming {
+        let matched = match_events(events.clone(), members).await?;
+
+        // Born claimed: the deliveries this process's worker has room for are leased to it in
+        // the same transaction that stores them, and handed over once it commits.
+        let local = self.local.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let sending: Vec<Uuid> = matched
+            .iter()
+            .flatten()
+            .filter(|(_, held)| !held)
+            .map(|(subscription, _)| *subscription)
+            .collect();
+        let reservation = local.as_ref().map(|l| l.queue.reserve(&sending));
+        let mut place = 0;
+        let batch = events
+            .iter()
+            .zip(matched)
+            .map(|(event, recipients)| {
+                let recipients = recipients
+                    .into_iter()
+                    .map(|(subscription, held)| {
+                        let start = if held {
+                            Start::Held
+                        } else {
+                            place += 1;
+                            match &reservation {
+                                Some(r) if r.granted(place - 1) => Start::Leased,
+                                _ => Start::Pending,
+                            }
+                        };
+                        Recipient {
+                            delivery: DeliveryId::generate(),
+                            subscription: SubscriptionId(subscription),
+                            start,
+                        }
+                    })
+                    .collect();
+                (event.clone(), recipients)
+            })
+            .collect();
+        let lease = local.as_ref().map(|l| Lease {
+            worker: l.worker_id.clone(),
+            until: now.timestamp_millis() + l.lease.as_millis() as i64,
+        });
+        let incoming = Arc::new(Incoming {
             project: project_id,
             events: batch,
+            lease,
         });
         let stored = self.ingester.submit(incoming.clone()).await?;
-        let created = stored
+
+        let created: Vec<&(Arc<Event>, Vec<Recipient>)> = stored
             .iter()
-            .filter(|s| matches!(s, Stored::Created(..)))
-            .count();
-        self.metrics.events_ingested(created as u64);
-        if stored
+            .zip(&incoming.events)
+            .filter(|(s, _)| matches!(s, Stored::Created))
+            .map(|(_, e)| e)
+            .collect();
+        self.metrics.events_ingested(created.len() as u64);
+        if let Some(reservation) = reservation {
+            let jobs = created
+                .iter()
+                .flat_map(|(event, recipients)| {
+                    recipients
+                        .iter()
+                        .filter(|r| r.start == Start::Leased)
+                        .map(|r| Job {
+                            delivery: r.delivery.0,
+                            project: project_id,
+                            subscription: r.subscription.0,
+                            event: event.clone(),
+                            attempts: 0,
+                            manual: false,
+                        })
+                })
+                .collect();
+            reservation.fill(jobs);
+        }
+        let queued = created
             .iter()
-            .any(|s| matches!(s, Stored::Created(n) if *n > 0))
-        {
-            self.work_queued();
+            .flat_map(|(_, recipients)| recipients)
+            .any(|r| r.start == Start::Pending);
+        if queued {
+            self.bus.work_queued();
         }
         Ok(stored
             .into_iter()
             .zip(&incoming.events)
-            .map(|(s, (event, _))| match s {
-                Stored::Created(matched) => Ingested {
-                    event: event.clone(),
-                    matched,
+            .map(|(s, (event, recipients))| match s {
+                Stored::Created => Ingested {
+                    event: Event::clone(event),
+                    matched: recipients.len(),
                     repeated: false,
                 },
-                Stored::Repeated(event) => Ingested {
-                    event,
+                Stored::Repeated(first) => Ingested {
+                    event: first,
                     matched: 0,
                     repeated: true,
                 },
@@ -159,24 +232,21 @@ impl Engine {
             .collect())
     }
 
-    /// The project's subscriptions ready to judge events. One whose stored filter cannot be used
-    /// receives nothing (see [`Receiver::wants`]) and is marked failed with the reason, so that
-    /// people see it.
-    pub(super) async fn receivers(&self, project: ProjectId) -> Result<Vec<Receiver>, EngineError> {
-        let receivers: Vec<Receiver> = subscriptions::of_project(&self.store, project)
-            .await?
-            .into_iter()
-            .map(Receiver::new)
-            .collect();
-        for receiver in &receivers {
-            let subscription = &receiver.subscription;
-            if let (Some(reason), false) = (receiver.broken_filter(), subscription.failed) {
+    /// The project's subscriptions, from the roster. One whose stored filter cannot be used
+    /// receives nothing (see [`Receiver::wants`](crate::matching::Receiver::wants)) and is marked
+    /// failed with the reason, so that people see it.
+    pub(super) async fn receivers(&self, project: ProjectId) -> Result<Arc<Members>, EngineError> {
+        let members = self.roster.members(project).await?;
+        for member in &members.all {
+            let subscription = &member.receiver.subscription;
+            if let (Some(reason), false) = (member.receiver.broken_filter(), subscription.failed) {
                 tracing::error!(subscription = %subscription.id, reason, "stored filter unusable");
                 let reason = format!("its filter cannot be used: {reason}");
                 subscriptions::mark_failed(&self.store, subscription.id, &reason).await?;
+                self.subscriptions_changed(project);
             }
         }
-        Ok(receivers)
+        Ok(members)
     }
 
     pub async fn get_event(
@@ -219,26 +289,24 @@ impl Engine {
 /// a project with many filtered subscriptions cannot stall other requests.
 const INLINE_MATCHES: usize = 256;
 
-/// Each event with the subscriptions it goes to, and whether each holds it.
-async fn recipients_of(
-    events: Vec<Event>,
-    receivers: Vec<Receiver>,
-) -> Result<Vec<(Event, Vec<Recipient>)>, EngineError> {
-    let work = events.len() * receivers.len();
+/// For each event, the subscriptions it goes to and whether each holds it.
+async fn match_events(
+    events: Vec<Arc<Event>>,
+    members: Arc<Members>,
+) -> Result<Vec<Vec<(Uuid, bool)>>, EngineError> {
+    let work = events.len() * members.all.len();
     let judge = move || {
         events
-            .into_iter()
+            .iter()
             .map(|event| {
                 let document = event.document();
-                let recipients = receivers
+                members
+                    .all
                     .iter()
-                    .filter(|r| r.wants(&event, &document))
-                    .map(|r| Recipient {
-                        subscription: r.subscription.id,
-                        held: r.holds(),
-                    })
-                    .collect();
-                (event, recipients)
+                    .map(|m| &m.receiver)
+                    .filter(|r| r.wants(event, &document))
+                    .map(|r| (r.subscription.id.0, r.holds()))
+                    .collect()
             })
             .collect()
     };

@@ -12,60 +12,45 @@ mod overview;
 mod probes;
 mod projects;
 mod replay;
+mod retention;
 mod subscriptions;
+mod worker;
 
 pub use accounts::SESSION_LIFETIME;
 pub use deliveries::DeliveryFilter;
 pub use events::{EventFilter, Ingested};
 pub use replay::DEFAULT_ROTATION_OVERLAP;
 
-use std::{sync::Arc, time::Duration};
+pub use crate::settings::Settings;
 
-use tokio::sync::{Notify, Semaphore};
+use std::{
+    sync::{Arc, RwLock},
+    time::Duration,
+};
+
+use tokio::sync::Semaphore;
+use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::{
+    bus::Bus,
     channel::{Channels, HttpChannel, LogChannel},
-    dispatch::limits::Limits,
+    dispatch::Local,
     group_commit::GroupCommit,
     login_throttle::LoginThrottle,
     metrics::{Metrics, QueueGauges},
-    retry::RetryPolicy,
-    ssrf::TargetPolicy,
-    store::{attempts as attempt_rows, events as event_rows, projects as project_rows, Store},
+    roster::Roster,
+    store::{events as event_rows, projects as project_rows, Store},
     EngineError,
 };
 
 /// The project every fresh installation starts with.
 pub const DEFAULT_PROJECT: &str = "default";
 
-/// How the engine behaves; the defaults are for production.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub retry: RetryPolicy,
-    /// A subscription whose deliveries kept failing this long is marked failed.
-    pub failure_window: Duration,
-    pub targets: TargetPolicy,
-    /// Deliveries to one subscription in flight at once, per process.
-    pub per_subscription_concurrency: usize,
-    /// Where the `log` channel may write files (one folder per project); `None`: standard
-    /// output only.
-    pub log_channel_dir: Option<std::path::PathBuf>,
-}
+/// How long the roster trusts what it read about a project without hearing of a change: the
+/// limit on how stale a subscription can be when a change was announced where this process could
+/// not hear it (see [`crate::roster`]).
+const ROSTER_MAX_AGE: Duration = Duration::from_secs(5);
 
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            retry: RetryPolicy::default(),
-            failure_window: Duration::from_secs(5 * 24 * 60 * 60),
-            targets: TargetPolicy::default(),
-            per_subscription_concurrency: 8,
-            log_channel_dir: None,
-        }
-    }
-}
-
-/// Records attempt results, many per transaction.
-pub type Recorder = GroupCommit<attempt_rows::Finished, bool>;
 /// Stores ingested events with their deliveries, many requests per transaction.
 type Ingester = GroupCommit<event_rows::Incoming, Vec<event_rows::Stored>>;
 
@@ -75,54 +60,64 @@ pub struct Engine {
     store: Store,
     channels: Channels,
     settings: Arc<Settings>,
-    /// Wakes idle workers in this process when new deliveries are queued.
-    queued: Arc<Notify>,
-    limits: Limits,
-    recorder: Recorder,
+    roster: Roster,
+    bus: Bus,
+    /// This process's worker, while one runs: ingest hands it deliveries born claimed.
+    local: Arc<RwLock<Option<Local>>>,
     ingester: Ingester,
     metrics: Metrics,
     logins: Arc<LoginThrottle>,
     /// Password hashes computed at once: each takes argon2's memory (19 MiB) and a core, so a
     /// flood of logins queues here instead of exhausting the machine.
     hashing: Arc<Semaphore>,
+    /// Stops the engine's background tasks once the last clone is dropped.
+    _alive: Arc<DropGuard>,
 }
 
 impl Engine {
-    /// Opens the database, brings its schema up to date, makes sure the default project exists
-    /// and registers the built-in channels.
+    /// Opens the database of a running installation: its schema must be up to date (see
+    /// [`Engine::migrate`]). Makes sure the default project exists and registers the built-in
+    /// channels.
     pub async fn open(database_url: &str, settings: Settings) -> Result<Engine, EngineError> {
         let store = Store::open(database_url).await?;
-        store.migrate().await?;
+        store.check_migrated().await?;
         project_rows::ensure(&store, DEFAULT_PROJECT).await?;
         let http = HttpChannel::new(Arc::new(settings.targets.clone()))
             .map_err(|e| EngineError::Internal(format!("cannot build the HTTP client: {e}")))?;
         let mut channels = Channels::default();
         channels.register(http);
         channels.register(LogChannel::new(settings.log_channel_dir.clone()));
-        let queued = Arc::new(Notify::new());
+        let roster = Roster::new(store.clone(), ROSTER_MAX_AGE);
+        let bus = Bus::new(store.clone(), roster.clone());
+        let alive = CancellationToken::new();
+        tokio::spawn(bus.clone().listen(alive.clone()));
         Ok(Engine {
-            recorder: GroupCommit::start(256, store.clone(), |store, batch| async move {
-                attempt_rows::record(&store, &batch).await
-            }),
             ingester: GroupCommit::start(64, store.clone(), |store, requests| async move {
                 event_rows::insert_with_deliveries(&store, requests).await
             }),
             store,
             channels,
-            limits: Limits::new(settings.per_subscription_concurrency, queued.clone()),
+            roster,
+            bus,
+            local: Arc::default(),
             metrics: Metrics::default(),
             logins: Arc::default(),
             hashing: Arc::new(Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),
-
             settings: Arc::new(settings),
-            queued,
+            _alive: Arc::new(alive.drop_guard()),
         })
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// Brings the database's schema up to date: for `hookhub migrate` and `hookhub serve`, so
+    /// that other commands (a `token create` during a rolling upgrade, say) never migrate a
+    /// database other instances share.
+    pub async fn migrate(database_url: &str) -> Result<(), EngineError> {
+        let store = Store::open(database_url).await?;
+        store.migrate().await?;
+        store.close().await;
+        Ok(())
     }
 
     pub fn channels(&self) -> &Channels {
@@ -131,18 +126,6 @@ impl Engine {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
-    }
-
-    pub fn limits(&self) -> &Limits {
-        &self.limits
-    }
-
-    pub fn recorder(&self) -> &Recorder {
-        &self.recorder
-    }
-
-    pub fn metrics(&self) -> &Metrics {
-        &self.metrics
     }
 
     /// The Prometheus exposition of this process's counters and the shared queue's gauges.
@@ -156,26 +139,15 @@ impl Engine {
         Ok(self.metrics.render(queue))
     }
 
-    /// Whether the database answers and has every migration this binary knows, and the writers
-    /// that store events and attempt results are running.
+    /// Whether the database answers and has every migration this binary knows, and the writer
+    /// that stores ingested events is running.
     pub async fn ready(&self) -> Result<(), EngineError> {
-        if !(self.ingester.is_running() && self.recorder.is_running()) {
+        if !self.ingester.is_running() {
             return Err(EngineError::Internal(
-                "a group-commit writer has stopped".into(),
+                "the ingest writer has stopped".into(),
             ));
         }
         self.store.check_migrated().await
-    }
-
-    /// Signalled whenever this process queues deliveries.
-    pub fn queued_signal(&self) -> Arc<Notify> {
-        self.queued.clone()
-    }
-
-    /// Wakes idle workers: this process's at once, other processes' through the database.
-    fn work_queued(&self) {
-        self.queued.notify_waiters();
-        crate::dispatch::wakeup::announce(&self.store);
     }
 
     /// Deletes attempts and events older than `keep` (never one with work still queued).
@@ -185,5 +157,15 @@ impl Engine {
     ) -> Result<crate::store::retention::Pruned, EngineError> {
         let cutoff = chrono::Utc::now().timestamp_millis() - keep.as_millis() as i64;
         crate::store::retention::prune(&self.store, cutoff).await
+    }
+
+    /// Waits for every database connection to be returned and closes them.
+    pub async fn close(&self) {
+        self.store.close().await
+    }
+
+    /// A subscription of `project` changed: rosters here and elsewhere forget the project.
+    fn subscriptions_changed(&self, project: crate::ids::ProjectId) {
+        self.bus.subscriptions_changed(project);
     }
 }

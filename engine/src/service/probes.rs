@@ -14,7 +14,7 @@ use crate::{
     ids::{EventId, ProjectId, SubscriptionId, TestId},
     probe::{EndpointTest, TestIn, TestStatus},
     signing::generate_secret,
-    store::{subscriptions, tests, to_millis},
+    store::{tests, to_millis},
     subscription::{SubscriptionIn, ValidSubscription},
     EngineError, FieldErrors,
 };
@@ -185,11 +185,13 @@ impl Engine {
         project: &str,
         id: SubscriptionId,
     ) -> Result<Target, EngineError> {
-        let subscription = self.get_subscription(caller, project, id).await?;
-        let confidential = subscriptions::secrets_and_headers(&self.store, id)
+        let project = self.authorize(caller, project, Role::Read).await?;
+        let member = self
+            .roster
+            .member(project, id.0)
             .await?
             .ok_or(EngineError::NotFound("subscription"))?;
-        Ok(Target::of_subscription(&subscription, confidential))
+        Ok(Target::of_member(&member, Utc::now().timestamp_millis()))
     }
 
     async fn send_now(&self, target: &Target, event: &Event, origin: ProjectId) -> Outcome {

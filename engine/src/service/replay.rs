@@ -10,8 +10,11 @@ use crate::{
     account::{Caller, Role},
     delivery::Delivery,
     ids::{DeliveryId, EventId, SubscriptionId},
-    matching::Receiver,
-    store::{deliveries, events::Recipient, subscriptions, to_millis},
+    store::{
+        deliveries,
+        events::{Recipient, Start},
+        subscriptions, to_millis,
+    },
     EngineError,
 };
 
@@ -36,7 +39,7 @@ impl Engine {
                 current.delivery.status.as_str()
             )));
         }
-        self.work_queued();
+        self.bus.work_queued();
         Ok(self.get_delivery(caller, project, id).await?.delivery)
     }
 
@@ -51,26 +54,29 @@ impl Engine {
     ) -> Result<usize, EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
         let event = self.get_event(caller, project, id).await?;
-        let targets: Vec<Receiver> = match subscription {
-            Some(subscription) => vec![Receiver::new(
-                self.get_subscription(caller, project, subscription).await?,
-            )],
-            None => {
-                let document = event.document();
-                self.receivers(project_id)
-                    .await?
-                    .into_iter()
-                    .filter(|r| r.wants(&event, &document))
-                    .collect()
-            }
-        };
-        let targets: Vec<Recipient> = targets
+        let members = self.receivers(project_id).await?;
+        let document = event.document();
+        let targets: Vec<Recipient> = members
+            .all
             .iter()
+            .map(|m| &m.receiver)
+            .filter(|r| match subscription {
+                Some(id) => r.subscription.id == id,
+                None => r.wants(&event, &document),
+            })
             .map(|r| Recipient {
+                delivery: DeliveryId::generate(),
                 subscription: r.subscription.id,
-                held: r.holds(),
+                start: if r.holds() {
+                    Start::Held
+                } else {
+                    Start::Pending
+                },
             })
             .collect();
+        if subscription.is_some() && targets.is_empty() {
+            return Err(EngineError::NotFound("subscription"));
+        }
         let queued = deliveries::enqueue(
             &self.store,
             project_id,
@@ -80,7 +86,7 @@ impl Engine {
             Utc::now().timestamp_millis(),
         )
         .await?;
-        self.work_queued();
+        self.bus.work_queued();
         Ok(queued)
     }
 
@@ -102,7 +108,7 @@ impl Engine {
             Utc::now().timestamp_millis(),
         )
         .await?;
-        self.work_queued();
+        self.bus.work_queued();
         Ok(queued)
     }
 
@@ -124,6 +130,7 @@ impl Engine {
                 .ok_or(EngineError::NotFound("subscription"))?;
             let rotated = keyring.rotated(Utc::now().timestamp_millis(), overlap)?;
             if subscriptions::set_keyring(&self.store, id, &rotated, revision).await? {
+                self.subscriptions_changed(project_id);
                 self.audit(
                     &caller.username,
                     Some(project),

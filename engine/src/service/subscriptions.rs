@@ -132,6 +132,7 @@ impl Engine {
                 .await?;
         }
         let id = rows::insert(&self.store, project_id, &fields, &secret, caller.user_id).await?;
+        self.subscriptions_changed(project_id);
         let created = self.get_subscription(caller, project, id).await?;
         self.audit_subscription(caller, "subscription.created", &created)
             .await;
@@ -190,10 +191,10 @@ impl Engine {
                 )
                 .await?;
             if verify == Verify::Ping && (moves || reactivate) {
-                let secrets = rows::secrets_and_headers(&self.store, id)
+                let (keyring, _) = rows::keyring(&self.store, project_id, id)
                     .await?
-                    .ok_or(EngineError::NotFound("subscription"))?
-                    .secrets;
+                    .ok_or(EngineError::NotFound("subscription"))?;
+                let secrets = keyring.signing(chrono::Utc::now().timestamp_millis());
                 self.ping_target(&fields, secrets, project, project_id)
                     .await?;
             }
@@ -210,6 +211,7 @@ impl Engine {
                 break;
             }
         }
+        self.subscriptions_changed(project_id);
         let updated = rows::get(&self.store, project_id, id)
             .await?
             .ok_or(EngineError::NotFound("subscription"))?;
@@ -228,6 +230,7 @@ impl Engine {
         if !rows::delete(&self.store, project_id, id).await? {
             return Err(EngineError::NotFound("subscription"));
         }
+        self.subscriptions_changed(project_id);
         let detail = serde_json::json!({});
         self.audit(
             &caller.username,
@@ -311,12 +314,9 @@ impl Engine {
         id: SubscriptionId,
     ) -> Result<String, EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
-        rows::get(&self.store, project_id, id)
+        let (keyring, _) = rows::keyring(&self.store, project_id, id)
             .await?
             .ok_or(EngineError::NotFound("subscription"))?;
-        rows::secrets_and_headers(&self.store, id)
-            .await?
-            .and_then(|c| c.secrets.into_iter().next())
-            .ok_or(EngineError::NotFound("subscription"))
+        Ok(keyring.current)
     }
 }

@@ -1,13 +1,16 @@
-//! The attempt log, and the transaction that records an attempt together with what it changes:
-//! the delivery's state and the subscription's health.
+//! The attempt log, and the transaction that records a batch of attempts together with what
+//! they change: their deliveries' states and their subscriptions' health.
 
-use sqlx::types::Json;
+use std::{collections::HashSet, sync::Arc, time::Duration};
+
+use sqlx::{types::Json, QueryBuilder};
 use uuid::Uuid;
 
 use super::{from_millis, on_pool, storable, Store};
 use crate::{
     delivery::{Attempt, DeliveryStatus, ErrorKind, HeaderPair},
-    ids::{AttemptId, DeliveryId, SubscriptionId},
+    dispatch::life::{health_changes, Health, Next},
+    ids::{AttemptId, DeliveryId, EventId, SubscriptionId},
     EngineError,
 };
 
@@ -31,155 +34,166 @@ pub struct NewAttempt {
     pub at: i64,
 }
 
-/// Where the delivery goes after the attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Next {
-    Succeeded,
-    /// Pending again, due at this time.
-    RetryAt(i64),
-    /// No more automatic attempts.
-    Failed,
-}
-
-/// What the attempt says about the subscription's endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Health {
-    Healthy,
-    /// Failing; `give_up_after` is the failure window (ms): once the endpoint has failed that long
-    /// and a delivery has no attempts left, the subscription is marked failed.
-    Failing {
-        give_up_after: i64,
-    },
-    /// The endpoint said it is gone for good (410): mark the subscription failed now.
-    Gone,
-}
-
 /// An attempt with what it changes.
 #[derive(Debug, Clone)]
 pub struct Finished {
     pub attempt: NewAttempt,
+    /// The event delivered (reports name it).
+    pub event: EventId,
     pub next: Next,
     pub health: Health,
 }
 
-/// Records attempts and their consequences, all in one transaction (one commit, one sync, for
-/// the whole batch). Returns, for each, whether it turned its subscription failed.
+/// Attempt rows per insert statement: far below either backend's limit on parameters.
+const ROWS_PER_INSERT: usize = 500;
+
+/// Moves each delivery of the batch on, given as a JSON array of
+/// `{id, worker, status, attempts, due, code, error, at}`. Only the lease holder moves a
+/// delivery: if its lease ran out and another worker took it over, that worker's result stands
+/// (the attempt is still logged).
+const POSTGRES_MOVE_ON: &str = "UPDATE deliveries AS d
+     SET status = v.status, attempts = v.attempts, next_attempt_at = v.due, lease_owner = NULL,
+         lease_expires_at = NULL, last_status_code = v.code, last_error = v.error, updated_at = v.at
+     FROM json_to_recordset($1::json)
+          AS v(id uuid, worker text, status text, attempts int, due bigint, code int, error text,
+               at bigint)
+     WHERE d.id = v.id AND d.lease_owner = v.worker";
+const SQLITE_MOVE_ON: &str = "UPDATE deliveries
+     SET status = v.status, attempts = v.attempts, next_attempt_at = v.due, lease_owner = NULL,
+         lease_expires_at = NULL, last_status_code = v.code, last_error = v.error, updated_at = v.at
+     FROM (SELECT unhex(replace(value ->> 'id', '-', '')) AS id, value ->> 'worker' AS worker,
+                  value ->> 'status' AS status, value ->> 'attempts' AS attempts,
+                  value ->> 'due' AS due, value ->> 'code' AS code, value ->> 'error' AS error,
+                  value ->> 'at' AS at
+           FROM json_each($1)) AS v
+     WHERE deliveries.id = v.id AND deliveries.lease_owner = v.worker";
+
+/// A subscription's health after a batch (see [`HealthChange`]): the last success clears the
+/// failing streak and is its last delivery; otherwise a streak already running keeps its start.
+/// Answers the streak's start and whether it is failed.
+const HEALTH: &str = "UPDATE subscriptions
+     SET last_delivery_at = COALESCE($2, last_delivery_at),
+         failing_since = CASE WHEN $2 IS NULL THEN COALESCE(failing_since, $3) ELSE $3 END
+     WHERE id = $1
+     RETURNING failing_since, failed";
+
+/// Records a batch of attempts and their consequences in one transaction (one commit, one sync):
+/// one insert of the attempts, one update of their deliveries, one update per subscription.
+/// Returns, for each attempt, whether it turned its subscription failed (the last attempt of a
+/// subscription in the batch carries the news).
 pub async fn record(
     store: &Store,
-    batch: &[std::sync::Arc<Finished>],
+    batch: &[Arc<Finished>],
+    window: Duration,
 ) -> Result<Vec<bool>, EngineError> {
-    let flipped = on_pool!(store, pool => {
+    let changes = health_changes(batch.iter().map(|f| {
+        let a = &f.attempt;
+        (a.subscription, a.at, f.next, f.health)
+    }));
+    let moves = serde_json::to_string(&batch.iter().map(move_on).collect::<Vec<_>>())
+        .map_err(|e| EngineError::Internal(format!("encoding attempt results: {e}")))?;
+    let move_on_sql = if store.is_postgres() {
+        POSTGRES_MOVE_ON
+    } else {
+        SQLITE_MOVE_ON
+    };
+    let flipped: HashSet<Uuid> = on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
-        let mut flipped = Vec::with_capacity(batch.len());
-        for finished in batch {
-        let Finished { attempt, next, health } = &**finished;
-        let (next, health) = (*next, *health);
-        let (status, due) = match next {
-            Next::Succeeded => (DeliveryStatus::Succeeded, attempt.at),
-            Next::RetryAt(at) => (DeliveryStatus::Pending, at),
-            Next::Failed => (DeliveryStatus::Failed, attempt.at),
-        };
-        let (error_kind, error_message) = match &attempt.error {
-            Some((kind, message)) => (Some(kind.as_str()), Some(message.as_str())),
-            None => (None, None),
-        };
-        sqlx::query(
-            "INSERT INTO attempts
-                 (id, delivery_id, project_id, subscription_id, attempt_number, worker, request_url,
-                  request_method, request_headers, request_body, response_status, response_headers,
-                  response_body, error_kind, error_message, duration_ms, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )
-        .bind(AttemptId::generate().0)
-        .bind(attempt.delivery)
-        .bind(attempt.project)
-        .bind(attempt.subscription)
-        .bind(attempt.number)
-        .bind(&attempt.worker)
-        .bind(&attempt.request_url)
-        .bind(&attempt.request_method)
-        .bind(Json(&attempt.request_headers))
-        .bind(storable(&attempt.request_body))
-        .bind(attempt.response_status.map(i32::from))
-        .bind(attempt.response_headers.as_ref().map(Json))
-        .bind(attempt.response_body.as_deref().map(storable))
-        .bind(error_kind)
-        .bind(error_message.map(storable))
-        .bind(attempt.duration_ms)
-        .bind(attempt.at)
-        .execute(&mut *tx)
-        .await?;
-        // Only the lease holder moves the delivery on: if the lease ran out and another worker
-        // took it over, that worker's result stands (the attempt above is still logged).
-        sqlx::query(
-            "UPDATE deliveries
-             SET status = $3, attempts = $4, next_attempt_at = $5, lease_owner = NULL,
-                 lease_expires_at = NULL, last_status_code = $6, last_error = $7, updated_at = $8
-             WHERE id = $1 AND lease_owner = $2",
-        )
-        .bind(attempt.delivery)
-        .bind(&attempt.worker)
-        .bind(status.as_str())
-        .bind(attempt.number)
-        .bind(due)
-        .bind(attempt.response_status.map(i32::from))
-        .bind(error_message.map(storable))
-        .bind(attempt.at)
-        .execute(&mut *tx)
-        .await?;
-        let turned_failed = match health {
-            Health::Healthy => {
-                sqlx::query("UPDATE subscriptions SET failing_since = NULL, last_delivery_at = $2 WHERE id = $1")
-                    .bind(attempt.subscription)
-                    .bind(attempt.at)
-                    .execute(&mut *tx)
-                    .await?;
-                false
+        for rows in batch.chunks(ROWS_PER_INSERT) {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO attempts
+                     (id, delivery_id, project_id, subscription_id, attempt_number, worker,
+                      request_url, request_method, request_headers, request_body, response_status,
+                      response_headers, response_body, error_kind, error_message, duration_ms,
+                      created_at) ",
+            );
+            insert.push_values(rows, |mut row, finished| {
+                let a = &finished.attempt;
+                let (kind, message) = match &a.error {
+                    Some((kind, message)) => (Some(kind.as_str()), Some(storable(message).into_owned())),
+                    None => (None, None),
+                };
+                row.push_bind(AttemptId::generate().0)
+                    .push_bind(a.delivery)
+                    .push_bind(a.project)
+                    .push_bind(a.subscription)
+                    .push_bind(a.number)
+                    .push_bind(a.worker.clone())
+                    .push_bind(a.request_url.clone())
+                    .push_bind(a.request_method.clone())
+                    .push_bind(Json(a.request_headers.clone()))
+                    .push_bind(storable(&a.request_body).into_owned())
+                    .push_bind(a.response_status.map(i32::from))
+                    .push_bind(a.response_headers.clone().map(Json))
+                    .push_bind(a.response_body.as_deref().map(|b| storable(b).into_owned()))
+                    .push_bind(kind)
+                    .push_bind(message)
+                    .push_bind(a.duration_ms)
+                    .push_bind(a.at);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        sqlx::query(move_on_sql).bind(&moves).execute(&mut *tx).await?;
+        let mut flipped = HashSet::new();
+        for (subscription, change) in &changes {
+            let health: Option<(Option<i64>, bool)> = sqlx::query_as(HEALTH)
+                .bind(subscription)
+                .bind(change.succeeded_at)
+                .bind(change.failing_from)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((since, false)) = health else { continue };
+            if !change.turns_failed(since, window) {
+                continue;
             }
-            Health::Gone => {
-                sqlx::query(
-                    "UPDATE subscriptions SET failed = TRUE, failing_since = COALESCE(failing_since, $2),
-                         disabled_reason = 'the endpoint answered 410 Gone'
-                     WHERE id = $1 AND NOT failed",
-                )
-                .bind(attempt.subscription)
-                .bind(attempt.at)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected() > 0
-            }
-            Health::Failing { give_up_after } => {
-                // The clock starts at the first failure and runs until a success clears it.
-                sqlx::query("UPDATE subscriptions SET failing_since = COALESCE(failing_since, $2) WHERE id = $1")
-                    .bind(attempt.subscription)
-                    .bind(attempt.at)
-                    .execute(&mut *tx)
-                    .await?;
-                next == Next::Failed && sqlx::query(
-                    "UPDATE subscriptions
-                     SET failed = TRUE,
-                         disabled_reason = 'deliveries kept failing for the whole failure window'
-                     WHERE id = $1 AND NOT failed AND failing_since <= $2",
-                )
-                .bind(attempt.subscription)
-                .bind(attempt.at - give_up_after)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected() > 0
-            }
-        };
-        if turned_failed {
-            sqlx::query(super::subscriptions::HOLD_OR_RELEASE)
-                .bind(attempt.subscription)
+            let reason = if change.gone {
+                "the endpoint answered 410 Gone"
+            } else {
+                "deliveries kept failing for the whole failure window"
+            };
+            sqlx::query("UPDATE subscriptions SET failed = TRUE, disabled_reason = $2 WHERE id = $1")
+                .bind(subscription)
+                .bind(reason)
                 .execute(&mut *tx)
                 .await?;
-        }
-        flipped.push(turned_failed);
+            sqlx::query(super::subscriptions::HOLD_OR_RELEASE)
+                .bind(subscription)
+                .execute(&mut *tx)
+                .await?;
+            flipped.insert(*subscription);
         }
         tx.commit().await?;
         flipped
     });
-    Ok(flipped)
+    let mut told = HashSet::new();
+    let mut answers = vec![false; batch.len()];
+    for (i, finished) in batch.iter().enumerate().rev() {
+        let subscription = finished.attempt.subscription;
+        if flipped.contains(&subscription) && told.insert(subscription) {
+            answers[i] = true;
+        }
+    }
+    Ok(answers)
+}
+
+/// One delivery's move after its attempt, as [`POSTGRES_MOVE_ON`] reads it.
+fn move_on(finished: &Arc<Finished>) -> serde_json::Value {
+    let a = &finished.attempt;
+    let (status, due) = match finished.next {
+        Next::Succeeded => (DeliveryStatus::Succeeded, a.at),
+        Next::RetryAt(at) => (DeliveryStatus::Pending, at),
+        Next::Failed => (DeliveryStatus::Failed, a.at),
+    };
+    serde_json::json!({
+        "id": a.delivery,
+        "worker": a.worker,
+        "status": status.as_str(),
+        "attempts": a.number,
+        "due": due,
+        "code": a.response_status,
+        "error": a.error.as_ref().map(|(_, message)| storable(message)),
+        "at": a.at,
+    })
 }
 
 /// Drops a claimed delivery without sending it (its subscription or event is gone).

@@ -1,31 +1,24 @@
 //! Delivery rows: queueing, claiming with a lease, and recording each attempt's result.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use uuid::Uuid;
 
-use super::{events::Recipient, from_millis, id_list, on_pool, with_id_set, Store};
+use super::{
+    events::{Recipient, Start},
+    from_millis, id_list, on_pool, with_id_set, Store,
+};
 use crate::{
     delivery::{Delivery, DeliveryStatus},
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
     EngineError,
 };
 
-/// `$1` id, `$2` project, `$3` event, `$4` subscription, `$5` due at, `$6` manual, `$7` status
-/// ([`queued_status`]).
-pub(crate) const INSERT: &str = "INSERT INTO deliveries
+/// `$1` id, `$2` project, `$3` event, `$4` subscription, `$5` due at, `$6` manual, `$7` status.
+const INSERT: &str = "INSERT INTO deliveries
          (id, project_id, event_id, subscription_id, status, next_attempt_at, manual, created_at,
           updated_at)
      VALUES ($1, $2, $3, $4, $7, $5, $6, $5, $5)";
-
-/// How a new delivery starts: pending, or held while its subscription is disabled or failed.
-pub(crate) fn queued_status(held: bool) -> &'static str {
-    if held {
-        DeliveryStatus::Held.as_str()
-    } else {
-        DeliveryStatus::Pending.as_str()
-    }
-}
 
 /// The statements of a claim, in one transaction. Deliveries whose lease ran out are made
 /// pending again first ([`release_expired`]), so a claim walks one index in order and never
@@ -59,7 +52,7 @@ macro_rules! take_sql {
 /// `SQLITE_BUSY` whenever another connection committed in between.
 const SQLITE_CLAIM: (&str, &str) = (
     "BEGIN IMMEDIATE",
-    "SELECT id, subscription_id FROM (
+    "SELECT id FROM (
          SELECT id, subscription_id, next_attempt_at FROM deliveries
          WHERE status = 'pending' AND next_attempt_at <= $1
          ORDER BY next_attempt_at LIMIT 4096)
@@ -68,7 +61,7 @@ const SQLITE_CLAIM: (&str, &str) = (
 );
 const POSTGRES_CLAIM: (&str, &str) = (
     "BEGIN",
-    "SELECT id, subscription_id FROM deliveries
+    "SELECT id FROM deliveries
      WHERE status = 'pending' AND next_attempt_at <= $1
        AND subscription_id NOT IN (SELECT value::uuid FROM json_array_elements_text($2::json))
      ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED",
@@ -86,59 +79,109 @@ pub struct Claimed {
     pub manual: bool,
 }
 
-/// Claims up to `limit` due deliveries for `worker` until `lease_until`, leaving out those of
-/// the `busy` subscriptions. `admit` is asked for each candidate's subscription, oldest first;
-/// a delivery is claimed only when it answers `Some`, and comes with that answer.
-pub async fn claim<T>(
+/// Claims up to `limit` due deliveries, oldest first, for `worker` until `lease_until`, leaving
+/// out those of the `busy` subscriptions.
+pub async fn claim(
     store: &Store,
     worker: &str,
     now: i64,
     lease_until: i64,
     limit: u32,
     busy: &[Uuid],
-    mut admit: impl FnMut(Uuid) -> Option<T>,
-) -> Result<Vec<(Claimed, T)>, EngineError> {
+) -> Result<Vec<Claimed>, EngineError> {
     let (begin, due) = if store.is_postgres() {
         POSTGRES_CLAIM
     } else {
         SQLITE_CLAIM
     };
     let take = with_id_set!(store, take_sql);
-    let mut chosen = HashMap::new();
     let claimed: Vec<Claimed> = on_pool!(store, pool => {
         let mut tx = pool.begin_with(begin).await?;
-        let candidates: Vec<(Uuid, Uuid)> = sqlx::query_as(due)
+        let candidates: Vec<Uuid> = sqlx::query_scalar(due)
             .bind(now)
             .bind(id_list(busy.iter()))
             .bind(i64::from(limit))
             .fetch_all(&mut *tx)
             .await?;
-        for (delivery, subscription) in candidates {
-            if let Some(admitted) = admit(subscription) {
-                chosen.insert(delivery, admitted);
-            }
-        }
-        let claimed = if chosen.is_empty() {
+        let claimed = if candidates.is_empty() {
             Vec::new()
         } else {
             sqlx::query_as(take)
                 .bind(worker)
                 .bind(lease_until)
                 .bind(now)
-                .bind(id_list(chosen.keys()))
+                .bind(id_list(candidates.iter()))
                 .fetch_all(&mut *tx)
                 .await?
         };
         tx.commit().await?;
         claimed
     });
-    Ok(claimed
-        .into_iter()
-        .filter_map(|delivery| {
-            let admitted = chosen.remove(&delivery.id)?;
-            Some((delivery, admitted))
-        })
-        .collect())
+    Ok(claimed)
+}
+
+/// Extends the leases `worker` holds on `deliveries` until `until` (they wait in its memory or
+/// are being sent and recorded); returns those it still held.
+pub async fn renew_leases(
+    store: &Store,
+    worker: &str,
+    deliveries: &[Uuid],
+    until: i64,
+) -> Result<HashSet<Uuid>, EngineError> {
+    macro_rules! sql {
+        ($open:literal, $close:literal) => {
+            concat!(
+                "UPDATE deliveries SET lease_expires_at = $2
+                 WHERE id IN ",
+                $open,
+                "$3",
+                $close,
+                " AND lease_owner = $1 AND status = 'sending'
+                 RETURNING id"
+            )
+        };
+    }
+    let sql = with_id_set!(store, sql);
+    let renewed: Vec<Uuid> = on_pool!(store, pool => {
+        sqlx::query_scalar(sql)
+            .bind(worker)
+            .bind(until)
+            .bind(id_list(deliveries))
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(renewed.into_iter().collect())
+}
+
+/// Makes deliveries `worker` leased but will not send pending again, due now (a worker
+/// stopping gives back what waited in its memory).
+pub async fn give_back(
+    store: &Store,
+    worker: &str,
+    deliveries: &[Uuid],
+) -> Result<(), EngineError> {
+    macro_rules! sql {
+        ($open:literal, $close:literal) => {
+            concat!(
+                "UPDATE deliveries SET status = 'pending', lease_owner = NULL,
+                     lease_expires_at = NULL
+                 WHERE id IN ",
+                $open,
+                "$2",
+                $close,
+                " AND lease_owner = $1 AND status = 'sending'"
+            )
+        };
+    }
+    let sql = with_id_set!(store, sql);
+    on_pool!(store, pool => {
+        sqlx::query(sql)
+            .bind(worker)
+            .bind(id_list(deliveries))
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
 }
 
 /// Makes deliveries whose lease ran out by `now` pending again (their worker died or hung);
@@ -266,14 +309,18 @@ pub async fn enqueue(
     on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
         for recipient in targets {
+            let status = match recipient.start {
+                Start::Held => DeliveryStatus::Held,
+                Start::Pending | Start::Leased => DeliveryStatus::Pending,
+            };
             sqlx::query(INSERT)
-                .bind(DeliveryId::generate().0)
+                .bind(recipient.delivery.0)
                 .bind(project.0)
                 .bind(event.0)
                 .bind(recipient.subscription.0)
                 .bind(now)
                 .bind(manual)
-                .bind(queued_status(recipient.held))
+                .bind(status.as_str())
                 .execute(&mut *tx)
                 .await?;
         }

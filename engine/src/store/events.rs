@@ -1,11 +1,14 @@
 //! Event rows, and the one transaction that stores a batch of events with their deliveries.
 
+use std::{collections::HashSet, sync::Arc};
+
 use serde_json::Value;
-use sqlx::types::Json;
+use sqlx::{types::Json, QueryBuilder};
 use uuid::Uuid;
 
-use super::{deliveries, from_millis, id_list, on_pool, storable, to_millis, with_id_set, Store};
+use super::{from_millis, id_list, on_pool, storable, to_millis, with_id_set, Store};
 use crate::{
+    delivery::DeliveryStatus,
     event::{Event, ObjectRef},
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
     EngineError,
@@ -65,96 +68,157 @@ impl From<Row> for Event {
 /// How storing one event of a request went.
 #[derive(Debug, Clone)]
 pub enum Stored {
-    /// New, with this many deliveries queued.
-    Created(usize),
+    /// New, with its deliveries.
+    Created,
     /// Its idempotency key was used before: this is the first event, nothing new was queued.
     Repeated(Event),
 }
 
-/// A subscription an event goes to.
-#[derive(Debug, Clone, Copy)]
-pub struct Recipient {
-    pub subscription: SubscriptionId,
-    /// The subscription is disabled or failed: the delivery waits, held, until it is enabled.
-    pub held: bool,
+/// How a new delivery starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// Queued for any worker to claim.
+    Pending,
+    /// Its subscription is disabled or failed: it waits until the subscription is enabled.
+    Held,
+    /// Leased at birth to this process's worker ([`Incoming::lease`]), which is handed it once
+    /// the transaction commits.
+    Leased,
 }
 
-/// One request's events, each with the subscriptions it goes to.
+/// A delivery of an event to one subscription.
+#[derive(Debug, Clone, Copy)]
+pub struct Recipient {
+    pub delivery: DeliveryId,
+    pub subscription: SubscriptionId,
+    pub start: Start,
+}
+
+/// The lease that deliveries born claimed are stored with.
+#[derive(Debug, Clone)]
+pub struct Lease {
+    pub worker: String,
+    /// Epoch ms.
+    pub until: i64,
+}
+
+/// One request's events, each with its deliveries.
 #[derive(Debug)]
 pub struct Incoming {
     pub project: ProjectId,
-    pub events: Vec<(Event, Vec<Recipient>)>,
+    pub events: Vec<(Arc<Event>, Vec<Recipient>)>,
+    /// For deliveries that start [`Start::Leased`].
+    pub lease: Option<Lease>,
 }
 
-/// Stores the events of several requests and a pending delivery for each target, all in one
-/// transaction: when this returns, every delivery is durably queued. Answers per request, in
-/// order. A key repeated within the transaction finds the event stored moments before.
+/// Rows per insert statement: far below either backend's limit on parameters.
+const ROWS_PER_INSERT: usize = 1000;
+
+/// Stores the events of several requests and their deliveries, all in one transaction and with
+/// one insert per table (for up to [`ROWS_PER_INSERT`] rows): when this returns, every delivery
+/// is durably queued, held or leased. Answers per request, in order. A key repeated within the
+/// transaction finds the event stored moments before.
 pub async fn insert_with_deliveries(
     store: &Store,
-    requests: Vec<std::sync::Arc<Incoming>>,
+    requests: Vec<Arc<Incoming>>,
 ) -> Result<Vec<Vec<Stored>>, EngineError> {
-    let stored = on_pool!(store, pool => {
+    let events: Vec<(&Incoming, &Arc<Event>)> = requests
+        .iter()
+        .flat_map(|request| request.events.iter().map(move |(e, _)| (&**request, e)))
+        .collect();
+    let answers = on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
+        // A NULL key never conflicts; a repeated key inserts nothing.
+        let mut inserted: HashSet<Uuid> = HashSet::with_capacity(events.len());
+        for rows in events.chunks(ROWS_PER_INSERT) {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO events
+                     (id, project_id, type, group_name, object_type, object_name, object_version,
+                      data, message, level, occurred_at, idempotency_key, created_at) ",
+            );
+            insert.push_values(rows, |mut row, (request, event)| {
+                let object = event.object.as_ref();
+                row.push_bind(event.id.0)
+                    .push_bind(request.project.0)
+                    .push_bind(event.event_type.clone())
+                    .push_bind(event.group.clone())
+                    .push_bind(object.map(|o| o.kind.clone()))
+                    .push_bind(object.and_then(|o| o.name.clone()))
+                    .push_bind(object.and_then(|o| o.version.clone()))
+                    .push_bind(Json(event.data.clone()))
+                    .push_bind(event.message.clone())
+                    .push_bind(event.level.clone())
+                    .push_bind(to_millis(event.occurred_at))
+                    .push_bind(event.idempotency_key.clone())
+                    .push_bind(to_millis(event.created_at));
+            });
+            insert.push(" ON CONFLICT (project_id, idempotency_key) DO NOTHING RETURNING id");
+            let ids: Vec<Uuid> = insert.build_query_scalar().fetch_all(&mut *tx).await?;
+            inserted.extend(ids);
+        }
+        let deliveries: Vec<(&Incoming, &Arc<Event>, &Recipient)> = requests
+            .iter()
+            .flat_map(|request| {
+                request
+                    .events
+                    .iter()
+                    .filter(|(event, _)| inserted.contains(&event.id.0))
+                    .flat_map(move |(event, recipients)| {
+                        recipients.iter().map(move |r| (&**request, event, r))
+                    })
+            })
+            .collect();
+        for rows in deliveries.chunks(ROWS_PER_INSERT) {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO deliveries
+                     (id, project_id, event_id, subscription_id, status, next_attempt_at, manual,
+                      lease_owner, lease_expires_at, created_at, updated_at) ",
+            );
+            insert.push_values(rows, |mut row, (request, event, recipient)| {
+                let created = to_millis(event.created_at);
+                let lease = request.lease.as_ref().filter(|_| recipient.start == Start::Leased);
+                let status = match recipient.start {
+                    Start::Pending => DeliveryStatus::Pending,
+                    Start::Held => DeliveryStatus::Held,
+                    Start::Leased if lease.is_some() => DeliveryStatus::Sending,
+                    Start::Leased => DeliveryStatus::Pending,
+                };
+                row.push_bind(recipient.delivery.0)
+                    .push_bind(request.project.0)
+                    .push_bind(event.id.0)
+                    .push_bind(recipient.subscription.0)
+                    .push_bind(status.as_str())
+                    .push_bind(created)
+                    .push_bind(false)
+                    .push_bind(lease.map(|l| l.worker.clone()))
+                    .push_bind(lease.map(|l| l.until))
+                    .push_bind(created)
+                    .push_bind(created);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
         let mut answers = Vec::with_capacity(requests.len());
         for request in &requests {
-            let Incoming { project, events } = &**request;
-            let mut stored = Vec::with_capacity(events.len());
-            for (event, targets) in events {
-                let object = event.object.as_ref();
-                // A NULL key never conflicts; a repeated key inserts nothing.
-                let inserted = sqlx::query(
-                    "INSERT INTO events
-                         (id, project_id, type, group_name, object_type, object_name, object_version,
-                          data, message, level, occurred_at, idempotency_key, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                     ON CONFLICT (project_id, idempotency_key) DO NOTHING",
-                )
-                .bind(event.id.0)
-                .bind(project.0)
-                .bind(&event.event_type)
-                .bind(&event.group)
-                .bind(object.map(|o| &o.kind))
-                .bind(object.and_then(|o| o.name.as_ref()))
-                .bind(object.and_then(|o| o.version.as_ref()))
-                .bind(Json(&event.data))
-                .bind(&event.message)
-                .bind(&event.level)
-                .bind(to_millis(event.occurred_at))
-                .bind(&event.idempotency_key)
-                .bind(to_millis(event.created_at))
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if inserted == 0 {
-                    let first: Row = sqlx::query_as(select!("WHERE e.project_id = $1 AND e.idempotency_key = $2"))
-                        .bind(project.0)
+            let mut stored = Vec::with_capacity(request.events.len());
+            for (event, _) in &request.events {
+                if inserted.contains(&event.id.0) {
+                    stored.push(Stored::Created);
+                    continue;
+                }
+                let first: Row =
+                    sqlx::query_as(select!("WHERE e.project_id = $1 AND e.idempotency_key = $2"))
+                        .bind(request.project.0)
                         .bind(&event.idempotency_key)
                         .fetch_one(&mut *tx)
                         .await?;
-                    stored.push(Stored::Repeated(first.into()));
-                    continue;
-                }
-                let created = to_millis(event.created_at);
-                for recipient in targets {
-                    sqlx::query(deliveries::INSERT)
-                        .bind(DeliveryId::generate().0)
-                        .bind(project.0)
-                        .bind(event.id.0)
-                        .bind(recipient.subscription.0)
-                        .bind(created)
-                        .bind(false)
-                        .bind(deliveries::queued_status(recipient.held))
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                stored.push(Stored::Created(targets.len()));
+                stored.push(Stored::Repeated(first.into()));
             }
             answers.push(stored);
         }
         tx.commit().await?;
         answers
     });
-    Ok(stored)
+    Ok(answers)
 }
 
 pub async fn get(

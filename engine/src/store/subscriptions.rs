@@ -5,9 +5,7 @@ use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{
-    conflict_if_duplicate, from_millis, id_list, on_pool, storable, to_millis, with_id_set, Store,
-};
+use super::{conflict_if_duplicate, from_millis, on_pool, storable, to_millis, Store};
 use crate::{
     ids::{ProjectId, SubscriptionId, UserId},
     signing::{Keyring, Retired},
@@ -111,7 +109,7 @@ struct Row {
 }
 
 /// Rows become the public shape: protected header values never leave this module in clear
-/// except through [`secrets_and_headers`].
+/// except for sending (the roster's [`with_secrets_of_project`]) and changing ([`editable`]).
 impl From<Row> for Subscription {
     fn from(row: Row) -> Self {
         Subscription {
@@ -188,21 +186,6 @@ pub async fn list(
     Ok(rows.into_iter().map(Subscription::from).collect())
 }
 
-/// Every subscription of the project, for matching events (a disabled or failed one still
-/// receives: it holds its deliveries).
-pub async fn of_project(
-    store: &Store,
-    project: ProjectId,
-) -> Result<Vec<Subscription>, EngineError> {
-    let rows: Vec<Row> = on_pool!(store, pool => {
-        sqlx::query_as(select!("WHERE s.project_id = $1"))
-            .bind(project.0)
-            .fetch_all(pool)
-            .await?
-    });
-    Ok(rows.into_iter().map(Subscription::from).collect())
-}
-
 pub async fn get(
     store: &Store,
     project: ProjectId,
@@ -250,46 +233,6 @@ pub async fn numbered(
     Ok(row.map(Subscription::from))
 }
 
-/// What signing and sending need and responses never show.
-#[derive(Debug, Clone)]
-pub struct Confidential {
-    /// Header values in clear.
-    pub headers: Vec<Header>,
-    /// The current secret first, then rotated-out ones while they are still valid.
-    pub secrets: Vec<String>,
-}
-
-impl Confidential {
-    fn new(headers: Vec<Header>, keyring: &Keyring) -> Self {
-        Confidential {
-            headers,
-            secrets: keyring.signing(to_millis(Utc::now())),
-        }
-    }
-}
-
-pub async fn secrets_and_headers(
-    store: &Store,
-    id: SubscriptionId,
-) -> Result<Option<Confidential>, EngineError> {
-    type Columns = (Json<Vec<Header>>, String, Json<Vec<Retired>>);
-    let row: Option<Columns> = on_pool!(store, pool => {
-        sqlx::query_as("SELECT headers, secret, previous_secrets FROM subscriptions WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
-    });
-    Ok(row.map(|(headers, current, retired)| {
-        Confidential::new(
-            headers.0,
-            &Keyring {
-                current,
-                retired: retired.0,
-            },
-        )
-    }))
-}
-
 /// A subscription as a change starts from: with its header values in clear and the revision it
 /// was read at (see [`update`]).
 pub struct Editable {
@@ -323,7 +266,7 @@ pub async fn editable(
     }))
 }
 
-/// A subscription with its secrets, as the dispatcher reads it.
+/// A subscription with its secrets.
 #[derive(sqlx::FromRow)]
 struct WithSecrets {
     secret: String,
@@ -332,23 +275,20 @@ struct WithSecrets {
     row: Row,
 }
 
-/// The dispatcher's read: the subscriptions of a batch of claimed deliveries, each with what
-/// sending needs, in one query.
-pub async fn for_delivery(
+/// Every subscription of the project with its signing secrets and header values in clear, in
+/// id order: what the roster keeps in memory.
+pub async fn with_secrets_of_project(
     store: &Store,
-    ids: &[Uuid],
-) -> Result<Vec<(Subscription, Confidential)>, EngineError> {
-    macro_rules! sql {
-        ($open:literal, $close:literal) => {
-            select!(
-                "s.secret, s.previous_secrets, ",
-                concat!("WHERE s.id IN ", $open, "$1", $close)
-            )
-        };
-    }
-    let sql = with_id_set!(store, sql);
+    project: ProjectId,
+) -> Result<Vec<(Subscription, Keyring, Vec<Header>)>, EngineError> {
     let rows: Vec<WithSecrets> = on_pool!(store, pool => {
-        sqlx::query_as(sql).bind(id_list(ids)).fetch_all(pool).await?
+        sqlx::query_as(select!(
+            "s.secret, s.previous_secrets, ",
+            "WHERE s.project_id = $1 ORDER BY s.id"
+        ))
+        .bind(project.0)
+        .fetch_all(pool)
+        .await?
     });
     Ok(rows
         .into_iter()
@@ -357,8 +297,8 @@ pub async fn for_delivery(
                 current: with.secret,
                 retired: with.previous_secrets.0,
             };
-            let confidential = Confidential::new(with.row.headers.0.clone(), &keyring);
-            (Subscription::from(with.row), confidential)
+            let clear = with.row.headers.0.clone();
+            (Subscription::from(with.row), keyring, clear)
         })
         .collect())
 }

@@ -71,7 +71,7 @@ async fn tokens_and_passwords_are_not_stored_in_clear() {
         eprintln!("skipped the file scan: the database is on PostgreSQL");
         return;
     }
-    app.engine.store().close().await;
+    app.engine.close().await;
 
     let files = app.database.files();
     assert!(!files.is_empty());

@@ -5,11 +5,10 @@ use std::time::Duration;
 use crate::database::TestDatabase;
 use engine::{
     account::{Role, TokenIn, UserIn},
-    dispatch::{run_worker, WorkerConfig},
     retry::RetryPolicy,
     service::Settings,
     ssrf::TargetPolicy,
-    Engine,
+    Engine, WorkerConfig,
 };
 use serde_json::{json, Value};
 use server::{
@@ -90,6 +89,9 @@ fn fast_worker() -> WorkerConfig {
 
 async fn spawn(settings: Settings, limits: RateLimiter, worker: Option<WorkerConfig>) -> TestApp {
     let database = TestDatabase::new().await;
+    Engine::migrate(&database.url)
+        .await
+        .expect("migrations apply");
     let engine = Engine::open(&database.url, settings)
         .await
         .expect("engine opens");
@@ -104,7 +106,8 @@ async fn spawn(settings: Settings, limits: RateLimiter, worker: Option<WorkerCon
     let handle = state.engine.clone();
     let shutdown = CancellationToken::new();
     if let Some(worker) = worker {
-        tokio::spawn(run_worker(state.engine.clone(), worker, shutdown.clone()));
+        let (engine, shutdown) = (state.engine.clone(), shutdown.clone());
+        tokio::spawn(async move { engine.run_worker(worker, shutdown).await });
     }
     tokio::spawn(startup::serve(
         listener,

@@ -2,10 +2,7 @@
 
 use std::time::Duration;
 
-use engine::{
-    dispatch::{run_worker, WorkerConfig},
-    Engine,
-};
+use engine::{Engine, WorkerConfig};
 use serde_json::{json, Value};
 
 use crate::{
@@ -85,7 +82,8 @@ async fn a_rate_limit_holds_across_instances() {
         idle_poll: Duration::from_millis(20),
         ..WorkerConfig::default()
     };
-    tokio::spawn(run_worker(other, worker, app.shutdown.clone()));
+    let shutdown = app.shutdown.clone();
+    tokio::spawn(async move { other.run_worker(worker, shutdown).await });
     let receiver = Receiver::start().await;
     subscribe(&app, &receiver, json!({"rate_limit": 2})).await;
 

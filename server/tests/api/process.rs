@@ -30,6 +30,7 @@ pub async fn hookhub(args: &[&str], database_url: &str) -> String {
 
 /// A client carrying a token made with the command line, as an operator would.
 pub async fn authorised_client(database_url: &str) -> reqwest::Client {
+    hookhub(&["migrate"], database_url).await;
     hookhub(
         &["user", "create", "--username", "ops", "--admin"],
         database_url,

@@ -4,10 +4,7 @@
 
 use std::{collections::HashSet, time::Duration};
 
-use engine::{
-    dispatch::{run_worker, WorkerConfig},
-    Engine,
-};
+use engine::{Engine, WorkerConfig};
 use serde_json::json;
 use sqlx::Connection;
 
@@ -97,7 +94,8 @@ async fn a_worker_in_another_process_starts_at_once_not_at_its_next_poll() {
         idle_poll: Duration::from_secs(3600),
         ..WorkerConfig::default()
     };
-    tokio::spawn(run_worker(other, lazy, app.shutdown.clone()));
+    let shutdown = app.shutdown.clone();
+    tokio::spawn(async move { other.run_worker(lazy, shutdown).await });
     let receiver = Receiver::start().await;
     subscribe(&app, &receiver, json!({})).await;
     tokio::time::sleep(Duration::from_millis(200)).await; // the worker is idle and listening

@@ -14,7 +14,7 @@ use crate::{
         client_with_token, expect_error, spawn_app, spawn_app_with, spawn_limited_app,
         test_settings, TestApp, ADMIN, ADMIN_PASSWORD,
     },
-    process::{authorised_client, hookhub},
+    process::authorised_client,
     receiver::Receiver,
 };
 
@@ -185,7 +185,6 @@ async fn serve_with(
 #[tokio::test]
 async fn inbound_call_urls_never_reach_the_log() {
     let database = crate::database::TestDatabase::new().await;
-    hookhub(&["migrate"], &database.url).await;
     let client = authorised_client(&database.url).await;
     let (mut child, url) = serve_with(&database.url, &[], &[]).await;
     let object: Value = client
@@ -267,7 +266,6 @@ async fn deliveries_ignore_proxies_from_the_environment() {
     let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
     let receiver = Receiver::start().await;
     let database = crate::database::TestDatabase::new().await;
-    hookhub(&["migrate"], &database.url).await;
     let client = authorised_client(&database.url).await;
     let env = [
         ("HTTP_PROXY", proxy_url.as_str()),

@@ -1,0 +1,118 @@
+//! Announcements between the processes sharing one database: work was queued (idle workers
+//! wake at once instead of at their next poll), and a project's subscriptions changed (every
+//! roster forgets them). In-process listeners are told directly; on PostgreSQL the news also
+//! goes out with `NOTIFY` on channels every process `LISTEN`s to. On SQLite one process serves,
+//! so there is nobody else to tell.
+//!
+//! Best effort: a lost announcement of queued work costs only the idle poll; a lost change is
+//! caught by the roster's age limit, and a dropped connection makes every roster forget all.
+
+use std::{sync::Arc, time::Duration};
+
+use sqlx::postgres::PgListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    ids::ProjectId,
+    roster::Roster,
+    store::{Pool, Store},
+};
+
+const QUEUED: &str = "hookhub_queued";
+const CHANGED: &str = "hookhub_changed";
+
+/// Tells this process's and every other process's listeners.
+#[derive(Debug, Clone)]
+pub struct Bus {
+    store: Store,
+    /// Wakes this process's idle workers.
+    pub queued: Arc<Notify>,
+    roster: Roster,
+}
+
+impl Bus {
+    pub fn new(store: Store, roster: Roster) -> Bus {
+        Bus {
+            store,
+            queued: Arc::default(),
+            roster,
+        }
+    }
+
+    /// Deliveries were queued for workers to claim.
+    pub fn work_queued(&self) {
+        self.queued.notify_waiters();
+        self.notify(QUEUED, String::new());
+    }
+
+    /// A subscription of `project` changed: rosters forget the project.
+    pub fn subscriptions_changed(&self, project: ProjectId) {
+        self.roster.forget(project);
+        self.notify(CHANGED, project.to_string());
+    }
+
+    fn notify(&self, channel: &'static str, payload: String) {
+        if let Pool::Postgres(pool) = self.store.pool() {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let sent = sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(channel)
+                    .bind(payload)
+                    .execute(&pool)
+                    .await;
+                if let Err(error) = sent {
+                    tracing::debug!(%error, channel, "could not announce");
+                }
+            });
+        }
+    }
+
+    /// Passes other processes' announcements on to this process until `stop`. Does nothing on
+    /// SQLite.
+    pub async fn listen(self, stop: CancellationToken) {
+        let Pool::Postgres(pool) = self.store.pool() else {
+            return;
+        };
+        let mut listener = loop {
+            let connected = async {
+                let mut listener = PgListener::connect_with(pool).await?;
+                listener.listen_all([QUEUED, CHANGED]).await?;
+                Ok::<_, sqlx::Error>(listener)
+            };
+            match connected.await {
+                Ok(listener) => break listener,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot listen to other processes; polling meanwhile");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                        _ = stop.cancelled() => return,
+                    }
+                }
+            }
+        };
+        loop {
+            tokio::select! {
+                received = listener.try_recv() => match received {
+                    Ok(Some(notice)) if notice.channel() == QUEUED => self.queued.notify_waiters(),
+                    Ok(Some(notice)) => match notice.payload().parse() {
+                        Ok(project) => self.roster.forget(ProjectId(project)),
+                        Err(_) => self.roster.forget_all(),
+                    },
+                    // The connection was lost and is being re-established: whatever was
+                    // announced meanwhile is unknown.
+                    Ok(None) => {
+                        self.roster.forget_all();
+                        self.queued.notify_waiters();
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "lost the announcements channel; reconnecting");
+                        self.roster.forget_all();
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                },
+                _ = stop.cancelled() => return,
+            }
+        }
+    }
+}
