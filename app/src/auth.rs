@@ -39,8 +39,8 @@ pub async fn login(
     let client = use_context::<http::request::Parts>().and_then(|parts| {
         parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip())
+            .get::<engine::account::ClientAddress>()
+            .map(|client| client.0)
     });
     let session = engine.login(&username, &password, client).await?;
     set_session_cookie(&session, engine::service::SESSION_LIFETIME.as_secs());

@@ -36,7 +36,9 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<engine::EngineError> for AppError {
     fn from(error: engine::EngineError) -> Self {
-        if let engine::EngineError::Internal(detail) = &error {
+        if let engine::EngineError::Internal(detail) | engine::EngineError::Unavailable(detail) =
+            &error
+        {
             tracing::error!(%detail, "server function failed");
         }
         if let (Some(response), Ok(status)) = (

@@ -2,10 +2,11 @@
 //!
 //! Starts the release `hookhub` binary on a fresh database and an in-process receiver on
 //! loopback, then measures: the raw HTTP ceiling (the same client stack straight to the
-//! receiver), ingest (single events and batches), end-to-end deliveries, latency from ingest to
-//! the first attempt at a fixed rate, a SIGKILL-and-restart drill, and memory idle and with a
-//! queued backlog (plus the time to drain it). Prints one table. Build the server first:
-//! `cargo build --release -p server`.
+//! receiver), ingest (single events and batches), end-to-end deliveries to one busy
+//! subscription and to several, latency from ingest to the first attempt at a fixed rate and the
+//! highest paced rate whose p99 stays under a bound, a SIGKILL-and-restart drill, and memory idle
+//! and with a queued backlog (plus the time to drain it). Prints one table. Build the server
+//! first: `cargo build --release -p server`.
 
 mod hookhub;
 mod kill;
@@ -55,6 +56,19 @@ struct Args {
     /// How long the latency run lasts.
     #[arg(long, default_value_t = 10)]
     latency_seconds: u64,
+    /// Paced rates tried, in order, for the highest one whose p99 stays under `--latency-bound-ms`.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "1000,2000,3000,5000,7000,10000,14000"
+    )]
+    paced_rates: Vec<u32>,
+    /// How long each paced rate is held.
+    #[arg(long, default_value_t = 3)]
+    paced_seconds: u64,
+    /// The p99 a paced rate must stay under to count as sustained.
+    #[arg(long, default_value_t = 25)]
+    latency_bound_ms: u64,
     /// Events of the SIGKILL drill.
     #[arg(long, default_value_t = 10_000)]
     kill_events: usize,
@@ -90,6 +104,14 @@ async fn main() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     row("RSS idle (MiB)", format!("{:.1}", server.rss_mib()));
     ingest(&args, &server, &auth).await;
+
+    let rate = one_subscription(&args, &database("one")).await;
+    row(
+        "deliveries/s, one subscription, single events",
+        format!("{rate:.0}"),
+    );
+    row("  ÷ ceiling", format!("{:.3}", rate / ceiling));
+
     let receiver = Receiver::start().await;
     let client = reqwest::Client::new();
     server
@@ -108,8 +130,32 @@ async fn main() {
         ),
         format!("{rate:.0}{note}"),
     );
-    row("deliveries/s ÷ ceiling", format!("{:.2}", rate / ceiling));
-    latency(&args, &server, &auth, &receiver).await;
+    row("  ÷ ceiling", format!("{:.3}", rate / ceiling));
+    let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+    let seconds = args.latency_seconds;
+    let (p50, p95, p99) = paced(&server, &auth, &receiver, args.latency_rate, seconds, &args).await;
+    row(
+        &format!("latency ms at {}/s: p50 / p95 / p99", args.latency_rate),
+        format!("{} / {} / {}", ms(p50), ms(p95), ms(p99)),
+    );
+    let bound = Duration::from_millis(args.latency_bound_ms);
+    let mut sustained = None;
+    for &rate in &args.paced_rates {
+        let (_, _, p99) = paced(&server, &auth, &receiver, rate, args.paced_seconds, &args).await;
+        if p99 >= bound {
+            break;
+        }
+        sustained = Some((rate, p99));
+    }
+    row(
+        &format!(
+            "highest paced rate with p99 < {} ms (/s)",
+            args.latency_bound_ms
+        ),
+        sustained.map_or("none".to_owned(), |(rate, p99)| {
+            format!("{rate} (p99 {})", ms(p99))
+        }),
+    );
     drop(server);
 
     let drill = kill::drill(
@@ -207,15 +253,49 @@ async fn end_to_end(
     (per_second(receiver.count(), took), complete)
 }
 
-/// Ingest → first attempt at a fixed rate of single events, which only the first subscription
-/// takes (the measure: one delivery per event).
-async fn latency(args: &Args, server: &hookhub::Hookhub, auth: &str, receiver: &Receiver) {
+/// `--events` single events fired at `--concurrency` at a fresh server with one subscription:
+/// deliveries per second from the first request to the last arrival (the most common shape of
+/// real traffic: one busy endpoint).
+async fn one_subscription(args: &Args, url: &str) -> f64 {
     let client = reqwest::Client::new();
-    let total = (args.latency_rate as u64 * args.latency_seconds) as usize;
-    let interval = Duration::from_secs_f64(1.0 / f64::from(args.latency_rate));
+    let auth = format!("Bearer {}", hookhub::token(&args.hookhub, url).await);
+    let server = hookhub::serve(&args.hookhub, url, args.concurrency, &[]).await;
+    let receiver = Receiver::start().await;
+    server.subscribe(&client, &auth, &receiver.url, 1).await;
+    let started = Instant::now();
+    let (events_url, size) = (server.events_url(), args.payload_bytes);
+    concurrently(args.events, args.concurrency, move |n| {
+        client
+            .post(&events_url)
+            .header("authorization", &auth)
+            .json(&event("bench", n, size))
+    })
+    .await;
+    until_arrived(&receiver, args.events, Duration::from_secs(600)).await;
+    let took = receiver
+        .last_arrival()
+        .map_or(started.elapsed(), |last| last - started);
+    per_second(receiver.count(), took)
+}
+
+/// Ingest → first attempt at `rate` single events per second for `seconds`, which only the
+/// first subscription takes (one delivery per event): p50, p95 and p99. An event that never
+/// arrives counts as taking forever.
+async fn paced(
+    server: &hookhub::Hookhub,
+    auth: &str,
+    receiver: &Receiver,
+    rate: u32,
+    seconds: u64,
+    args: &Args,
+) -> (Duration, Duration, Duration) {
+    let client = reqwest::Client::new();
+    let total = (u64::from(rate) * seconds) as usize;
+    let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
     let sent: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let already = receiver.count();
     let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     let mut requests = Vec::with_capacity(total);
     for n in 0..total {
         ticker.tick().await;
@@ -245,25 +325,25 @@ async fn latency(args: &Args, server: &hookhub::Hookhub, auth: &str, receiver: &
     for request in requests {
         let _ = request.await;
     }
-    let expected = already + total;
-    until_arrived(receiver, expected, Duration::from_secs(120)).await;
+    until_arrived(receiver, already + total, Duration::from_secs(120)).await;
+    let never = Duration::from_secs(3600);
     let mut latencies: Vec<Duration> = sent
         .lock()
         .unwrap()
         .iter()
-        .filter_map(|(id, at)| receiver.arrival("/s0", id).map(|arrived| arrived - *at))
+        .map(|(id, at)| {
+            receiver
+                .arrival("/s0", id)
+                .map_or(never, |arrived| arrived - *at)
+        })
         .collect();
+    latencies.resize(total, never);
     latencies.sort();
-    let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
-    row(
-        &format!("latency ms at {}/s: p50 / p95 / p99", args.latency_rate),
-        format!(
-            "{} / {} / {}",
-            ms(quantile(&latencies, 0.50)),
-            ms(quantile(&latencies, 0.95)),
-            ms(quantile(&latencies, 0.99))
-        ),
-    );
+    (
+        quantile(&latencies, 0.50),
+        quantile(&latencies, 0.95),
+        quantile(&latencies, 0.99),
+    )
 }
 
 /// A backlog: an API-only instance queues deliveries, then a worker drains them.

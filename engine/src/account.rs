@@ -48,6 +48,11 @@ impl Role {
     }
 }
 
+/// The address a request came from, as the server determined it (the peer, or what a proxy it
+/// trusts reported).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
 /// Who is making a request: a user, through a token (with its scope and role) or a session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Caller {

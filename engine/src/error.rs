@@ -117,6 +117,10 @@ pub enum EngineError {
     /// An endpoint did not accept a ping; the text says what happened.
     #[error("the endpoint did not accept the ping: {0}")]
     Unreachable(String),
+    /// The database cannot be reached right now (the connection or the pool failed): a retry
+    /// later may succeed. The text is logged, never shown to callers.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     /// A fault of ours (database, I/O). The text is logged, never shown to callers.
     #[error("internal error: {0}")]
     Internal(String),
@@ -133,6 +137,7 @@ impl EngineError {
             EngineError::Invalid(_) => "validation_failed",
             EngineError::Throttled(_) => "rate_limited",
             EngineError::Unreachable(_) => "endpoint_unreachable",
+            EngineError::Unavailable(_) => "unavailable",
             EngineError::Internal(_) => "internal",
         }
     }
@@ -147,6 +152,7 @@ impl EngineError {
             EngineError::Invalid(_) => 422,
             EngineError::Throttled(_) => 429,
             EngineError::Unreachable(_) => 400,
+            EngineError::Unavailable(_) => 503,
             EngineError::Internal(_) => 500,
         }
     }
@@ -199,7 +205,13 @@ impl From<FieldErrors> for EngineError {
 #[cfg(feature = "server")]
 impl From<sqlx::Error> for EngineError {
     fn from(error: sqlx::Error) -> Self {
-        EngineError::Internal(error.to_string())
+        use sqlx::Error::*;
+        match error {
+            PoolTimedOut | PoolClosed | Io(_) | Tls(_) | Protocol(_) | WorkerCrashed => {
+                EngineError::Unavailable(error.to_string())
+            }
+            other => EngineError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -235,6 +247,7 @@ impl From<&EngineError> for ErrorBody {
         let detail = match error {
             // Internals stay in the log; callers get an opaque message.
             EngineError::Internal(_) => "internal server error".to_owned(),
+            EngineError::Unavailable(_) => "the database is unavailable; try again".to_owned(),
             EngineError::Invalid(_) => "the request has invalid fields".to_owned(),
             other => other.to_string(),
         };

@@ -7,8 +7,9 @@
 //! its batch committed.
 //!
 //! One bad item must not sink its neighbours: when a batch fails (or its write panics), each of
-//! its items is written again on its own, so only the item that cannot be stored fails. Each
-//! write runs as a task of its own, so a panic fails that write, never the writer.
+//! its items is written again on its own, so only the item that cannot be stored fails — unless
+//! the database itself is unavailable, which would only fail each item again, slowly. Each write
+//! runs as a task of its own, so a panic fails that write, never the writer.
 
 use std::{future::Future, sync::Arc};
 
@@ -16,7 +17,24 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::EngineError;
 
-type Reply<Out> = oneshot::Sender<Result<Out, String>>;
+type Reply<Out> = oneshot::Sender<Result<Out, Failure>>;
+
+/// Why a write failed, as every caller in its batch is told.
+#[derive(Debug, Clone)]
+struct Failure {
+    /// The database could not be reached (nothing about the items is wrong).
+    unavailable: bool,
+    message: String,
+}
+
+impl From<Failure> for EngineError {
+    fn from(failure: Failure) -> Self {
+        match failure.unavailable {
+            true => EngineError::Unavailable(failure.message),
+            false => EngineError::Internal(failure.message),
+        }
+    }
+}
 
 /// Submits items to a writer task; cheap to clone. The task ends when the last clone is dropped.
 pub struct GroupCommit<In, Out> {
@@ -54,15 +72,15 @@ impl<In: Send + Sync + 'static, Out: Send + 'static> GroupCommit<In, Out> {
                 let written = run(write(with.clone(), items.clone())).await;
                 match written {
                     Ok(outputs) => answer(replies, outputs),
-                    Err(_) if items.len() > 1 => {
+                    Err(failure) if items.len() > 1 && !failure.unavailable => {
                         for (item, reply) in items.into_iter().zip(replies) {
                             let alone = run(write(with.clone(), vec![item])).await;
                             let _ = reply.send(alone.map(|mut out| out.remove(0)));
                         }
                     }
-                    Err(error) => {
+                    Err(failure) => {
                         for reply in replies {
-                            let _ = reply.send(Err(error.clone()));
+                            let _ = reply.send(Err(failure.clone()));
                         }
                     }
                 }
@@ -80,10 +98,7 @@ impl<In: Send + Sync + 'static, Out: Send + 'static> GroupCommit<In, Out> {
             .send((item.into(), reply))
             .await
             .map_err(|_| stopped())?;
-        answer
-            .await
-            .map_err(|_| stopped())?
-            .map_err(EngineError::Internal)
+        Ok(answer.await.map_err(|_| stopped())??)
     }
 
     /// Whether the writer still takes items (for readiness checks).
@@ -95,13 +110,19 @@ impl<In: Send + Sync + 'static, Out: Send + 'static> GroupCommit<In, Out> {
 /// Runs one write as a task of its own: a panic in it is that write's error.
 async fn run<Out: Send + 'static>(
     write: impl Future<Output = Result<Vec<Out>, EngineError>> + Send + 'static,
-) -> Result<Vec<Out>, String> {
+) -> Result<Vec<Out>, Failure> {
     match tokio::spawn(write).await {
         Ok(Ok(outputs)) => Ok(outputs),
-        Ok(Err(error)) => Err(error.to_string()),
+        Ok(Err(error)) => Err(Failure {
+            unavailable: matches!(error, EngineError::Unavailable(_)),
+            message: error.to_string(),
+        }),
         Err(panicked) => {
             tracing::error!(error = %panicked, "a group-commit write panicked");
-            Err("the write failed unexpectedly".to_owned())
+            Err(Failure {
+                unavailable: false,
+                message: "the write failed unexpectedly".to_owned(),
+            })
         }
     }
 }
@@ -174,6 +195,30 @@ mod tests {
                 n => assert_eq!(answer.unwrap(), n),
             }
         }
+    }
+
+    #[tokio::test]
+    async fn an_unavailable_database_fails_the_batch_without_retrying_each_item() {
+        let writes: Arc<Mutex<usize>> = Arc::default();
+        let counted = writes.clone();
+        let down = GroupCommit::start(64, counted, |counted, _: Vec<Arc<u32>>| {
+            *counted.lock().unwrap() += 1;
+            async { Err::<Vec<u32>, _>(EngineError::Unavailable("connection refused".into())) }
+        });
+        let submitted: Vec<_> = (0..10)
+            .map(|n| {
+                let down = down.clone();
+                tokio::spawn(async move { down.submit(n).await })
+            })
+            .collect();
+        for task in submitted {
+            let answer = task.await.unwrap();
+            assert!(matches!(answer, Err(EngineError::Unavailable(_))));
+        }
+        assert!(
+            *writes.lock().unwrap() < 10,
+            "batches were not split into single writes"
+        );
     }
 
     #[tokio::test]

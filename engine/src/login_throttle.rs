@@ -1,22 +1,31 @@
-//! Login throttling: how many wrong passwords a username, and a client address, may try before
-//! they must wait, and how long.
+//! Login throttling: how many wrong passwords may be tried before the next try must wait, and
+//! how long.
 //!
-//! Each key (a username, a client address) may fail a few times freely; after that every failure
-//! doubles its wait, up to a cap, and a wait in progress refuses the login before any password
-//! is hashed, so a flood costs nothing but this map. A success clears the username's count.
+//! Attempts are counted under three keys: the username from one client address (the usual
+//! guesser), the username from anywhere (a guesser spread over many addresses) and the address
+//! for any username (one client trying many accounts). Each key may fail a few times freely;
+//! after that every failure doubles its wait, up to a cap. An attempt is counted *before* its
+//! password is checked and refunded if it was right, so that many guesses sent at once are
+//! counted at once, and a wait in progress refuses the login before any password is hashed: a
+//! flood costs nothing but this map, whose keys are fixed-size and whose size is capped.
+//!
 //! Counts live in the process: with several instances each counts what it sees.
 
 use std::{
     collections::HashMap,
+    hash::{BuildHasher, RandomState},
     net::IpAddr,
     sync::Mutex,
     time::{Duration, Instant},
 };
 
-/// Failures a username may make before it must wait.
-const FREE_PER_USER: u32 = 5;
-/// Failures a client address may make before it must wait: more than a user's, since many
-/// people may share one address.
+/// Failures of one username from one address before it must wait.
+const FREE_PER_USER_AND_ADDRESS: u32 = 5;
+/// Failures of one username from anywhere before it must wait: more, so that a stranger cannot
+/// easily lock an account for everybody.
+const FREE_PER_USER: u32 = 20;
+/// Failures from one address for any username before it must wait: more than a user's, since
+/// many people may share one address.
 const FREE_PER_ADDRESS: u32 = 20;
 /// The first wait; each further failure doubles it.
 const FIRST_WAIT: Duration = Duration::from_secs(1);
@@ -24,13 +33,14 @@ const FIRST_WAIT: Duration = Duration::from_secs(1);
 const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 /// A key without failures for this long is forgotten.
 const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
-/// Above this many keys, forgotten ones are swept out on the next failure.
-const SWEEP_ABOVE: usize = 10_000;
+/// The most keys kept; beyond it, forgotten ones are swept out and then those not waiting.
+const MAX_KEYS: usize = 100_000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Key {
-    User(String),
-    /// IPv6 clients are counted per /64, which one client usually holds whole.
+    /// A username (hashed: keys stay small whatever is typed) from one address.
+    UserAt(u64, IpAddr),
+    User(u64),
     Address(IpAddr),
 }
 
@@ -44,58 +54,60 @@ struct Failures {
 #[derive(Debug, Default)]
 pub struct LoginThrottle {
     failures: Mutex<HashMap<Key, Failures>>,
-}
-
-fn keys(username: &str, client: Option<IpAddr>) -> Vec<(Key, u32)> {
-    let mut keys = vec![(Key::User(username.to_lowercase()), FREE_PER_USER)];
-    if let Some(ip) = client {
-        let ip = match ip {
-            IpAddr::V6(v6) => {
-                let mut segments = v6.segments();
-                segments[4..].fill(0);
-                IpAddr::V6(segments.into())
-            }
-            v4 => v4,
-        };
-        keys.push((Key::Address(ip), FREE_PER_ADDRESS));
-    }
-    keys
+    /// Random per process, so that nobody can pick usernames that share a key with another's.
+    hasher: RandomState,
 }
 
 impl LoginThrottle {
+    fn keys(&self, username: &str, client: Option<IpAddr>) -> Vec<(Key, u32)> {
+        let user = self.hasher.hash_one(username.to_lowercase());
+        let mut keys = vec![(Key::User(user), FREE_PER_USER)];
+        if let Some(ip) = client {
+            // IPv6 clients are counted per /64, which one client usually holds whole.
+            let ip = match ip {
+                IpAddr::V6(v6) => {
+                    let mut segments = v6.segments();
+                    segments[4..].fill(0);
+                    IpAddr::V6(segments.into())
+                }
+                v4 => v4,
+            };
+            keys.push((Key::UserAt(user, ip), FREE_PER_USER_AND_ADDRESS));
+            keys.push((Key::Address(ip), FREE_PER_ADDRESS));
+        }
+        keys
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Failures>> {
         self.failures.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// `Err(wait)` while the username or the address must still wait.
-    pub fn check(
+    /// Counts an attempt about to be checked, as a failure until [`LoginThrottle::succeeded`]
+    /// says otherwise; `Err(wait)` (and nothing counted) while any of its keys must still wait.
+    pub fn attempt(
         &self,
         username: &str,
         client: Option<IpAddr>,
         now: Instant,
     ) -> Result<(), Duration> {
-        let failures = self.lock();
-        let wait = keys(username, client)
+        let keys = self.keys(username, client);
+        let mut failures = self.lock();
+        let wait = keys
             .iter()
             .filter_map(|(key, _)| failures.get(key))
             .map(|f| f.wait_until.saturating_duration_since(now))
             .max()
             .unwrap_or_default();
-        if wait.is_zero() {
-            Ok(())
-        } else {
-            Err(wait)
+        if !wait.is_zero() {
+            return Err(wait);
         }
-    }
-
-    /// Counts a wrong password; returns how long the next try must wait (zero while free).
-    pub fn failed(&self, username: &str, client: Option<IpAddr>, now: Instant) -> Duration {
-        let mut failures = self.lock();
-        if failures.len() > SWEEP_ABOVE {
+        if failures.len() + keys.len() > MAX_KEYS {
             failures.retain(|_, f| now.saturating_duration_since(f.last) < FORGET_AFTER);
         }
-        let mut longest = Duration::ZERO;
-        for (key, free) in keys(username, client) {
+        if failures.len() + keys.len() > MAX_KEYS {
+            failures.retain(|_, f| f.wait_until > now);
+        }
+        for (key, free) in keys {
             let entry = failures.entry(key).or_insert(Failures {
                 count: 0,
                 last: now,
@@ -107,23 +119,35 @@ impl LoginThrottle {
             entry.count += 1;
             entry.last = now;
             let over = entry.count.saturating_sub(free);
-            let wait = if over == 0 {
-                Duration::ZERO
-            } else {
-                FIRST_WAIT
-                    .saturating_mul(1 << (over - 1).min(20))
-                    .min(MAX_WAIT)
+            let wait = match over {
+                0 => Duration::ZERO,
+                n => FIRST_WAIT
+                    .saturating_mul(1 << (n - 1).min(20))
+                    .min(MAX_WAIT),
             };
             entry.wait_until = now + wait;
-            longest = longest.max(wait);
         }
-        longest
+        Ok(())
     }
 
-    /// A right password: the username starts afresh (its address keeps its count, so that one
-    /// good account does not open the way to guessing others).
-    pub fn succeeded(&self, username: &str) {
-        self.lock().remove(&Key::User(username.to_lowercase()));
+    /// The password was right: the username starts afresh, and the address gets this attempt
+    /// back (it keeps its other failures, so that one good account does not open the way to
+    /// guessing others).
+    pub fn succeeded(&self, username: &str, client: Option<IpAddr>) {
+        let keys = self.keys(username, client);
+        let mut failures = self.lock();
+        for (key, _) in keys {
+            match key {
+                Key::Address(_) => {
+                    if let Some(entry) = failures.get_mut(&key) {
+                        entry.count = entry.count.saturating_sub(1);
+                    }
+                }
+                _ => {
+                    failures.remove(&key);
+                }
+            }
+        }
     }
 }
 
@@ -131,63 +155,95 @@ impl LoginThrottle {
 mod tests {
     use super::*;
 
+    fn ip(text: &str) -> Option<IpAddr> {
+        Some(text.parse().unwrap())
+    }
+
     #[test]
-    fn a_username_fails_freely_then_waits_longer_each_time() {
+    fn a_guesser_fails_freely_then_waits_longer_each_time() {
         let throttle = LoginThrottle::default();
-        let start = Instant::now();
-        for _ in 0..FREE_PER_USER {
-            assert!(throttle.check("ada", None, start).is_ok());
-            assert_eq!(throttle.failed("ada", None, start), Duration::ZERO);
+        let (start, from) = (Instant::now(), ip("203.0.113.9"));
+        for _ in 0..=FREE_PER_USER_AND_ADDRESS {
+            assert!(throttle.attempt("ada", from, start).is_ok());
         }
-        assert_eq!(throttle.failed("ada", None, start), Duration::from_secs(1));
+        // The sixth attempt, counted before its check, set a wait of one second.
+        assert_eq!(throttle.attempt("ADA", from, start), Err(FIRST_WAIT));
+        let later = start + FIRST_WAIT;
+        assert!(throttle.attempt("ada", from, later).is_ok());
         assert_eq!(
-            throttle.check("ADA", None, start),
-            Err(Duration::from_secs(1))
+            throttle.attempt("ada", from, later),
+            Err(Duration::from_secs(2))
         );
-        let later = start + Duration::from_secs(1);
-        assert!(throttle.check("ada", None, later).is_ok());
-        assert_eq!(throttle.failed("ada", None, later), Duration::from_secs(2));
-        assert_eq!(throttle.failed("ada", None, later), Duration::from_secs(4));
         assert!(
-            throttle.check("grace", None, later).is_ok(),
-            "other users are not held"
+            throttle.attempt("grace", from, later).is_ok(),
+            "other users go on"
         );
-        throttle.succeeded("ada");
-        assert!(throttle.check("ada", None, later).is_ok());
+        assert!(
+            throttle.attempt("ada", ip("198.51.100.7"), later).is_ok(),
+            "the user goes on from elsewhere"
+        );
+    }
+
+    #[test]
+    fn a_right_password_refunds_its_attempt() {
+        let throttle = LoginThrottle::default();
+        let (now, from) = (Instant::now(), ip("203.0.113.9"));
+        for _ in 0..100 {
+            throttle.attempt("ada", from, now).unwrap();
+            throttle.succeeded("ada", from);
+        }
+        assert!(throttle.attempt("ada", from, now).is_ok());
     }
 
     #[test]
     fn waits_are_capped_and_forgotten_after_a_quiet_hour() {
         let throttle = LoginThrottle::default();
         let start = Instant::now();
-        let mut wait = Duration::ZERO;
+        let mut now = start;
         for _ in 0..100 {
-            wait = throttle.failed("ada", None, start);
+            if let Err(wait) = throttle.attempt("ada", None, now) {
+                assert!(wait <= MAX_WAIT);
+                now += wait;
+            }
         }
-        assert_eq!(wait, MAX_WAIT);
-        let much_later = start + FORGET_AFTER + MAX_WAIT;
-        assert_eq!(throttle.failed("ada", None, much_later), Duration::ZERO);
+        let much_later = now + FORGET_AFTER + MAX_WAIT;
+        assert!(throttle.attempt("ada", None, much_later).is_ok());
     }
 
     #[test]
-    fn one_address_guessing_many_usernames_is_held_too() {
+    fn spread_guessing_and_one_address_guessing_many_are_held_too() {
         let throttle = LoginThrottle::default();
         let now = Instant::now();
-        let client: IpAddr = "203.0.113.9".parse().unwrap();
-        for i in 0..FREE_PER_ADDRESS {
-            throttle.failed(&format!("user{i}"), Some(client), now);
+        for i in 0..FREE_PER_USER {
+            let from = ip(&format!("198.51.100.{i}"));
+            throttle.attempt("ada", from, now).unwrap();
         }
-        assert!(throttle.check("someone-else", Some(client), now).is_ok());
-        throttle.failed("someone-else", Some(client), now);
-        assert!(throttle.check("another", Some(client), now).is_err());
-        let neighbour: IpAddr = "203.0.113.10".parse().unwrap();
-        assert!(throttle.check("another", Some(neighbour), now).is_ok());
-        // IPv6: one /64 is one client.
-        let a: IpAddr = "2001:4860:1:2::1".parse().unwrap();
-        let b: IpAddr = "2001:4860:1:2:ffff::9".parse().unwrap();
+        throttle.attempt("ada", ip("198.51.100.200"), now).unwrap();
+        assert!(throttle.attempt("ada", ip("192.0.2.1"), now).is_err());
+
+        let client = ip("203.0.113.9");
         for i in 0..=FREE_PER_ADDRESS {
-            throttle.failed(&format!("v6-{i}"), Some(a), now);
+            throttle.attempt(&format!("user{i}"), client, now).unwrap();
         }
-        assert!(throttle.check("fresh", Some(b), now).is_err());
+        assert!(throttle.attempt("someone-else", client, now).is_err());
+        assert!(throttle
+            .attempt("someone-else", ip("203.0.113.10"), now)
+            .is_ok());
+        // IPv6: one /64 is one client.
+        let (a, b) = (ip("2001:4860:1:2::1"), ip("2001:4860:1:2:ffff::9"));
+        for i in 0..=FREE_PER_ADDRESS {
+            throttle.attempt(&format!("v6-{i}"), a, now).unwrap();
+        }
+        assert!(throttle.attempt("fresh", b, now).is_err());
+    }
+
+    #[test]
+    fn the_map_stays_bounded() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        for i in 0..(MAX_KEYS + 10) {
+            let _ = throttle.attempt(&i.to_string(), None, now);
+        }
+        assert!(throttle.lock().len() <= MAX_KEYS);
     }
 }

@@ -196,6 +196,12 @@ pub struct ServeArgs {
     #[arg(long, env = "HOOKHUB_INGEST_RATE_LIMIT", default_value_t = DEFAULT_INGEST_RATE_LIMIT)]
     pub ingest_rate_limit: u32,
 
+    /// Proxies in front of Hookhub whose `X-Forwarded-For` names the client, e.g. `10.0.0.0/8`
+    /// (comma separated). Login throttling counts per client; without this, behind a proxy
+    /// every client looks like the proxy.
+    #[arg(long, env = "HOOKHUB_TRUSTED_PROXIES", value_delimiter = ',', value_parser = str::parse::<Cidr>)]
+    pub trusted_proxies: Vec<Cidr>,
+
     /// Serve only; leave delivering to `hookhub worker` processes.
     #[arg(long, env = "HOOKHUB_NO_WORKER")]
     pub no_worker: bool,

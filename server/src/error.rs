@@ -44,7 +44,7 @@ impl ApiError {
 
 impl From<EngineError> for ApiError {
     fn from(error: EngineError) -> Self {
-        if let EngineError::Internal(detail) = &error {
+        if let EngineError::Internal(detail) | EngineError::Unavailable(detail) = &error {
             tracing::error!(%detail, "request failed");
         }
         ApiError {

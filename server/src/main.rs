@@ -98,6 +98,7 @@ async fn serve(
     };
     let limits = HttpLimits {
         max_body_bytes: args.max_body_bytes,
+        trusted_proxies: args.trusted_proxies,
     };
     startup::serve(listener, startup::router(state, limits), shutdown).await?;
     if let Some(worker) = worker {

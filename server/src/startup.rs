@@ -31,11 +31,13 @@ pub fn leptos_options(site_root: &str) -> LeptosOptions {
         .build()
 }
 
-/// Limits of the HTTP layer.
-#[derive(Debug, Clone, Copy)]
+/// Limits and trust of the HTTP layer.
+#[derive(Debug, Clone, Default)]
 pub struct HttpLimits {
     /// Larger request bodies get 413.
     pub max_body_bytes: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (see [`crate::client`]).
+    pub trusted_proxies: Vec<engine::ssrf::Cidr>,
 }
 
 /// The whole HTTP surface: the native API under `/api/v1` and its docs, the health and metrics
@@ -60,6 +62,10 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .merge(dashboard)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(limits.trusted_proxies),
+            crate::client::client_address,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             HANDLER_TIMEOUT,

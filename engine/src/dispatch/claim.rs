@@ -19,6 +19,8 @@ use crate::{
 
 /// The most one claim takes.
 const MOST: usize = 512;
+/// How often deliveries held for a subscription that was enabled meanwhile are looked for.
+const STRAY_HELD_EVERY: Duration = Duration::from_secs(10);
 
 /// Claims until `stop`: when woken (work was queued, here or in another process), when the
 /// queue has room again, and every `idle_poll` (for retries coming due and expired leases).
@@ -30,6 +32,7 @@ pub async fn run(
 ) {
     let queued = context.bus.queued.clone();
     let mut swept = tokio::time::Instant::now() - idle_poll;
+    let mut strays_swept = tokio::time::Instant::now();
     loop {
         // Armed before looking, so that news arriving meanwhile still wakes us.
         let woken = queued.notified();
@@ -45,6 +48,14 @@ pub async fn run(
             let now = Utc::now().timestamp_millis();
             if let Err(error) = deliveries::release_expired(&context.store, now).await {
                 tracing::warn!(%error, "releasing expired leases failed; retrying");
+            }
+        }
+        if strays_swept.elapsed() >= STRAY_HELD_EVERY {
+            strays_swept = tokio::time::Instant::now();
+            match deliveries::release_stray_held(&context.store).await {
+                Ok(0) => {}
+                Ok(released) => tracing::info!(released, "released deliveries held by mistake"),
+                Err(error) => tracing::warn!(%error, "releasing stray held deliveries failed"),
             }
         }
         let (free, full) = context.queue.room();

@@ -75,8 +75,8 @@ impl Engine {
     }
 
     /// Checks a password and opens a session; returns the session's secret (the cookie value).
-    /// `client` is the address the attempt came from: wrong passwords are throttled per
-    /// username and per address (see [`LoginThrottle`](crate::login_throttle::LoginThrottle)).
+    /// `client` is the address the attempt came from: attempts are throttled per username and
+    /// per address (see [`LoginThrottle`](crate::login_throttle::LoginThrottle)).
     pub async fn login(
         &self,
         username: &str,
@@ -84,30 +84,33 @@ impl Engine {
         client: Option<IpAddr>,
     ) -> Result<String, EngineError> {
         self.logins
-            .check(username, client, Instant::now())
+            .attempt(username, client, Instant::now())
             .map_err(EngineError::Throttled)?;
         let found = users::with_password(&self.store, username).await?;
-        let password = password.to_owned();
-        // An unknown user costs a hash too, so timing does not tell which usernames exist.
+        // An unknown user is checked against a stand-in hash, so that timing does not tell
+        // which usernames exist.
         let (user, stored) = match found {
             Some((user, stored)) => (Some(user), stored),
-            None => (
-                None,
-                self.hash_work(|| hash_password("not a password")).await?,
-            ),
+            None => (None, self.stand_in_hash().await?),
         };
+        let password = password.to_owned();
         let matches = self
             .hash_work(move || Ok(verify_password(&password, &stored)))
             .await?;
-        let Some(user) = user.filter(|_| matches) else {
-            self.logins.failed(username, client, Instant::now());
-            return Err(BAD_LOGIN);
-        };
-        self.logins.succeeded(username);
+        let user = user.filter(|_| matches).ok_or(BAD_LOGIN)?;
+        self.logins.succeeded(username, client);
         let secret = random_bearer("");
         let expires = Utc::now() + SESSION_LIFETIME;
         sessions::insert(&self.store, &bearer_hash(&secret), user.id, expires).await?;
         Ok(secret)
+    }
+
+    /// A password hash that matches nothing anyone types, computed once.
+    async fn stand_in_hash(&self) -> Result<String, EngineError> {
+        self.stand_in
+            .get_or_try_init(|| self.hash_work(|| hash_password(&random_bearer(""))))
+            .await
+            .cloned()
     }
 
     pub async fn logout(&self, session: &str) -> Result<(), EngineError> {
@@ -166,7 +169,8 @@ impl Engine {
         input: TokenIn,
     ) -> Result<NewToken, EngineError> {
         let input = input.validate()?;
-        caller.require(input.role)?;
+        // Minting credentials is a change: a reader cannot hand itself fresh tokens.
+        caller.require(Role::Write.max(input.role))?;
         let project = match &input.project {
             Some(name) => Some(self.authorize(caller, name, input.role).await?),
             None if caller.project.is_some() => {
@@ -212,15 +216,14 @@ impl Engine {
     ) -> Result<Paged<ApiToken>, EngineError> {
         let page = page.validate()?;
         let before = parse_cursor(page.cursor.as_deref())?;
-        let owner = own_unless_admin(caller);
-        let data = tokens::list(&self.store, owner, before, page.limit + 1).await?;
+        let data = tokens::list(&self.store, reach_of(caller), before, page.limit + 1).await?;
         Ok(Paged::from_overfetch(data, page.limit, |t| {
             t.id.to_string()
         }))
     }
 
     pub async fn revoke_token(&self, caller: &Caller, id: TokenId) -> Result<(), EngineError> {
-        if !tokens::revoke(&self.store, id, own_unless_admin(caller)).await? {
+        if !tokens::revoke(&self.store, id, reach_of(caller)).await? {
             return Err(EngineError::NotFound("token"));
         }
         self.audit(
@@ -243,8 +246,15 @@ impl Engine {
     }
 }
 
-fn own_unless_admin(caller: &Caller) -> Option<UserId> {
-    (caller.role < Role::Admin || caller.project.is_some()).then_some(caller.user_id)
+/// The tokens a caller may see and revoke: an installation admin's reach is everyone's; anyone
+/// else's is their own, and a token limited to one project reaches only tokens limited to it
+/// (it must not list or revoke its user's wider tokens).
+fn reach_of(caller: &Caller) -> tokens::Reach {
+    let installation_admin = caller.role == Role::Admin && caller.project.is_none();
+    tokens::Reach {
+        user: (!installation_admin).then_some(caller.user_id),
+        project: caller.project,
+    }
 }
 
 impl Engine {

@@ -241,7 +241,9 @@ impl Engine {
             }),
             data: Some(json!({
                 "object_id": object.id,
-                "handler": {"id": handler.id, "name": handler.name},
+                // Never the handler's id: it is the secret part of its call URL, and events are
+                // read by read tokens and sent to receivers.
+                "handler": {"name": handler.name},
             })),
             message: format!(
                 "{} of {} {} requested through inbound handler {}",

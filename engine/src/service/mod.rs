@@ -28,7 +28,7 @@ use std::{
     time::Duration,
 };
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::{
@@ -70,6 +70,8 @@ pub struct Engine {
     /// Password hashes computed at once: each takes argon2's memory (19 MiB) and a core, so a
     /// flood of logins queues here instead of exhausting the machine.
     hashing: Arc<Semaphore>,
+    /// What an unknown user's password is checked against.
+    stand_in: Arc<OnceCell<String>>,
     /// Stops the engine's background tasks once the last clone is dropped.
     _alive: Arc<DropGuard>,
 }
@@ -102,6 +104,7 @@ impl Engine {
             local: Arc::default(),
             metrics: Metrics::default(),
             logins: Arc::default(),
+            stand_in: Arc::default(),
             hashing: Arc::new(Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),

@@ -418,6 +418,23 @@ pub async fn hold(store: &Store, id: Uuid, worker: &str) -> Result<(), EngineErr
     Ok(())
 }
 
+/// Releases deliveries held for subscriptions that send again. Enabling a subscription releases
+/// its held deliveries in the same transaction; this catches one stored as held by an ingest
+/// that decided so just before the subscription was enabled. Returns how many.
+pub async fn release_stray_held(store: &Store) -> Result<u64, EngineError> {
+    let released = on_pool!(store, pool => {
+        sqlx::query(
+            "UPDATE deliveries SET status = 'pending'
+             WHERE status = 'held'
+               AND subscription_id IN (SELECT id FROM subscriptions WHERE enabled AND NOT failed)",
+        )
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(released)
+}
+
 /// How many of the subscription's deliveries are held.
 pub async fn count_held(
     store: &Store,

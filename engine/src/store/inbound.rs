@@ -212,10 +212,11 @@ pub async fn handlers(
         format!("{HANDLER_SELECT} {SELECTED_HANDLERS} ORDER BY created_at, id LIMIT $5 OFFSET $6");
     let count_sql = format!("SELECT COUNT(*) FROM inbound_handlers {SELECTED_HANDLERS}");
     let (first, last) = (selection.ids.map(|r| r.0), selection.ids.map(|r| r.1));
+    let name = selection.name.map(storable);
     let (rows, total): (Vec<HandlerRow>, i64) = on_pool!(store, pool => {
         let rows = sqlx::query_as(&page_sql)
             .bind(selection.object.0)
-            .bind(selection.name)
+            .bind(name.as_deref())
             .bind(first)
             .bind(last)
             .bind(i64::from(limit))
@@ -224,7 +225,7 @@ pub async fn handlers(
             .await?;
         let total = sqlx::query_scalar(&count_sql)
             .bind(selection.object.0)
-            .bind(selection.name)
+            .bind(name.as_deref())
             .bind(first)
             .bind(last)
             .fetch_one(pool)

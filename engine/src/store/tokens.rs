@@ -123,35 +123,47 @@ impl From<ListedRow> for ApiToken {
 /// `user` is `None`.
 pub async fn list(
     store: &Store,
-    user: Option<UserId>,
+    reach: Reach,
     before: Option<TokenId>,
     limit: u32,
 ) -> Result<Vec<ApiToken>, EngineError> {
     let sql = format!(
         "{LISTED} WHERE t.revoked_at IS NULL AND ($1 IS NULL OR t.user_id = $1)
+           AND ($4 IS NULL OR t.project_id = $4)
            AND ($2 IS NULL OR t.id < $2) ORDER BY t.id DESC LIMIT $3"
     );
     let rows: Vec<ListedRow> = on_pool!(store, pool => {
         sqlx::query_as(&sql)
-            .bind(user.map(|u| u.0))
+            .bind(reach.user.map(|u| u.0))
             .bind(before.map(|t| t.0))
             .bind(i64::from(limit))
+            .bind(reach.project.map(|p| p.0))
             .fetch_all(pool)
             .await?
     });
     Ok(rows.into_iter().map(ApiToken::from).collect())
 }
 
-/// Revokes a live token (one of `user`'s, or anyone's when `None`); false if there is none.
-pub async fn revoke(store: &Store, id: TokenId, user: Option<UserId>) -> Result<bool, EngineError> {
+/// Which tokens a caller may see and revoke: one user's (or everyone's), limited to one
+/// project's (or not).
+#[derive(Debug, Clone, Copy)]
+pub struct Reach {
+    pub user: Option<UserId>,
+    pub project: Option<ProjectId>,
+}
+
+/// Revokes a live token within `reach`; false if there is none.
+pub async fn revoke(store: &Store, id: TokenId, reach: Reach) -> Result<bool, EngineError> {
     let result = on_pool!(store, pool => {
         sqlx::query(
             "UPDATE api_tokens SET revoked_at = $3
-             WHERE id = $1 AND revoked_at IS NULL AND ($2 IS NULL OR user_id = $2)",
+             WHERE id = $1 AND revoked_at IS NULL AND ($2 IS NULL OR user_id = $2)
+               AND ($4 IS NULL OR project_id = $4)",
         )
         .bind(id.0)
-        .bind(user.map(|u| u.0))
+        .bind(reach.user.map(|u| u.0))
         .bind(to_millis(Utc::now()))
+        .bind(reach.project.map(|p| p.0))
         .execute(pool)
         .await?
         .rows_affected()

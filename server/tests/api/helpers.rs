@@ -115,6 +115,7 @@ async fn spawn(settings: Settings, limits: RateLimiter, worker: Option<WorkerCon
             state,
             HttpLimits {
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                ..HttpLimits::default()
             },
         ),
         shutdown.clone(),

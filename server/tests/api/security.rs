@@ -102,6 +102,72 @@ async fn a_project_scoped_admin_manages_nothing_beyond_its_project() {
 }
 
 #[tokio::test]
+async fn a_scoped_token_reaches_only_tokens_of_its_own_scope() {
+    let app = spawn_app().await;
+    let response = app
+        .post_json("/api/v1/projects", json!({"name": "team-b"}))
+        .await;
+    assert_eq!(response.status(), 201);
+    let caller = app.engine.local_caller(ADMIN).await.unwrap();
+    let mint = |project: Option<&str>, role| engine::account::TokenIn {
+        name: "t".into(),
+        project: project.map(str::to_owned),
+        role,
+    };
+    use engine::account::Role;
+    let wide = app
+        .engine
+        .create_token(&caller, mint(None, Role::Admin))
+        .await
+        .unwrap();
+    let other = app
+        .engine
+        .create_token(&caller, mint(Some("team-b"), Role::Write))
+        .await
+        .unwrap();
+    let reader = app
+        .engine
+        .create_token(&caller, mint(Some("default"), Role::Read))
+        .await
+        .unwrap();
+    let reader_client = client_with_token(&reader.secret);
+
+    let listed: Value = reader_client
+        .get(app.url("/api/v1/tokens"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let projects: Vec<&Value> = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["project"])
+        .collect();
+    assert!(
+        !projects.is_empty() && projects.iter().all(|p| *p == "default"),
+        "{listed}"
+    );
+    for token in [&wide, &other] {
+        let revoke = reader_client
+            .delete(app.url(&format!("/api/v1/tokens/{}", token.token.id)))
+            .send()
+            .await
+            .unwrap();
+        expect_error(revoke, 404, "not_found").await;
+    }
+    let minted = reader_client
+        .post(app.url("/api/v1/tokens"))
+        .json(&json!({"name": "fresh", "project": "default", "role": "read"}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(minted, 403, "forbidden").await;
+}
+
+#[tokio::test]
 async fn readers_cannot_read_signing_secrets_or_inbound_call_urls() {
     let app = spawn_app().await;
     let reader = client_with_token(&app.user_with_token("reader", None, "read").await);
@@ -128,22 +194,39 @@ async fn readers_cannot_read_signing_secrets_or_inbound_call_urls() {
         "/api/v1/projects/default/objects/{}/handlers",
         object["id"].as_str().unwrap()
     ));
-    assert_eq!(
-        app.client
-            .post(&handlers)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        201
-    );
+    let handler: Value = app
+        .client
+        .post(&handlers)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     expect_error(
         reader.get(&handlers).send().await.unwrap(),
         403,
         "forbidden",
     )
     .await;
+    // A call's event names the handler, never its secret id.
+    let call = app.url(handler["call_url"].as_str().unwrap());
+    let called = reqwest::Client::new().post(&call).send().await.unwrap();
+    assert_eq!(called.status(), 202);
+    let events = reader
+        .get(app.url("/api/v1/projects/default/events"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(events.contains("service.redeploy"), "{events}");
+    assert!(
+        !events.contains(handler["id"].as_str().unwrap()),
+        "{events}"
+    );
     let objects = app.url("/api/v1/projects/default/objects");
     assert_eq!(reader.get(&objects).send().await.unwrap().status(), 200);
 }
