@@ -216,6 +216,11 @@ pub struct WorkerArgs {
     #[arg(long, env = "HOOKHUB_CONCURRENCY", default_value_t = 64)]
     pub concurrency: usize,
 
+    /// Deliveries that may wait in the worker's memory, in all (each subscription may have 16
+    /// per place in flight); the rest wait in the database.
+    #[arg(long, env = "HOOKHUB_WORKER_QUEUE", default_value_t = 10_000)]
+    pub worker_queue: usize,
+
     /// How long a claimed delivery stays with its worker; a crashed worker's deliveries are
     /// claimed again after this. Keep it above the longest timeout (30 s).
     #[arg(long, env = "HOOKHUB_LEASE", default_value = "60s", value_parser = parse_duration)]

@@ -129,6 +129,7 @@ fn worker_config(args: &WorkerArgs) -> WorkerConfig {
     WorkerConfig {
         concurrency: args.concurrency.max(1),
         lease: args.lease,
+        queue: args.worker_queue.max(1),
         ..WorkerConfig::default()
     }
 }
