@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Fuzzes the native API with schemathesis (from PyPI): every operation that
-# /api/v1/openapi.json describes gets generated, boundary and mutated inputs, and no answer may be
-# a 5xx; afterwards the server's log must hold no panic. Separate from the tests: run it by hand.
+# Fuzzes Hookhub's HTTP surface with schemathesis (from PyPI): every operation that
+# /api/v1/openapi.json describes, and the dialects, inbound call URLs and the dashboard's login
+# server functions (bench/fuzz-dialects.yaml), get generated, boundary and mutated inputs; no
+# answer may be a 5xx, and afterwards the server's log must hold no panic. Separate from the
+# tests: run it by hand.
 #
 #   bench/fuzz-api.sh [cases per operation, default 100]
 #
-# HOOKHUB_BIN picks the binary (default target/release/hookhub, built when missing).
+# HOOKHUB_BIN picks the binary (default target/release/hookhub, built when missing);
+# HOOKHUB_FUZZ_DATABASE an empty database to use instead of a fresh SQLite file (e.g. a
+# PostgreSQL one: postgres://postgres@127.0.0.1/hookhub_fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,13 +26,15 @@ fi
 
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-database="sqlite://$work/fuzz.db"
+database=${HOOKHUB_FUZZ_DATABASE:-"sqlite://$work/fuzz.db"}
 export HOOKHUB_PASSWORD="fuzzing password" RUST_LOG=warn
+"$HOOKHUB" migrate --database-url "$database" >/dev/null
 "$HOOKHUB" user create --username fuzz --admin --database-url "$database" >/dev/null
 token=$("$HOOKHUB" token create --username fuzz --role admin --database-url "$database")
 
 # Port 0: the server prints the address it got as the last word of its first line.
 "$HOOKHUB" serve --listen 127.0.0.1:0 --database-url "$database" --rate-limit 0 \
+  --ingest-rate-limit 0 \
   >"$work/stdout" 2>"$work/log" &
 server=$!
 until [ -s "$work/stdout" ]; do
@@ -45,18 +51,29 @@ cat >"$work/schemathesis.toml" <<'TOML'
 project = "default"
 TOML
 
+# The dashboard's server functions act for a logged-in session.
+session=$(curl -s -o /dev/null -D - -H 'accept: text/html' \
+  --data-urlencode username=fuzz --data-urlencode "password=$HOOKHUB_PASSWORD" \
+  "$url/_hookhub/login" | sed -n 's/^set-cookie: \([^;]*\).*/\1/ip')
+dialects=$PWD/bench/fuzz-dialects.yaml
+
 # From the temp dir: schemathesis keeps a cache in its working directory.
 status=0
 cd "$work"
-"$VENV/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$url/api/v1/openapi.json" \
-  --header "Authorization: Bearer $token" \
-  --generation-with-security-parameters false \
-  --phases examples,coverage,fuzzing \
-  --checks not_a_server_error \
-  --max-examples "$EXAMPLES" \
-  --workers 2 \
-  --suppress-health-check all \
-  --no-color || status=$?
+fuzz() {
+  "$VENV/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$@" \
+    --header "Authorization: Bearer $token" \
+    --header "Cookie: $session" \
+    --generation-with-security-parameters false \
+    --phases examples,coverage,fuzzing \
+    --checks not_a_server_error \
+    --max-examples "$EXAMPLES" \
+    --workers 2 \
+    --suppress-health-check all \
+    --no-color || status=$?
+}
+fuzz "$url/api/v1/openapi.json"
+fuzz "$dialects" --url "$url"
 
 if grep -n "panicked" "$work/log"; then
   echo "the server panicked (above)"

@@ -1,6 +1,6 @@
 //! Announcements between the processes sharing one database: work was queued (idle workers
-//! wake at once instead of at their next poll), and a project's subscriptions changed (every
-//! roster forgets them). In-process listeners are told directly; on PostgreSQL the news also
+//! wake at once instead of at their next poll), a project's subscriptions changed (every roster
+//! forgets them), tokens or projects changed (every directory forgets them). In-process listeners are told directly; on PostgreSQL the news also
 //! goes out with `NOTIFY` on channels every process `LISTEN`s to. On SQLite one process serves,
 //! so there is nobody else to tell.
 //!
@@ -14,13 +14,17 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    directory::Directory,
     ids::ProjectId,
     roster::Roster,
     store::{Pool, Store},
 };
 
 const QUEUED: &str = "hookhub_queued";
+/// Payload: a project's id (its subscriptions changed), or one of the words below.
 const CHANGED: &str = "hookhub_changed";
+const TOKENS: &str = "tokens";
+const EVERYTHING: &str = "everything";
 
 /// Tells this process's and every other process's listeners.
 #[derive(Debug, Clone)]
@@ -29,14 +33,16 @@ pub struct Bus {
     /// Wakes this process's idle workers.
     pub queued: Arc<Notify>,
     roster: Roster,
+    directory: Arc<Directory>,
 }
 
 impl Bus {
-    pub fn new(store: Store, roster: Roster) -> Bus {
+    pub fn new(store: Store, roster: Roster, directory: Arc<Directory>) -> Bus {
         Bus {
             store,
             queued: Arc::default(),
             roster,
+            directory,
         }
     }
 
@@ -50,6 +56,33 @@ impl Bus {
     pub fn subscriptions_changed(&self, project: ProjectId) {
         self.roster.forget(project);
         self.notify(CHANGED, project.to_string());
+    }
+
+    /// A token was revoked: directories forget their tokens.
+    pub fn tokens_changed(&self) {
+        self.directory.forget_tokens();
+        self.notify(CHANGED, TOKENS.to_owned());
+    }
+
+    /// A project was deleted (with its subscriptions and tokens): everything is forgotten.
+    pub fn projects_changed(&self) {
+        self.forget_everything();
+        self.notify(CHANGED, EVERYTHING.to_owned());
+    }
+
+    fn forget_everything(&self) {
+        self.roster.forget_all();
+        self.directory.forget_all();
+    }
+
+    fn heard(&self, payload: &str) {
+        match payload {
+            TOKENS => self.directory.forget_tokens(),
+            project => match project.parse() {
+                Ok(project) => self.roster.forget(ProjectId(project)),
+                Err(_) => self.forget_everything(),
+            },
+        }
     }
 
     fn notify(&self, channel: &'static str, payload: String) {
@@ -95,19 +128,16 @@ impl Bus {
             tokio::select! {
                 received = listener.try_recv() => match received {
                     Ok(Some(notice)) if notice.channel() == QUEUED => self.queued.notify_waiters(),
-                    Ok(Some(notice)) => match notice.payload().parse() {
-                        Ok(project) => self.roster.forget(ProjectId(project)),
-                        Err(_) => self.roster.forget_all(),
-                    },
+                    Ok(Some(notice)) => self.heard(notice.payload()),
                     // The connection was lost and is being re-established: whatever was
                     // announced meanwhile is unknown.
                     Ok(None) => {
-                        self.roster.forget_all();
+                        self.forget_everything();
                         self.queued.notify_waiters();
                     }
                     Err(error) => {
                         tracing::warn!(%error, "lost the announcements channel; reconnecting");
-                        self.roster.forget_all();
+                        self.forget_everything();
                         tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                 },

@@ -26,6 +26,8 @@ pub mod channel;
 #[cfg(feature = "server")]
 pub mod credentials;
 #[cfg(feature = "server")]
+pub(crate) mod directory;
+#[cfg(feature = "server")]
 pub(crate) mod dispatch;
 #[cfg(feature = "server")]
 pub(crate) mod group_commit;

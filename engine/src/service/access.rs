@@ -19,10 +19,20 @@ impl Engine {
         project: &str,
         needed: Role,
     ) -> Result<ProjectId, EngineError> {
-        let id = projects::id_by_name(&self.store, project)
-            .await?
-            .filter(|id| caller.reaches(*id))
-            .ok_or(EngineError::NotFound("project"))?;
+        let id = match self.directory.project(project) {
+            Some(id) => id,
+            None => {
+                let read_at = std::time::Instant::now();
+                let id = projects::id_by_name(&self.store, project)
+                    .await?
+                    .ok_or(EngineError::NotFound("project"))?;
+                self.directory.keep_project(project, id, read_at);
+                id
+            }
+        };
+        if !caller.reaches(id) {
+            return Err(EngineError::NotFound("project"));
+        }
         caller.require(needed)?;
         Ok(id)
     }

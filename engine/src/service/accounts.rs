@@ -13,6 +13,7 @@ use super::{events::parse_cursor, Engine};
 use crate::{
     account::{ApiToken, Caller, NewToken, Role, TokenIn, User, UserIn},
     credentials::{bearer_hash, hash_password, random_bearer, verify_password, TOKEN_PREFIX_LEN},
+    directory::Token,
     ids::{ProjectId, TokenId, UserId},
     page::{PageRequest, Paged},
     store::{sessions, tokens, users},
@@ -133,33 +134,48 @@ impl Engine {
         token: &str,
         username: Option<&str>,
     ) -> Result<Caller, EngineError> {
-        let found = tokens::by_hash(&self.store, &bearer_hash(token))
-            .await?
-            .ok_or(BAD_TOKEN)?;
-        if username.is_some_and(|name| name != found.username) {
+        let hash = bearer_hash(token);
+        let known = match self.directory.token(&hash) {
+            Some(known) => known,
+            None => {
+                let read_at = Instant::now();
+                let found = tokens::by_hash(&self.store, &hash)
+                    .await?
+                    .ok_or(BAD_TOKEN)?;
+                // A token never exceeds its user: an admin's demotion demotes their tokens.
+                let ceiling = if found.is_admin {
+                    Role::Admin
+                } else {
+                    Role::Write
+                };
+                let known = Token {
+                    caller: Caller {
+                        user_id: UserId(found.user_id),
+                        username: found.username,
+                        role: Role::parse(&found.role).unwrap_or(Role::Read).min(ceiling),
+                        project: found.project_id.map(ProjectId),
+                        token: Some(TokenId(found.id)),
+                    },
+                    last_used_at: found.last_used_at,
+                };
+                self.directory.keep_token(&hash, known.clone(), read_at);
+                known
+            }
+        };
+        if username.is_some_and(|name| name != known.caller.username) {
             return Err(BAD_TOKEN);
         }
-        let id = TokenId(found.id);
         let now = Utc::now().timestamp_millis();
-        if found
-            .last_used_at
-            .is_none_or(|at| now - at > LAST_USED_RESOLUTION_MS)
-        {
+        if let (Some(id), true) = (
+            known.caller.token,
+            known
+                .last_used_at
+                .is_none_or(|at| now - at > LAST_USED_RESOLUTION_MS),
+        ) {
             tokens::touch(&self.store, id).await?;
+            self.directory.touched(&hash, now);
         }
-        // A token never exceeds its user: an admin's demotion demotes their tokens.
-        let ceiling = if found.is_admin {
-            Role::Admin
-        } else {
-            Role::Write
-        };
-        Ok(Caller {
-            user_id: UserId(found.user_id),
-            username: found.username,
-            role: Role::parse(&found.role).unwrap_or(Role::Read).min(ceiling),
-            project: found.project_id.map(ProjectId),
-            token: Some(id),
-        })
+        Ok(known.caller)
     }
 
     /// Creates a token for the caller's own user, no stronger than the caller.
@@ -226,6 +242,7 @@ impl Engine {
         if !tokens::revoke(&self.store, id, reach_of(caller)).await? {
             return Err(EngineError::NotFound("token"));
         }
+        self.bus.tokens_changed();
         self.audit(
             &caller.username,
             None,

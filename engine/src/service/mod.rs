@@ -34,6 +34,7 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 use crate::{
     bus::Bus,
     channel::{Channels, HttpChannel, LogChannel},
+    directory::Directory,
     dispatch::Local,
     group_commit::GroupCommit,
     login_throttle::LoginThrottle,
@@ -46,10 +47,10 @@ use crate::{
 /// The project every fresh installation starts with.
 pub const DEFAULT_PROJECT: &str = "default";
 
-/// How long the roster trusts what it read about a project without hearing of a change: the
-/// limit on how stale a subscription can be when a change was announced where this process could
-/// not hear it (see [`crate::roster`]).
-const ROSTER_MAX_AGE: Duration = Duration::from_secs(5);
+/// How long the roster and the directory trust what they read without hearing of a change: the
+/// limit on how stale a subscription, token or project can be when a change was announced where
+/// this process could not hear it (see [`crate::roster`]).
+const CACHE_MAX_AGE: Duration = Duration::from_secs(5);
 
 /// Stores ingested events with their deliveries, many requests per transaction.
 type Ingester = GroupCommit<event_rows::Incoming, Vec<event_rows::Stored>>;
@@ -61,6 +62,7 @@ pub struct Engine {
     channels: Channels,
     settings: Arc<Settings>,
     roster: Roster,
+    directory: Arc<Directory>,
     bus: Bus,
     /// This process's worker, while one runs: ingest hands it deliveries born claimed.
     local: Arc<RwLock<Option<Local>>>,
@@ -89,8 +91,9 @@ impl Engine {
         let mut channels = Channels::default();
         channels.register(http);
         channels.register(LogChannel::new(settings.log_channel_dir.clone()));
-        let roster = Roster::new(store.clone(), ROSTER_MAX_AGE);
-        let bus = Bus::new(store.clone(), roster.clone());
+        let roster = Roster::new(store.clone(), CACHE_MAX_AGE);
+        let directory = Arc::new(Directory::new(CACHE_MAX_AGE));
+        let bus = Bus::new(store.clone(), roster.clone(), directory.clone());
         let alive = CancellationToken::new();
         tokio::spawn(bus.clone().listen(alive.clone()));
         Ok(Engine {
@@ -100,6 +103,7 @@ impl Engine {
             store,
             channels,
             roster,
+            directory,
             bus,
             local: Arc::default(),
             metrics: Metrics::default(),

@@ -98,7 +98,7 @@ impl Engine {
             return Err(errors.into());
         }
         rows::delete(&self.store, id).await?;
-        self.subscriptions_changed(id);
+        self.bus.projects_changed();
         self.audit(
             &caller.username,
             Some(name),
