@@ -134,13 +134,15 @@ pub(crate) async fn run(
     room: Arc<Notify>,
     shutdown: CancellationToken,
 ) {
-    let recorder = GroupCommit::start(512, (parts.store.clone(), parts.settings.clone()), {
+    // Everything the worker writes may be lost in a power cut at the cost of a repeat only.
+    let store = parts.store.relaxed();
+    let recorder = GroupCommit::start(512, (store.clone(), parts.settings.clone()), {
         |(store, settings): (Store, Arc<Settings>), batch| async move {
             crate::store::attempts::record(&store, &batch, settings.failure_window).await
         }
     });
     let context = Arc::new(Context {
-        store: parts.store,
+        store,
         channels: parts.channels,
         settings: parts.settings,
         roster: parts.roster,

@@ -83,42 +83,80 @@ pub(crate) fn id_list<'a>(ids: impl IntoIterator<Item = &'a uuid::Uuid>) -> Stri
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
+    /// The same database through connections whose commits return before they are flushed to
+    /// disk (see [`Store::relaxed`]).
+    relaxed: Pool,
 }
 
 impl Store {
     /// Connects to `sqlite:…` (the file is created if missing) or `postgres://…`.
     pub async fn open(url: &str) -> Result<Store, EngineError> {
-        let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Pool::Postgres(
-                PgPoolOptions::new()
-                    .max_connections(16)
-                    .connect(url)
-                    .await?,
-            )
-        } else if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
-                // WAL lets readers proceed while one writer commits.
-                .journal_mode(SqliteJournalMode::Wal)
-                // FULL: a commit that returned survives a power cut, which is what "accepted
-                // means stored" promises.
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                // Writers queue on SQLite's single write lock instead of failing at once.
-                .busy_timeout(Duration::from_secs(10));
-            create_parent_dir(options.get_filename())?;
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options)
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let durable = PgPoolOptions::new()
+                .max_connections(16)
+                .connect(url)
                 .await?;
-            Pool::Sqlite(pool)
-        } else {
+            let relaxed = PgPoolOptions::new()
+                .max_connections(8)
+                .after_connect(|connection, _| {
+                    Box::pin(async move {
+                        sqlx::query("SET synchronous_commit = off")
+                            .execute(connection)
+                            .await
+                            .map(drop)
+                    })
+                })
+                .connect(url)
+                .await?;
+            return Ok(Store {
+                pool: Pool::Postgres(durable),
+                relaxed: Pool::Postgres(relaxed),
+            });
+        }
+        if !url.starts_with("sqlite:") {
             return Err(EngineError::Internal(format!(
                 "unsupported database URL scheme in {:?}: use sqlite:… or postgres://…",
                 url.split(':').next().unwrap_or_default()
             )));
-        };
-        Ok(Store { pool })
+        }
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            // WAL lets readers proceed while one writer commits.
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a commit that returned survives a power cut, which is what "accepted means
+            // stored" promises.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            // Writers queue on SQLite's single write lock instead of failing at once.
+            .busy_timeout(Duration::from_secs(10));
+        create_parent_dir(options.get_filename())?;
+        let durable = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options.clone())
+            .await?;
+        // NORMAL in WAL mode: a commit is safe from a crash of the process, and waits for the
+        // disk only at checkpoints.
+        let relaxed = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options.synchronous(SqliteSynchronous::Normal))
+            .await?;
+        Ok(Store {
+            pool: Pool::Sqlite(durable),
+            relaxed: Pool::Sqlite(relaxed),
+        })
+    }
+
+    /// The same database for writes whose loss in a power cut costs nothing but a repeat: what
+    /// the worker writes (claims, leases, attempt results — a lost one only sends a delivery
+    /// again, which at-least-once allows). Its commits return without waiting for the disk
+    /// (SQLite `synchronous=NORMAL`, PostgreSQL `synchronous_commit=off`), so that they do not
+    /// hold the single writer's lock, or the worker, for a sync each. Events are never stored
+    /// through it: an accepted event is on disk.
+    pub fn relaxed(&self) -> Store {
+        Store {
+            pool: self.relaxed.clone(),
+            relaxed: self.relaxed.clone(),
+        }
     }
 
     pub fn pool(&self) -> &Pool {
@@ -165,7 +203,8 @@ impl Store {
 
     /// Waits for every connection to be returned and closes the pool.
     pub async fn close(&self) {
-        on_pool!(self, pool => pool.close().await)
+        on_pool!(self, pool => pool.close().await);
+        on_pool!(self.relaxed(), pool => pool.close().await);
     }
 }
 
