@@ -49,6 +49,13 @@ impl Bus {
     /// Deliveries were queued for workers to claim.
     pub fn work_queued(&self) {
         self.queued.notify_waiters();
+        self.work_queued_elsewhere();
+    }
+
+    /// Deliveries were queued that this process's worker could not take (its queue had no room
+    /// for them): only other processes' workers are woken; this one's claims them when it has
+    /// room again.
+    pub fn work_queued_elsewhere(&self) {
         self.notify(QUEUED, String::new());
     }
 

@@ -19,6 +19,9 @@ use crate::{
 
 /// The most one claim takes.
 const MOST: usize = 512;
+/// The least time between two claims: a claim is a write transaction, and a busy worker frees
+/// room with every delivery it starts.
+const CLAIM_GAP: Duration = Duration::from_millis(2);
 /// How often deliveries held for a subscription that was enabled meanwhile are looked for.
 const STRAY_HELD_EVERY: Duration = Duration::from_secs(10);
 
@@ -69,6 +72,7 @@ pub async fn run(
             }
             continue;
         }
+        tokio::time::sleep(CLAIM_GAP).await;
         let claimed = match claim(&context, free.min(MOST), &full).await {
             Ok(claimed) => claimed,
             Err(error) => {

@@ -176,16 +176,16 @@ impl Queue {
     }
 
     /// How many more deliveries the database may hand over, and the subscriptions whose lane is
-    /// full (their deliveries stay in the database for now).
+    /// more than half full (their deliveries stay in the database for now: claiming for a lane
+    /// only once it has drained to half takes them in batches, not one transaction each).
     pub fn room(&self) -> (usize, Vec<Uuid>) {
         let bounds = self.shared.bounds;
         let state = self.lock();
+        let half = bounds.waiting_per_subscription / 2;
         let full = state
             .lanes
             .iter()
-            .filter(|(_, lane)| {
-                lane.waiting.len() + lane.reserved >= bounds.waiting_per_subscription
-            })
+            .filter(|(_, lane)| lane.waiting.len() + lane.reserved > half)
             .map(|(&subscription, _)| subscription)
             .collect();
         (bounds.waiting.saturating_sub(state.waiting), full)
@@ -443,7 +443,7 @@ mod tests {
         let queue = queue(10, 2, 1);
         let s = Uuid::new_v4();
         queue.push_claimed(vec![job(s), job(s)]);
-        assert_eq!(queue.room(), (8, vec![s]));
+        assert_eq!(queue.room(), (8, vec![s]), "more than half of its lane waits");
         let drained = queue.drain();
         assert_eq!(drained.len(), 2);
         assert!(queue.leased().is_empty());

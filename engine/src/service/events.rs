@@ -211,8 +211,10 @@ impl Engine {
             .iter()
             .flat_map(|(_, recipients)| recipients)
             .any(|r| r.start == Start::Pending);
-        if queued {
-            self.bus.work_queued();
+        match (queued, &local) {
+            (false, _) => {}
+            (true, None) => self.bus.work_queued(),
+            (true, Some(_)) => self.bus.work_queued_elsewhere(),
         }
         Ok(stored
             .into_iter()

@@ -97,6 +97,7 @@ pub async fn record(
     } else {
         SQLITE_MOVE_ON
     };
+    let _turn = store.writer_turn().await;
     let flipped: HashSet<Uuid> = on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
         for rows in batch.chunks(ROWS_PER_INSERT) {

@@ -95,6 +95,7 @@ pub async fn claim(
         SQLITE_CLAIM
     };
     let take = with_id_set!(store, take_sql);
+    let _turn = store.writer_turn().await;
     let claimed: Vec<Claimed> = on_pool!(store, pool => {
         let mut tx = pool.begin_with(begin).await?;
         let candidates: Vec<Uuid> = sqlx::query_scalar(due)

@@ -126,6 +126,7 @@ pub async fn insert_with_deliveries(
         .iter()
         .flat_map(|request| request.events.iter().map(move |(e, _)| (&**request, e)))
         .collect();
+    let _turn = store.writer_turn().await;
     let answers = on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
         // A NULL key never conflicts; a repeated key inserts nothing.

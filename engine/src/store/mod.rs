@@ -5,7 +5,7 @@
 //! schemas store the same values (UUID ids, epoch-millisecond times, JSON text) so rows decode into
 //! the same Rust types on both.
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use sqlx::{
@@ -86,6 +86,10 @@ pub struct Store {
     /// The same database through connections whose commits return before they are flushed to
     /// disk (see [`Store::relaxed`]).
     relaxed: Pool,
+    /// SQLite has one writer: the busy writers (ingest, recording, claims) take turns here
+    /// instead of in SQLite's busy handler, which sleeps in steps of milliseconds to tens of
+    /// milliseconds while the lock is taken. `None` on PostgreSQL.
+    writer: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Store {
@@ -111,6 +115,7 @@ impl Store {
             return Ok(Store {
                 pool: Pool::Postgres(durable),
                 relaxed: Pool::Postgres(relaxed),
+                writer: None,
             });
         }
         if !url.starts_with("sqlite:") {
@@ -143,6 +148,7 @@ impl Store {
         Ok(Store {
             pool: Pool::Sqlite(durable),
             relaxed: Pool::Sqlite(relaxed),
+            writer: Some(Arc::default()),
         })
     }
 
@@ -156,6 +162,16 @@ impl Store {
         Store {
             pool: self.relaxed.clone(),
             relaxed: self.relaxed.clone(),
+            writer: self.writer.clone(),
+        }
+    }
+
+    /// Waits for the busy writers' turn (on SQLite; on PostgreSQL at once): held for the length
+    /// of a write transaction.
+    pub(crate) async fn writer_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.writer {
+            Some(writer) => Some(writer.lock().await),
+            None => None,
         }
     }
 
