@@ -26,7 +26,8 @@ const CLAIM_GAP: Duration = Duration::from_millis(2);
 const STRAY_HELD_EVERY: Duration = Duration::from_secs(10);
 
 /// Claims until `stop`: when woken (work was queued, here or in another process), when the
-/// queue has room again, and every `idle_poll` (for retries coming due and expired leases).
+/// queue has room again, when a lane left out as full has drained to half, and every
+/// `idle_poll` (for retries coming due and expired leases).
 pub async fn run(
     context: Arc<Context>,
     idle_poll: Duration,
@@ -40,9 +41,11 @@ pub async fn run(
         // Armed before looking, so that news arriving meanwhile still wakes us.
         let woken = queued.notified();
         let roomier = room.notified();
-        tokio::pin!(woken, roomier);
+        let drained = context.queue.drained();
+        tokio::pin!(woken, roomier, drained);
         woken.as_mut().enable();
         roomier.as_mut().enable();
+        drained.as_mut().enable();
         if stop.is_cancelled() {
             return;
         }
@@ -81,8 +84,11 @@ pub async fn run(
             }
         };
         if claimed == 0 {
+            // Nothing due, or only for lanes left out as full: those are claimed for again
+            // as soon as one has drained to half.
             tokio::select! {
                 _ = woken => {}
+                _ = drained, if !full.is_empty() => {}
                 _ = tokio::time::sleep(idle_poll) => {}
                 _ = stop.cancelled() => return,
             }

@@ -100,6 +100,8 @@ struct Shared {
     ready: Notify,
     /// Told when room was made for more claims from the database.
     room: Arc<Notify>,
+    /// Told when a lane left out of claims (more than half full) has drained to half.
+    drained: Notify,
 }
 
 impl Queue {
@@ -112,6 +114,7 @@ impl Queue {
                 state: Mutex::default(),
                 ready: Notify::new(),
                 room,
+                drained: Notify::new(),
             }),
         }
     }
@@ -181,14 +184,24 @@ impl Queue {
     pub fn room(&self) -> (usize, Vec<Uuid>) {
         let bounds = self.shared.bounds;
         let state = self.lock();
-        let half = bounds.waiting_per_subscription / 2;
         let full = state
             .lanes
             .iter()
-            .filter(|(_, lane)| lane.waiting.len() + lane.reserved > half)
+            .filter(|(_, lane)| lane.waiting.len() + lane.reserved > self.half())
             .map(|(&subscription, _)| subscription)
             .collect();
         (bounds.waiting.saturating_sub(state.waiting), full)
+    }
+
+    /// The most a lane may hold and still be claimed for.
+    fn half(&self) -> usize {
+        self.shared.bounds.waiting_per_subscription / 2
+    }
+
+    /// Resolves once a lane that [`Queue::room`] left out has drained to half (create it
+    /// before calling `room`, so that no drain in between is missed).
+    pub fn drained(&self) -> tokio::sync::futures::Notified<'_> {
+        self.shared.drained.notified()
     }
 
     /// The next job that may start now, with its place in flight; `None` when none may.
@@ -207,10 +220,14 @@ impl Queue {
                 continue;
             };
             lane.in_flight += 1;
+            let drained = lane.waiting.len() + lane.reserved == self.half();
             state.waiting -= 1;
             state.mark_ready(subscription, bound);
             drop(state);
             self.shared.room.notify_waiters();
+            if drained {
+                self.shared.drained.notify_waiters();
+            }
             return Some((
                 job,
                 InFlight {
@@ -443,11 +460,37 @@ mod tests {
         let queue = queue(10, 2, 1);
         let s = Uuid::new_v4();
         queue.push_claimed(vec![job(s), job(s)]);
-        assert_eq!(queue.room(), (8, vec![s]), "more than half of its lane waits");
+        assert_eq!(
+            queue.room(),
+            (8, vec![s]),
+            "more than half of its lane waits"
+        );
         let drained = queue.drain();
         assert_eq!(drained.len(), 2);
         assert!(queue.leased().is_empty());
         assert_eq!(queue.room().0, 10);
+    }
+
+    #[test]
+    fn the_claimer_hears_when_a_full_lane_has_drained_to_half() {
+        let queue = queue(100, 4, 4);
+        let s = Uuid::new_v4();
+        queue.push_claimed((0..4).map(|_| job(s)).collect());
+        assert_eq!(queue.room().1, vec![s]);
+        let drained = queue.drained();
+        tokio::pin!(drained);
+        drained.as_mut().enable();
+        let _first = queue.next().unwrap();
+        assert!(queue.room().1 == vec![s], "three of four still wait");
+        use std::future::Future;
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(drained.as_mut().poll(&mut context).is_pending());
+        let _second = queue.next().unwrap();
+        assert!(
+            drained.as_mut().poll(&mut context).is_ready(),
+            "two of four wait"
+        );
+        assert!(queue.room().1.is_empty());
     }
 
     #[test]

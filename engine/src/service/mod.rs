@@ -96,6 +96,7 @@ impl Engine {
         let bus = Bus::new(store.clone(), roster.clone(), directory.clone());
         let alive = CancellationToken::new();
         tokio::spawn(bus.clone().listen(alive.clone()));
+        tokio::spawn(store.clone().run_checkpoints(alive.clone()));
         Ok(Engine {
             ingester: GroupCommit::start(64, store.clone(), |store, requests| async move {
                 event_rows::insert_with_deliveries(&store, requests).await

@@ -19,6 +19,7 @@ use crate::EngineError;
 
 pub mod attempts;
 pub mod audit;
+mod checkpoint;
 pub mod deliveries;
 pub mod events;
 pub mod inbound;
@@ -132,6 +133,8 @@ impl Store {
             // stored" promises.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // The log is copied back by a background task (see `checkpoint`), not by commits.
+            .pragma("wal_autocheckpoint", checkpoint::AUTOMATIC)
             // Writers queue on SQLite's single write lock instead of failing at once.
             .busy_timeout(Duration::from_secs(10));
         create_parent_dir(options.get_filename())?;
