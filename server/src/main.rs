@@ -15,6 +15,12 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
+/// Many small allocations on several threads (requests, JSON, deliveries in flight): glibc's
+/// allocator spent a seventh of the delivery hot path's CPU time consolidating and unlinking;
+/// jemalloc cut it with idle memory unchanged (mimalloc, tried too, added 18 MiB idle).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -9,8 +9,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Pool, Store};
 
-/// How often the log is copied back: a second of traffic is a few megabytes.
-const EVERY: Duration = Duration::from_millis(500);
+/// How often the log is copied back. Measured with `hookhub-bench`: every 500 ms, the copies'
+/// syncs overlapped the commits' often enough to put tens of milliseconds on the 99th
+/// percentile of ingest → delivery; every 2 s they did not, and throughput stayed as high.
+const EVERY: Duration = Duration::from_secs(2);
+
+/// The log is cut back to this size once copied (it would otherwise keep its largest size).
+pub const LOG_SIZE_LIMIT: &str = "67108864";
 
 /// What the connections are told instead of the automatic checkpoint (0: never by a commit).
 pub const AUTOMATIC: &str = "0";
@@ -38,5 +43,53 @@ impl Store {
                 tracing::warn!(%error, "checkpoint failed; trying again");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn commits_leave_the_log_and_the_background_task_copies_it_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("checkpoints.db");
+        let store = Store::open(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let Pool::Sqlite(pool) = store.pool() else {
+            unreachable!("a SQLite URL")
+        };
+        let automatic: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(automatic, 0, "no commit checkpoints");
+        sqlx::query("CREATE TABLE filler (x BLOB)")
+            .execute(pool)
+            .await
+            .unwrap();
+        for _ in 0..40 {
+            sqlx::query("INSERT INTO filler VALUES (randomblob(100000))")
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        let size = || std::fs::metadata(&path).unwrap().len();
+        assert!(size() < 1_000_000, "the rows are still only in the log");
+
+        let stop = CancellationToken::new();
+        tokio::spawn(store.clone().run_checkpoints(stop.clone()));
+        let since = Instant::now();
+        while size() < 4_000_000 {
+            assert!(
+                since.elapsed() < Duration::from_secs(60),
+                "never copied back"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        stop.cancel();
     }
 }

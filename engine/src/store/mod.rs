@@ -135,6 +135,7 @@ impl Store {
             .foreign_keys(true)
             // The log is copied back by a background task (see `checkpoint`), not by commits.
             .pragma("wal_autocheckpoint", checkpoint::AUTOMATIC)
+            .pragma("journal_size_limit", checkpoint::LOG_SIZE_LIMIT)
             // Writers queue on SQLite's single write lock instead of failing at once.
             .busy_timeout(Duration::from_secs(10));
         create_parent_dir(options.get_filename())?;
