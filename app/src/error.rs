@@ -26,9 +26,28 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
-    /// Failures of the call itself (network, encoding) rather than of the operation.
+    /// Failures of the call itself rather than of the operation: arguments that are missing or
+    /// do not parse are the caller's (400, `invalid_body`, as in the API); the rest (network,
+    /// encoding) are `request_failed`.
     fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
-        AppError(ErrorBody::new("request_failed", error.to_string()))
+        let bad_arguments = matches!(
+            error,
+            ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::Deserialization(_)
+        );
+        #[cfg(feature = "ssr")]
+        if bad_arguments {
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::BAD_REQUEST);
+            }
+        }
+        let code = if bad_arguments {
+            "invalid_body"
+        } else {
+            "request_failed"
+        };
+        AppError(ErrorBody::new(code, error.to_string()))
     }
 }
 

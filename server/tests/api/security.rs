@@ -445,6 +445,30 @@ async fn a_login_returns_only_to_a_page_of_this_site() {
     }
 }
 
+/// Found by bench/fuzz-api.sh: a server function called without its arguments answered 500.
+#[tokio::test]
+async fn server_functions_answer_missing_or_malformed_arguments_with_400() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    for body in [
+        "",
+        "username=admin",
+        "password=only",
+        "\u{0}",
+    ] {
+        let response = client
+            .post(app.url("/_hookhub/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{body:?}");
+        let error: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(error["code"], "invalid_body", "{body:?}: {error}");
+    }
+}
+
 #[tokio::test]
 async fn wrong_passwords_are_throttled() {
     let app = spawn_app().await;
