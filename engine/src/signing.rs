@@ -186,7 +186,10 @@ mod tests {
             third.signing(after_first),
             [third.current.clone(), second.current.clone()]
         );
-        assert_eq!(third.signing(86_401_000 + 1), [third.current.clone()]);
+        assert_eq!(
+            third.signing(86_401_000 + 1),
+            std::slice::from_ref(&third.current)
+        );
     }
 
     #[test]

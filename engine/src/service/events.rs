@@ -226,7 +226,7 @@ impl Engine {
                     repeated: false,
                 },
                 Stored::Repeated(first) => Ingested {
-                    event: first,
+                    event: *first,
                     matched: 0,
                     repeated: true,
                 },

@@ -71,7 +71,7 @@ pub enum Stored {
     /// New, with its deliveries.
     Created,
     /// Its idempotency key was used before: this is the first event, nothing new was queued.
-    Repeated(Event),
+    Repeated(Box<Event>),
 }
 
 /// How a new delivery starts.
@@ -212,7 +212,7 @@ pub async fn insert_with_deliveries(
                         .bind(&event.idempotency_key)
                         .fetch_one(&mut *tx)
                         .await?;
-                stored.push(Stored::Repeated(first.into()));
+                stored.push(Stored::Repeated(Box::new(first.into())));
             }
             answers.push(stored);
         }

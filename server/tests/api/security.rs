@@ -450,12 +450,7 @@ async fn a_login_returns_only_to_a_page_of_this_site() {
 async fn server_functions_answer_missing_or_malformed_arguments_with_400() {
     let app = spawn_app().await;
     let client = reqwest::Client::new();
-    for body in [
-        "",
-        "username=admin",
-        "password=only",
-        "\u{0}",
-    ] {
+    for body in ["", "username=admin", "password=only", "\u{0}"] {
         let response = client
             .post(app.url("/_hookhub/login"))
             .header("content-type", "application/x-www-form-urlencoded")
