@@ -15,7 +15,12 @@ use tower_http::{
     trace::{DefaultOnResponse, TraceLayer},
 };
 
-use crate::{api, dialects, docs, ops, session::require_session, state::AppState};
+use crate::{
+    api, dialects, docs, ops,
+    security_headers::{provide_request_nonce, security_headers},
+    session::require_session,
+    state::AppState,
+};
 
 /// cargo-leptos names the browser bundle after `output-name` in the workspace manifest.
 const BUNDLE_NAME: &str = "hookhub";
@@ -50,7 +55,10 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .leptos_routes_with_context(
             &state,
             generate_route_list(App),
-            move || provide_context::<Engine>(engine.clone()),
+            move || {
+                provide_context::<Engine>(engine.clone());
+                provide_request_nonce();
+            },
             move || shell(options.clone()),
         )
         .route_layer(from_fn_with_state(state.engine.clone(), require_session));
@@ -60,7 +68,10 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .merge(docs::router(document))
         .merge(ops::router())
         .merge(dashboard)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            provide_request_nonce,
+            shell,
+        ))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             std::sync::Arc::new(limits.trusted_proxies),
@@ -70,6 +81,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             HANDLER_TIMEOUT,
         ))
+        .layer(axum::middleware::from_fn(security_headers))
         // Outermost: every request gets an id (or keeps the caller's), the log line carries it
         // and the response echoes it.
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
