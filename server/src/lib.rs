@@ -22,3 +22,4 @@ pub mod security_headers;
 pub mod session;
 pub mod startup;
 pub mod state;
+pub mod transfer;

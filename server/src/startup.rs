@@ -20,6 +20,7 @@ use crate::{
     security_headers::{provide_request_nonce, security_headers},
     session::require_session,
     state::AppState,
+    transfer,
 };
 
 /// cargo-leptos names the browser bundle after `output-name` in the workspace manifest.
@@ -33,6 +34,8 @@ pub fn leptos_options(site_root: &str) -> LeptosOptions {
         .output_name(BUNDLE_NAME)
         .site_root(site_root)
         .site_pkg_dir("pkg")
+        .hash_file(transfer::HASH_FILE.into())
+        .hash_files(transfer::hashed_asset_names())
         .build()
 }
 
@@ -46,7 +49,8 @@ pub struct HttpLimits {
 }
 
 /// The whole HTTP surface: the native API under `/api/v1` and its docs, the health and metrics
-/// endpoints, then the dashboard (behind its login) and its assets.
+/// endpoints, then the dashboard (behind its login, its pages and server functions compressed)
+/// and its assets.
 pub fn router(state: AppState, limits: HttpLimits) -> Router {
     let (api, document) = api::router();
     let engine = state.engine.clone();
@@ -61,13 +65,15 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
             },
             move || shell(options.clone()),
         )
-        .route_layer(from_fn_with_state(state.engine.clone(), require_session));
+        .route_layer(from_fn_with_state(state.engine.clone(), require_session))
+        .layer(transfer::compression());
     Router::new()
         .nest("/api/v1", api)
         .merge(dialects::router())
-        .merge(docs::router(document))
+        .merge(docs::router(document).layer(transfer::compression()))
         .merge(ops::router())
         .merge(dashboard)
+        .merge(transfer::assets(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             provide_request_nonce,
             shell,
