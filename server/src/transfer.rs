@@ -55,12 +55,15 @@ pub fn compression() -> CompressionLayer {
         .quality(CompressionLevel::Precise(4))
 }
 
-/// Says how long a found asset may be cached.
+/// Says how long a found asset may be cached, and that its encoding follows `Accept-Encoding`
+/// (so that no shared cache hands a compressed copy to a client that did not ask for one).
 async fn cache_control(State(cache): State<HeaderValue>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let status = response.status();
     if status.is_success() || status == axum::http::StatusCode::NOT_MODIFIED {
-        response.headers_mut().insert(header::CACHE_CONTROL, cache);
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, cache);
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
 }

@@ -83,6 +83,7 @@ async fn assets_are_served_precompressed_and_cached_for_good_only_under_hashed_n
             assert_eq!(response.status(), 200, "{accepted}");
             let headers = response.headers();
             assert_eq!(headers["cache-control"], cache, "{accepted}");
+            assert_eq!(headers["vary"], "accept-encoding");
             assert_eq!(headers["content-type"], "application/wasm");
             assert_eq!(
                 headers.get("content-encoding").map(|v| v.to_str().unwrap()),
