@@ -8,6 +8,6 @@ scripts/setup.sh
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 
 printf '\n==> building Hookhub (release)\n'
-cargo leptos build --release
+cargo leptos build --release --precompress
 # --demo-admin: on the first start, creates the user `admin` and prints its password once.
 exec target/release/hookhub serve --site-root target/site --demo-admin "$@"

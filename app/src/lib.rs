@@ -13,7 +13,7 @@ pub mod error;
 mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Redirect, Route, Router, Routes, A},
     path,
@@ -34,6 +34,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="data:," />
+                // Both name the assets with their content hashes when cargo-leptos hashed them.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -56,7 +58,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/hookhub.css" />
         <Title text="Hookhub" />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

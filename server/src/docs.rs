@@ -2,11 +2,12 @@
 //!
 //! Nothing is loaded from elsewhere (no CDN, no script): the page works offline and behind any
 //! firewall, and it can never disagree with `/api/v1/openapi.json` because both are the same
-//! document.
+//! document. Its one `<style>` carries the request's CSP nonce (see [`crate::security_headers`]).
 
-use std::fmt::Write;
+use std::{fmt::Write, sync::Arc};
 
-use axum::{response::Html, routing::get, Router};
+use axum::{response::Html, routing::get, Extension, Router};
+use leptos::nonce::Nonce;
 use serde_json::Value;
 use utoipa::openapi::OpenApi;
 
@@ -15,9 +16,17 @@ use crate::state::AppState;
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 pub fn router(document: OpenApi) -> Router<AppState> {
-    let page = render(&serde_json::to_value(&document).unwrap_or_default());
-    Router::new().route("/api/docs", get(move || async move { Html(page) }))
+    let page: Arc<str> = render(&serde_json::to_value(&document).unwrap_or_default()).into();
+    Router::new().route(
+        "/api/docs",
+        get(move |Extension(nonce): Extension<Nonce>| async move {
+            Html(page.replacen(NONCE, &nonce, 1))
+        }),
+    )
 }
+
+/// Where the page's nonce goes.
+const NONCE: &str = "{nonce}";
 
 fn render(doc: &Value) -> String {
     let text = |v: &Value| escape(v.as_str().unwrap_or_default());
@@ -84,7 +93,7 @@ fn render(doc: &Value) -> String {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"color-scheme\" content=\"light dark\"><title>Hookhub API</title>\
-         <style>{STYLE}</style></head><body><main>{body}</main></body></html>"
+         <style nonce=\"{NONCE}\">{STYLE}</style></head><body><main>{body}</main></body></html>"
     )
 }
 

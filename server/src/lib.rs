@@ -18,6 +18,8 @@ pub mod error;
 pub mod extract;
 pub mod ops;
 pub mod request_log;
+pub mod security_headers;
 pub mod session;
 pub mod startup;
 pub mod state;
+pub mod transfer;

@@ -15,7 +15,13 @@ use tower_http::{
     trace::{DefaultOnResponse, TraceLayer},
 };
 
-use crate::{api, dialects, docs, ops, session::require_session, state::AppState};
+use crate::{
+    api, dialects, docs, ops,
+    security_headers::{provide_request_nonce, security_headers},
+    session::require_session,
+    state::AppState,
+    transfer,
+};
 
 /// cargo-leptos names the browser bundle after `output-name` in the workspace manifest.
 const BUNDLE_NAME: &str = "hookhub";
@@ -28,6 +34,8 @@ pub fn leptos_options(site_root: &str) -> LeptosOptions {
         .output_name(BUNDLE_NAME)
         .site_root(site_root)
         .site_pkg_dir("pkg")
+        .hash_file(transfer::HASH_FILE.into())
+        .hash_files(transfer::hashed_asset_names())
         .build()
 }
 
@@ -41,7 +49,8 @@ pub struct HttpLimits {
 }
 
 /// The whole HTTP surface: the native API under `/api/v1` and its docs, the health and metrics
-/// endpoints, then the dashboard (behind its login) and its assets.
+/// endpoints, then the dashboard (behind its login, its pages and server functions compressed)
+/// and its assets.
 pub fn router(state: AppState, limits: HttpLimits) -> Router {
     let (api, document) = api::router();
     let engine = state.engine.clone();
@@ -50,17 +59,25 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .leptos_routes_with_context(
             &state,
             generate_route_list(App),
-            move || provide_context::<Engine>(engine.clone()),
+            move || {
+                provide_context::<Engine>(engine.clone());
+                provide_request_nonce();
+            },
             move || shell(options.clone()),
         )
-        .route_layer(from_fn_with_state(state.engine.clone(), require_session));
+        .route_layer(from_fn_with_state(state.engine.clone(), require_session))
+        .layer(transfer::compression());
     Router::new()
         .nest("/api/v1", api)
         .merge(dialects::router())
-        .merge(docs::router(document))
+        .merge(docs::router(document).layer(transfer::compression()))
         .merge(ops::router())
         .merge(dashboard)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .merge(transfer::assets(&state.leptos_options))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            provide_request_nonce,
+            shell,
+        ))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             std::sync::Arc::new(limits.trusted_proxies),
@@ -70,6 +87,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             HANDLER_TIMEOUT,
         ))
+        .layer(axum::middleware::from_fn(security_headers))
         // Outermost: every request gets an id (or keeps the caller's), the log line carries it
         // and the response echoes it.
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

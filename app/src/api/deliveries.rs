@@ -1,4 +1,5 @@
-//! Server functions for deliveries: list, read with attempts, retry now, recover failures.
+//! Server functions for deliveries: list, read with attempts, retry now, recover failures, and
+//! a paused subscription's held deliveries (count, discard).
 
 use engine::{
     delivery::{Delivery, DeliveryDetail},
@@ -62,5 +63,29 @@ pub async fn recover_failed(
         })?;
     Ok(engine
         .recover_failed(&caller, &project, subscription, since)
+        .await?)
+}
+
+/// How many of the subscription's deliveries wait, held, while it is disabled or failed.
+#[server(prefix = "/_hookhub")]
+pub async fn held_deliveries(
+    project: String,
+    subscription: SubscriptionId,
+) -> Result<u64, AppError> {
+    let (engine, caller) = engine_and_caller()?;
+    Ok(engine
+        .held_deliveries(&caller, &project, subscription)
+        .await?)
+}
+
+/// Cancels every held delivery of the subscription (write role); returns how many.
+#[server(prefix = "/_hookhub")]
+pub async fn discard_held_deliveries(
+    project: String,
+    subscription: SubscriptionId,
+) -> Result<u64, AppError> {
+    let (engine, caller) = engine_and_caller()?;
+    Ok(engine
+        .discard_held_deliveries(&caller, &project, subscription)
         .await?)
 }

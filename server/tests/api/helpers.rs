@@ -87,7 +87,22 @@ fn fast_worker() -> WorkerConfig {
     }
 }
 
+/// A test app serving the dashboard's assets as `options` say (where, hashed names or not).
+pub async fn spawn_app_with_site(options: leptos::prelude::LeptosOptions) -> TestApp {
+    spawn_serving(test_settings(), RateLimiter::new(0, 0), None, options).await
+}
+
 async fn spawn(settings: Settings, limits: RateLimiter, worker: Option<WorkerConfig>) -> TestApp {
+    let options = startup::leptos_options("target/site");
+    spawn_serving(settings, limits, worker, options).await
+}
+
+async fn spawn_serving(
+    settings: Settings,
+    limits: RateLimiter,
+    worker: Option<WorkerConfig>,
+    leptos_options: leptos::prelude::LeptosOptions,
+) -> TestApp {
     let database = TestDatabase::new().await;
     Engine::migrate(&database.url)
         .await
@@ -100,7 +115,7 @@ async fn spawn(settings: Settings, limits: RateLimiter, worker: Option<WorkerCon
     let token = bootstrap_admin(&engine).await;
     let state = AppState {
         engine,
-        leptos_options: startup::leptos_options("target/site"),
+        leptos_options,
         rate_limiter: limits,
     };
     let handle = state.engine.clone();

@@ -488,6 +488,121 @@ async fn wrong_passwords_are_throttled() {
 }
 
 /// The deliveries of `subscription` (an id) as a page of JSON.
+/// The headers every response carries: no framing, no sniffing, no referrer to other sites.
+fn assert_common_headers(response: &reqwest::Response) {
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+}
+
+/// The page's Content-Security-Policy and its script nonce; panics unless the policy is strict.
+fn strict_policy(response: &reqwest::Response) -> String {
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let directives: Vec<&str> = policy.split(';').map(str::trim).collect();
+    for expected in [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ] {
+        assert!(directives.contains(&expected), "{expected} in {policy}");
+    }
+    let script = directives
+        .iter()
+        .find_map(|d| d.strip_prefix("script-src "))
+        .unwrap_or_else(|| panic!("no script-src in {policy}"));
+    let sources: Vec<&str> = script.split_whitespace().collect();
+    assert!(sources.contains(&"'strict-dynamic'"), "{policy}");
+    assert!(sources.contains(&"'wasm-unsafe-eval'"), "{policy}");
+    assert!(
+        !sources
+            .iter()
+            .any(|s| *s == "'unsafe-inline'" || *s == "'unsafe-eval'"),
+        "{policy}"
+    );
+    let nonce = sources
+        .iter()
+        .find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("no nonce in {policy}"));
+    assert!(nonce.len() >= 22, "128 bits at least: {nonce}");
+    nonce.to_owned()
+}
+
+/// The opening tags of every `<script>` in `html`.
+fn script_tags(html: &str) -> Vec<&str> {
+    html.match_indices("<script")
+        .map(|(at, _)| &html[at..at + html[at..].find('>').unwrap()])
+        .collect()
+}
+
+#[tokio::test]
+async fn pages_carry_a_strict_content_security_policy_with_a_fresh_nonce() {
+    let app = spawn_app().await;
+    app.create_subscription(json!({"name": "csp", "url": "http://127.0.0.1:9/csp"}))
+        .await;
+    let session = app.login(ADMIN, ADMIN_PASSWORD).await;
+    let browser = reqwest::Client::new();
+
+    // A dashboard page: only the scripts the server wrote, each with this response's nonce.
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let response = browser
+            .get(app.url("/projects/default/subscriptions"))
+            .header("cookie", &session)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_common_headers(&response);
+        let nonce = strict_policy(&response);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("csp"), "the page rendered: {html}");
+        let scripts = script_tags(&html);
+        assert!(!scripts.is_empty(), "the hydration script: {html}");
+        for tag in scripts {
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{tag} lacks {nonce}"
+            );
+        }
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "a fresh nonce for every response");
+
+    // The login page, a 404 page and the API reference (whose one <style> has the nonce).
+    for (path, status) in [("/login", 200), ("/no/such/page", 404), ("/api/docs", 200)] {
+        let response = browser.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), status, "{path}");
+        assert_common_headers(&response);
+        let nonce = strict_policy(&response);
+        let html = response.text().await.unwrap();
+        for tag in script_tags(&html) {
+            assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{path}: {tag}");
+        }
+        if path == "/api/docs" {
+            assert!(
+                html.contains(&format!("<style nonce=\"{nonce}\">")),
+                "{html}"
+            );
+        }
+    }
+
+    // The API and the assets: the same headers; a policy only where there is a page.
+    for path in ["/api/v1/projects", "/healthz", "/api/v1/projects/nope"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_common_headers(&response);
+        assert!(
+            !response.headers().contains_key("content-security-policy"),
+            "{path}"
+        );
+    }
+}
+
 async fn deliveries_of(app: &TestApp, subscription: &Value) -> Value {
     app.get_json(&format!(
         "/api/v1/projects/default/deliveries?subscription_id={}",

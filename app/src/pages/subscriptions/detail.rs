@@ -1,5 +1,5 @@
 //! A subscription's page: what it is, its actions (edit, enable/disable, test, rotate the
-//! secret, recover failures, delete) and its deliveries.
+//! secret, recover failures, delete), the deliveries it holds while paused, and its deliveries.
 
 use engine::{
     ids::SubscriptionId,
@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     api::{
-        deliveries::RecoverFailed,
+        deliveries::{held_deliveries, DiscardHeldDeliveries, RecoverFailed},
         subscriptions::{
             get_subscription, DeleteSubscription, RotateSecret, SetSubscriptionEnabled,
         },
@@ -92,6 +92,7 @@ fn Detail(
             <DeleteButton project=delete_project id name=delete_name />
         </PageHead>
         {subscription.disabled_reason.clone().map(|r| view! { <p class="notice error">{r}</p> })}
+        {(subscription.failed || !enabled).then(|| view! { <Held project=project.clone() id /> })}
         <Summary subscription=subscription.clone() />
         <div class="columns">
             <TestPanel project=project.clone() id />
@@ -241,6 +242,73 @@ fn DeleteButton(project: String, id: SubscriptionId, name: String) -> impl IntoV
                 <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
             </span>
         </Show>
+    }
+}
+
+/// What a paused (disabled or failed) subscription holds: how many deliveries wait to go out
+/// when it is enabled again, and discarding them, after a second click that says how many go.
+#[component]
+fn Held(project: String, id: SubscriptionId) -> impl IntoView {
+    let discard = ServerAction::<DiscardHeldDeliveries>::new();
+    let confirming = RwSignal::new(false);
+    use_toasts().on_result(discard.value(), |n| format!("Discarded {}", deliveries(*n)));
+    let held = {
+        let project = project.clone();
+        Resource::new(
+            move || discard.version().get(),
+            move |_| held_deliveries(project.clone(), id),
+        )
+    };
+    let confirm = move |_| {
+        confirming.set(false);
+        discard.dispatch(DiscardHeldDeliveries {
+            project: project.clone(),
+            subscription: id,
+        });
+    };
+    view! {
+        <div class="card" data-testid="held">
+            <h2>"Held deliveries"</h2>
+            <Loaded resource=held what="the held deliveries" let:count>
+                <p>
+                    <strong data-testid="held-count">{count}</strong>
+                    {if count == 1 { " delivery waits" } else { " deliveries wait" }}
+                    " while the subscription is paused; they go out when it is enabled again."
+                </p>
+                {(count > 0).then(|| {
+                    let confirm = confirm.clone();
+                    view! {
+                        <Show
+                            when=move || confirming.get()
+                            fallback=move || view! {
+                                <button
+                                    type="button"
+                                    class="danger"
+                                    disabled=move || discard.pending().get()
+                                    on:click=move |_| confirming.set(true)
+                                >
+                                    "Discard held deliveries"
+                                </button>
+                            }
+                        >
+                            <span class="confirm" role="group" aria-label="Confirm discarding">
+                                <span>{format!("Discard {}? They will never be sent.", deliveries(count))}</span>
+                                <button type="button" class="danger" on:click=confirm.clone()>"Yes, discard"</button>
+                                <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                            </span>
+                        </Show>
+                    }
+                })}
+            </Loaded>
+        </div>
+    }
+}
+
+/// "1 held delivery", "3 held deliveries".
+fn deliveries(count: u64) -> String {
+    match count {
+        1 => "1 held delivery".to_owned(),
+        n => format!("{n} held deliveries"),
     }
 }
 
