@@ -76,7 +76,8 @@ fn envelope(target: &Target, event: &Event, origin: ProjectId) -> Map<String, Va
             "timestamp": timestamp,
         }),
         PayloadFormat::Waldur => json!({
-            "timestamp": timestamp,
+            // As Waldur's logger writes it: UTC without a zone, in microseconds.
+            "timestamp": event.occurred_at.naive_utc().format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
             "message": event.message,
             "type": event.event_type,
             "context": event.data,
@@ -196,6 +197,10 @@ mod tests {
         );
         assert_eq!(body["levelname"], "INFO");
         assert_eq!(body["context"]["n"], 1);
+        assert_eq!(
+            body["timestamp"], "2026-11-23T12:00:00.000000",
+            "the seed's form: 2015-07-14T12:12:56.000000"
+        );
     }
 
     #[test]
