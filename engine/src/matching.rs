@@ -43,9 +43,9 @@ impl Receiver {
         }
     }
 
-    /// Whether its deliveries wait instead of going out: it is disabled or failed.
+    /// Whether its deliveries wait instead of going out (see [`Subscription::holds_deliveries`]).
     pub fn holds(&self) -> bool {
-        !self.subscription.enabled || self.subscription.failed
+        self.subscription.holds_deliveries()
     }
 }
 

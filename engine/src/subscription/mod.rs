@@ -265,6 +265,11 @@ where
 }
 
 impl Subscription {
+    /// Whether its deliveries wait instead of going out: it is disabled or failed.
+    pub fn holds_deliveries(&self) -> bool {
+        !self.enabled || self.failed
+    }
+
     /// The full input this subscription would have after `patch`, ready to be validated again.
     /// `stored_headers` are the headers with their values in clear, which responses withhold.
     pub fn patched(&self, patch: SubscriptionPatch, stored_headers: &[Header]) -> SubscriptionIn {

@@ -92,7 +92,7 @@ fn Detail(
             <DeleteButton project=delete_project id name=delete_name />
         </PageHead>
         {subscription.disabled_reason.clone().map(|r| view! { <p class="notice error">{r}</p> })}
-        {(subscription.failed || !enabled).then(|| view! { <Held project=project.clone() id /> })}
+        {subscription.holds_deliveries().then(|| view! { <Held project=project.clone() id /> })}
         <Summary subscription=subscription.clone() />
         <div class="columns">
             <TestPanel project=project.clone() id />
