@@ -22,7 +22,12 @@ pub struct Receiver {
 impl Receiver {
     pub fn new(subscription: impl Into<Arc<Subscription>>) -> Receiver {
         let subscription = subscription.into();
-        let filter = subscription.filter.as_ref().map(Filter::parse).transpose();
+        let filter = subscription
+            .spec
+            .filter
+            .as_ref()
+            .map(Filter::parse)
+            .transpose();
         Receiver {
             subscription,
             filter,
@@ -73,7 +78,10 @@ pub fn matches(
 }
 
 fn selects(subscription: &Subscription, event: &Event) -> bool {
-    let (types, groups) = (&subscription.event_types, &subscription.event_groups);
+    let (types, groups) = (
+        &subscription.spec.event_types,
+        &subscription.spec.event_groups,
+    );
     let named_only = event.group.as_deref() == Some(OPERATIONAL_GROUP);
     (types.is_empty() && groups.is_empty() && !named_only)
         || types
@@ -94,13 +102,13 @@ pub fn type_matches(pattern: &str, event_type: &str) -> bool {
 fn in_scope(subscription: &Subscription, event: &Event) -> bool {
     let object = event.object.as_ref();
     let scope = [
-        (&subscription.object_type, object.map(|o| &o.kind)),
+        (&subscription.spec.object_type, object.map(|o| &o.kind)),
         (
-            &subscription.object_name,
+            &subscription.spec.object_name,
             object.and_then(|o| o.name.as_ref()),
         ),
         (
-            &subscription.object_version,
+            &subscription.spec.object_version,
             object.and_then(|o| o.version.as_ref()),
         ),
     ];
@@ -118,14 +126,14 @@ mod tests {
     use crate::{
         event::ObjectRef,
         ids::EventId,
-        subscription::{test_support::subscription_from, SubscriptionIn},
+        subscription::{test_support::subscription_from, SubscriptionSpec},
     };
 
-    fn subscription(tweak: impl FnOnce(&mut SubscriptionIn)) -> Subscription {
-        let mut input = SubscriptionIn {
+    fn subscription(tweak: impl FnOnce(&mut SubscriptionSpec)) -> Subscription {
+        let mut input = SubscriptionSpec {
             name: "s".into(),
             url: "https://example.com".into(),
-            ..SubscriptionIn::default()
+            ..SubscriptionSpec::default()
         };
         tweak(&mut input);
         subscription_from(input.validate().unwrap())
@@ -166,7 +174,7 @@ mod tests {
         let mut s = subscription(|s| s.enabled = false);
         assert!(check(&s));
         assert!(Receiver::new(s.clone()).holds());
-        s.enabled = true;
+        s.spec.enabled = true;
         s.failed = true;
         assert!(check(&s));
         assert!(Receiver::new(s.clone()).holds());
@@ -177,7 +185,7 @@ mod tests {
     #[test]
     fn a_filter_that_cannot_be_used_fails_closed() {
         let mut s = subscription(|_| {});
-        s.filter = Some(json!({"data.amount": {"$bogus": 1}}));
+        s.spec.filter = Some(json!({"data.amount": {"$bogus": 1}}));
         let receiver = Receiver::new(s);
         assert!(receiver.broken_filter().unwrap().contains("$bogus"));
         let event = event();

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     ids::{SubscriptionId, TestId},
-    subscription::Header,
+    subscription::{Header, PayloadFormat},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,12 +50,12 @@ pub struct TestIn {
     /// The type of the test event (default `test`).
     pub event_type: Option<String>,
     pub headers: Vec<Header>,
-    pub timeout_seconds: Option<i64>,
+    pub timeout_seconds: Option<u32>,
     pub object_type: Option<String>,
     pub object_name: Option<String>,
     pub object_version: Option<String>,
     /// The payload's envelope for a bare URL (`hookhub` by default), as a subscription's.
-    pub payload_format: Option<String>,
+    pub payload_format: Option<PayloadFormat>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -21,7 +21,7 @@ use crate::{
     matching::Receiver,
     signing::Keyring,
     store::{subscriptions, Store},
-    subscription::Header,
+    subscription::SubscriptionSpec,
     EngineError,
 };
 
@@ -30,8 +30,8 @@ use crate::{
 pub struct Member {
     pub receiver: Receiver,
     pub keyring: Keyring,
-    /// Header values in clear, for sending.
-    pub clear_headers: Vec<Header>,
+    /// Its settings with header values in clear, for sending.
+    pub clear_spec: Arc<SubscriptionSpec>,
 }
 
 /// A project's subscriptions, by id and in id order.
@@ -89,11 +89,11 @@ impl Roster {
         let all: Vec<Arc<Member>> = subscriptions::with_secrets_of_project(&self.store, project)
             .await?
             .into_iter()
-            .map(|(subscription, keyring, clear_headers)| {
+            .map(|(subscription, keyring, clear_spec)| {
                 Arc::new(Member {
                     receiver: Receiver::new(subscription),
                     keyring,
-                    clear_headers,
+                    clear_spec: Arc::new(clear_spec),
                 })
             })
             .collect();

@@ -4,7 +4,7 @@
 use engine::{
     event::EventIn,
     filter::{try_on_sample, Filter},
-    subscription::{format_labels, parse_labels, SubscriptionIn},
+    subscription::{format_labels, parse_labels, SubscriptionPatch},
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -75,17 +75,17 @@ proptest! {
         filter in proptest::option::of(json_value()),
         method in proptest::option::of(".{0,8}"),
     ) {
-        let input = SubscriptionIn {
-            name,
-            url,
-            timeout_seconds: timeout,
-            rate_limit,
-            event_types,
-            filter,
-            method,
-            ..SubscriptionIn::default()
-        };
-        if let Ok(valid) = input.validate() {
+        // The way a body arrives: a patch of the defaults, then the rules.
+        let input = SubscriptionPatch::default()
+            .set("name", name)
+            .set("url", url)
+            .set("timeout_seconds", timeout)
+            .set("rate_limit", rate_limit)
+            .set("event_types", event_types)
+            .set("filter", filter)
+            .set("method", method)
+            .into_spec();
+        if let Ok(valid) = input.and_then(|spec| spec.validate()) {
             prop_assert!((1..=30).contains(&valid.timeout_seconds));
             prop_assert!(!valid.name.trim().is_empty());
         }

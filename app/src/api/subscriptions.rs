@@ -48,8 +48,8 @@ pub async fn save_subscription(
     let (engine, caller) = engine_and_caller()?;
     Ok(match id {
         None => {
-            let input = form.into_input()?;
-            engine.create_subscription(&caller, &project, input).await?
+            let spec = form.into_spec()?;
+            engine.create_subscription(&caller, &project, spec).await?
         }
         Some(id) => {
             let patch = form.into_patch()?;
@@ -67,10 +67,7 @@ pub async fn set_subscription_enabled(
     enabled: bool,
 ) -> Result<Subscription, AppError> {
     let (engine, caller) = engine_and_caller()?;
-    let patch = engine::subscription::SubscriptionPatch {
-        enabled: Some(enabled),
-        ..Default::default()
-    };
+    let patch = engine::subscription::SubscriptionPatch::default().set("enabled", enabled);
     Ok(engine
         .update_subscription(&caller, &project, id, patch)
         .await?)

@@ -37,7 +37,7 @@ pub fn events_for(
             group: Some(GROUP.to_owned()),
             object: Some(ObjectRef {
                 kind: "subscription".into(),
-                name: Some(subscription.name.clone()),
+                name: Some(subscription.spec.name.clone()),
                 version: None,
             }),
             data: Some(data),
@@ -50,7 +50,7 @@ pub fn events_for(
         add(
             "delivery.exhausted",
             "error",
-            format!("a delivery to {} failed for good", subscription.name),
+            format!("a delivery to {} failed for good", subscription.spec.name),
             delivery.clone(),
         );
     }
@@ -60,7 +60,7 @@ pub fn events_for(
             "info",
             format!(
                 "a delivery to {} succeeded after failing",
-                subscription.name
+                subscription.spec.name
             ),
             delivery.clone(),
         );
@@ -69,7 +69,7 @@ pub fn events_for(
         add(
             "subscription.disabled",
             "critical",
-            format!("{} was marked failed", subscription.name),
+            format!("{} was marked failed", subscription.spec.name),
             delivery,
         );
     }

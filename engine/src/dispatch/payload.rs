@@ -2,11 +2,10 @@
 
 use serde_json::{json, Map, Value};
 
-use super::target::Target;
 use crate::{
     event::Event,
     ids::ProjectId,
-    subscription::{ContentType, PayloadFormat},
+    subscription::{ContentType, PayloadFormat, SubscriptionSpec},
     template,
 };
 
@@ -19,20 +18,20 @@ pub struct Body {
 
 /// `origin` identifies where the event came from, for envelopes that carry it (Wazo's
 /// `origin_uuid`): the project's id.
-pub fn render(target: &Target, event: &Event, origin: ProjectId) -> Body {
-    if let Some(Value::String(template)) = target.channel_config.get("body") {
+pub fn render(spec: &SubscriptionSpec, event: &Event, origin: ProjectId) -> Body {
+    if let Some(Value::String(template)) = spec.channel_config.get("body") {
         return Body {
-            content_type: mime(target.content_type),
+            content_type: mime(spec.content_type),
             bytes: template::render(template, &template_context(event, origin)).into_bytes(),
         };
     }
-    let fields = envelope(target, event, origin);
-    let bytes = match target.content_type {
+    let fields = envelope(spec, event, origin);
+    let bytes = match spec.content_type {
         ContentType::Json => serde_json::to_vec(&Value::Object(fields)).unwrap_or_default(),
         ContentType::Form => form_encode(&fields).into_bytes(),
     };
     Body {
-        content_type: mime(target.content_type),
+        content_type: mime(spec.content_type),
         bytes,
     }
 }
@@ -59,12 +58,12 @@ fn template_context(event: &Event, origin: ProjectId) -> Value {
     })
 }
 
-fn envelope(target: &Target, event: &Event, origin: ProjectId) -> Map<String, Value> {
+fn envelope(spec: &SubscriptionSpec, event: &Event, origin: ProjectId) -> Map<String, Value> {
     let timestamp = event
         .occurred_at
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let object = event.object.as_ref();
-    let value = match target.format {
+    let value = match spec.payload_format {
         PayloadFormat::Hookhub => json!({
             "id": event.id,
             "type": event.event_type,
@@ -97,7 +96,7 @@ fn envelope(target: &Target, event: &Event, origin: ProjectId) -> Map<String, Va
                 "timestamp": timestamp,
                 "message": event.message,
             });
-            if target.include_result {
+            if spec.include_result {
                 body["result"] = event.data.get("result").cloned().unwrap_or(Value::Null);
             }
             body
@@ -128,20 +127,19 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::{event::ObjectRef, ids::EventId, subscription::SubscriptionIn};
+    use crate::{event::ObjectRef, ids::EventId};
 
-    fn subscription(format: &str, content_type: &str, include_result: bool) -> Target {
-        let valid = SubscriptionIn {
-            name: "s".into(),
-            url: "https://example.com".into(),
-            payload_format: Some(format.into()),
-            content_type: Some(content_type.into()),
+    fn subscription(
+        payload_format: PayloadFormat,
+        content_type: ContentType,
+        include_result: bool,
+    ) -> SubscriptionSpec {
+        SubscriptionSpec {
+            payload_format,
+            content_type,
             include_result,
-            ..SubscriptionIn::default()
+            ..SubscriptionSpec::default()
         }
-        .validate()
-        .unwrap();
-        Target::of_valid(valid)
     }
 
     fn event() -> Event {
@@ -173,7 +171,7 @@ mod tests {
     fn hookhub_envelope() {
         let event = event();
         let body = json_of(render(
-            &subscription("hookhub", "json", false),
+            &subscription(PayloadFormat::Hookhub, ContentType::Json, false),
             &event,
             ProjectId::generate(),
         ));
@@ -186,7 +184,7 @@ mod tests {
     #[test]
     fn waldur_envelope() {
         let body = json_of(render(
-            &subscription("waldur", "json", false),
+            &subscription(PayloadFormat::Waldur, ContentType::Json, false),
             &event(),
             ProjectId::generate(),
         ));
@@ -207,7 +205,7 @@ mod tests {
     fn wazo_envelope_names_the_origin() {
         let origin = ProjectId::generate();
         let body = json_of(render(
-            &subscription("wazo", "json", false),
+            &subscription(PayloadFormat::Wazo, ContentType::Json, false),
             &event(),
             origin,
         ));
@@ -220,14 +218,14 @@ mod tests {
     #[test]
     fn ubiops_envelope_includes_the_result_only_when_asked() {
         let without = json_of(render(
-            &subscription("ubiops", "json", false),
+            &subscription(PayloadFormat::Ubiops, ContentType::Json, false),
             &event(),
             ProjectId::generate(),
         ));
         assert!(without.get("result").is_none());
         assert_eq!(without["object_name"], "api");
         let with = json_of(render(
-            &subscription("ubiops", "json", true),
+            &subscription(PayloadFormat::Ubiops, ContentType::Json, true),
             &event(),
             ProjectId::generate(),
         ));
@@ -237,7 +235,7 @@ mod tests {
     #[test]
     fn form_encoding_carries_the_same_fields() {
         let body = render(
-            &subscription("waldur", "form", false),
+            &subscription(PayloadFormat::Waldur, ContentType::Form, false),
             &event(),
             ProjectId::generate(),
         );

@@ -62,15 +62,15 @@ async fn attempt(context: &Arc<Context>, job: Job, place: Place) -> Result<(), E
         context.queue.settled(job.delivery);
         return Ok(());
     }
-    let Some(channel) = context.channels.get(&subscription.channel) else {
-        let reason = format!("channel {:?} is not registered", subscription.channel);
+    let Some(channel) = context.channels.get(&subscription.spec.channel) else {
+        let reason = format!("channel {:?} is not registered", subscription.spec.channel);
         attempts::cancel(store, job.delivery, worker, &reason, now).await?;
         context.queue.settled(job.delivery);
         return Ok(());
     };
     // Held back by the rate limit: given back to the queue in the database, due when a token
     // will be there; it keeps no place in the meantime.
-    if let Some(rate) = subscription.rate_limit {
+    if let Some(rate) = subscription.spec.rate_limit {
         if let Err(wait) = rate_buckets::take(store, subscription.id, rate, now).await? {
             let until = now + wait.as_millis() as i64;
             deliveries::defer(store, job.delivery, worker, until).await?;
@@ -90,7 +90,7 @@ async fn attempt(context: &Arc<Context>, job: Job, place: Place) -> Result<(), E
     let attempted = Attempted {
         number,
         manual: job.manual,
-        retries: subscription.retry,
+        retries: subscription.spec.retry,
         at,
     };
     let (next, health) = life::decide(&context.settings.retry, attempted, &outcome);

@@ -1,10 +1,9 @@
 //! Where and how one delivery is sent, taken from a stored subscription or from an ad-hoc test,
 //! and the signed request it becomes.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
-use serde_json::Value;
 
 use super::payload;
 use crate::{
@@ -14,7 +13,7 @@ use crate::{
     ids::ProjectId,
     roster::Member,
     signing,
-    subscription::{ContentType, Header, PayloadFormat, ValidSubscription},
+    subscription::{SubscriptionSpec, ValidSubscription},
 };
 
 /// Shown in the attempt log instead of a protected header's value.
@@ -22,16 +21,8 @@ const MASK: &str = "********";
 
 #[derive(Debug, Clone)]
 pub struct Target {
-    pub url: String,
-    pub method: String,
-    pub timeout: Duration,
-    pub channel: String,
-    pub channel_config: Value,
-    pub format: PayloadFormat,
-    pub content_type: ContentType,
-    pub include_result: bool,
-    /// Values in clear.
-    pub headers: Vec<Header>,
+    /// Where and how to send: the subscription's settings, header values in clear.
+    pub spec: Arc<SubscriptionSpec>,
     /// Every secret that signs; none for an unsigned test.
     pub secrets: Vec<String>,
 }
@@ -40,40 +31,24 @@ impl Target {
     /// Where a stored subscription's deliveries go at `now` (epoch ms), signed with every
     /// secret valid then.
     pub fn of_member(member: &Member, now: i64) -> Target {
-        let subscription = &member.receiver.subscription;
         Target {
-            url: subscription.url.clone(),
-            method: subscription.method.clone(),
-            timeout: Duration::from_secs(u64::from(subscription.timeout_seconds)),
-            channel: subscription.channel.clone(),
-            channel_config: subscription.channel_config.clone(),
-            format: subscription.payload_format,
-            content_type: subscription.content_type,
-            include_result: subscription.include_result,
-            headers: member.clear_headers.clone(),
+            spec: member.clear_spec.clone(),
             secrets: member.keyring.signing(now),
         }
     }
 
-    /// A target that exists only for one test delivery.
-    pub fn of_valid(fields: ValidSubscription) -> Target {
+    /// A target that exists only for one test delivery or ping, signed with `secrets`.
+    pub fn of_valid(fields: ValidSubscription, secrets: Vec<String>) -> Target {
         Target {
-            url: fields.url,
-            method: fields.method,
-            timeout: Duration::from_secs(u64::from(fields.timeout_seconds)),
-            channel: fields.channel,
-            channel_config: fields.channel_config,
-            format: fields.payload_format,
-            content_type: fields.content_type,
-            include_result: fields.include_result,
-            headers: fields.headers,
-            secrets: Vec::new(),
+            spec: Arc::new(fields.into_spec()),
+            secrets,
         }
     }
 
     /// The signed request for `event`, sent on behalf of the project `origin`.
     pub fn request(&self, event: &Event, origin: ProjectId) -> Outbound {
-        let body = payload::render(self, event, origin);
+        let spec = &*self.spec;
+        let body = payload::render(spec, event, origin);
         let id = event.id.to_string();
         let timestamp = Utc::now().timestamp();
         let mut sent: Vec<HeaderPair> = vec![
@@ -91,7 +66,7 @@ impl Target {
             sent.push(("webhook-signature".into(), signature));
         }
         let mut logged = sent.clone();
-        for header in &self.headers {
+        for header in &spec.headers {
             let value = header.value.clone().unwrap_or_default();
             let shown = if header.protected {
                 MASK.to_owned()
@@ -103,13 +78,13 @@ impl Target {
         }
         Outbound {
             project: origin,
-            url: self.url.clone(),
-            method: self.method.clone(),
+            url: spec.url.clone(),
+            method: spec.method.clone(),
             headers: sent,
             logged_headers: logged,
             body: body.bytes,
-            timeout: self.timeout,
-            config: self.channel_config.clone(),
+            timeout: Duration::from_secs(u64::from(spec.timeout_seconds)),
+            config: spec.channel_config.clone(),
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::{
     probe::{EndpointTest, TestIn, TestStatus},
     signing::generate_secret,
     store::{tests, to_millis},
-    subscription::{SubscriptionIn, ValidSubscription},
+    subscription::{SubscriptionSpec, ValidSubscription},
     EngineError, FieldErrors,
 };
 
@@ -41,10 +41,7 @@ impl Engine {
         project: &str,
         project_id: ProjectId,
     ) -> Result<(), EngineError> {
-        let target = Target {
-            secrets,
-            ..Target::of_valid(fields.clone())
-        };
+        let target = Target::of_valid(fields.clone(), secrets);
         let status = self.ping(&target, project, project_id).await?;
         match status {
             Some(200) => Ok(()),
@@ -97,21 +94,19 @@ impl Engine {
         let (target, secret) = match (input.subscription_id, input.url) {
             (Some(id), _) => (self.target_of(caller, project, id).await?, None),
             (None, Some(url)) => {
+                let defaults = SubscriptionSpec::default();
                 let fields = self
-                    .checked(SubscriptionIn {
+                    .checked(SubscriptionSpec {
                         name: "test".into(),
                         url,
                         headers: input.headers,
-                        timeout_seconds: input.timeout_seconds,
-                        payload_format: input.payload_format,
-                        ..SubscriptionIn::default()
+                        timeout_seconds: input.timeout_seconds.unwrap_or(defaults.timeout_seconds),
+                        payload_format: input.payload_format.unwrap_or_default(),
+                        ..defaults
                     })
                     .await?;
                 let secret = generate_secret();
-                let target = Target {
-                    secrets: vec![secret.clone()],
-                    ..Target::of_valid(fields)
-                };
+                let target = Target::of_valid(fields, vec![secret.clone()]);
                 (target, Some(secret))
             }
             (None, None) => {
@@ -195,8 +190,8 @@ impl Engine {
     }
 
     async fn send_now(&self, target: &Target, event: &Event, origin: ProjectId) -> Outcome {
-        let Some(channel) = self.channels.get(&target.channel) else {
-            let reason = format!("channel {:?} is not registered", target.channel);
+        let Some(channel) = self.channels.get(&target.spec.channel) else {
+            let reason = format!("channel {:?} is not registered", target.spec.channel);
             return Outcome {
                 error: Some((ErrorKind::Channel, reason)),
                 ..Outcome::default()

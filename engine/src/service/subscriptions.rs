@@ -8,7 +8,8 @@ use crate::{
     signing::generate_secret,
     store::subscriptions as rows,
     subscription::{
-        Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch, ValidSubscription,
+        Naming, Subscription, SubscriptionFilter, SubscriptionPatch, SubscriptionSpec,
+        ValidSubscription,
     },
     EngineError, FieldErrors,
 };
@@ -24,13 +25,13 @@ enum Verify {
 const SCAN_BATCH: u32 = 500;
 
 impl Engine {
-    /// The input's own rules, then the ones that need the running engine: the channel must be
+    /// The spec's own rules, then the ones that need the running engine: the channel must be
     /// registered and accept its config, and an HTTP target must not be an internal address.
     pub(super) async fn checked(
         &self,
-        input: SubscriptionIn,
+        spec: SubscriptionSpec,
     ) -> Result<ValidSubscription, FieldErrors> {
-        let fields = input.validate()?;
+        let fields = spec.validate()?;
         let mut errors = FieldErrors::default();
         if let Err((field, reason)) = self.channels.check(&fields.channel, &fields.channel_config) {
             errors.add(field, reason);
@@ -96,13 +97,26 @@ impl Engine {
             .ok_or(EngineError::NotFound("subscription"))
     }
 
+    /// Creates a subscription whose name is its own in the project.
     pub async fn create_subscription(
         &self,
         caller: &Caller,
         project: &str,
-        input: SubscriptionIn,
+        spec: SubscriptionSpec,
     ) -> Result<Subscription, EngineError> {
-        self.create(caller, project, input, Verify::No).await
+        self.create(caller, project, spec, Naming::Unique, Verify::No)
+            .await
+    }
+
+    /// Creates a subscription that may share its name with others (see [`Naming::Shared`]).
+    pub async fn create_subscription_sharing_name(
+        &self,
+        caller: &Caller,
+        project: &str,
+        spec: SubscriptionSpec,
+    ) -> Result<Subscription, EngineError> {
+        self.create(caller, project, spec, Naming::Shared, Verify::No)
+            .await
     }
 
     /// Like [`Engine::create_subscription`], but first pings the endpoint (signed, as a delivery
@@ -112,26 +126,36 @@ impl Engine {
         &self,
         caller: &Caller,
         project: &str,
-        input: SubscriptionIn,
+        spec: SubscriptionSpec,
     ) -> Result<Subscription, EngineError> {
-        self.create(caller, project, input, Verify::Ping).await
+        self.create(caller, project, spec, Naming::Unique, Verify::Ping)
+            .await
     }
 
     async fn create(
         &self,
         caller: &Caller,
         project: &str,
-        input: SubscriptionIn,
+        spec: SubscriptionSpec,
+        naming: Naming,
         verify: Verify,
     ) -> Result<Subscription, EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
-        let fields = self.checked(input).await?;
+        let fields = self.checked(spec).await?;
         let secret = generate_secret();
         if verify == Verify::Ping {
             self.ping_target(&fields, vec![secret.clone()], project, project_id)
                 .await?;
         }
-        let id = rows::insert(&self.store, project_id, &fields, &secret, caller.user_id).await?;
+        let id = rows::insert(
+            &self.store,
+            project_id,
+            &fields,
+            naming,
+            &secret,
+            caller.user_id,
+        )
+        .await?;
         self.subscriptions_changed(project_id);
         let created = self.get_subscription(caller, project, id).await?;
         self.audit_subscription(caller, "subscription.created", &created)
@@ -172,24 +196,15 @@ impl Engine {
         verify: Verify,
     ) -> Result<Subscription, EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
-        let reactivate = patch.enabled == Some(true);
+        let reactivate = patch.enables();
         // Read, change, write only if nobody wrote in between; otherwise start again from what
         // they wrote, so that two concurrent changes of different fields both stand.
         loop {
             let current = rows::editable(&self.store, project_id, id)
                 .await?
                 .ok_or(EngineError::NotFound("subscription"))?;
-            let moves = patch
-                .url
-                .as_ref()
-                .is_some_and(|url| *url != current.subscription.url);
-            let fields = self
-                .checked(
-                    current
-                        .subscription
-                        .patched(patch.clone(), &current.clear_headers),
-                )
-                .await?;
+            let fields = self.checked(patch.apply(&current.spec)?).await?;
+            let moves = fields.url != current.spec.url;
             if verify == Verify::Ping && (moves || reactivate) {
                 let (keyring, _) = rows::keyring(&self.store, project_id, id)
                     .await?
@@ -245,7 +260,8 @@ impl Engine {
 
     /// Records who created or changed a subscription, with its name and URL at that moment.
     async fn audit_subscription(&self, caller: &Caller, action: &str, subscription: &Subscription) {
-        let detail = serde_json::json!({"name": subscription.name, "url": subscription.url});
+        let detail =
+            serde_json::json!({"name": subscription.spec.name, "url": subscription.spec.url});
         let id = subscription.id.to_string();
         self.audit(
             &caller.username,
@@ -258,7 +274,7 @@ impl Engine {
     }
 
     /// The project's subscription called `name`, among those whose names are unique in it (see
-    /// [`SubscriptionIn::unique_name`]).
+    /// [`Naming`]).
     pub async fn subscription_named(
         &self,
         caller: &Caller,

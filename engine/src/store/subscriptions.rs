@@ -1,7 +1,6 @@
 //! Subscription rows: the SQL behind creating, reading, listing, updating and deleting them.
 
 use chrono::Utc;
-use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -9,9 +8,7 @@ use super::{conflict_if_duplicate, from_millis, on_pool, storable, to_millis, St
 use crate::{
     ids::{ProjectId, SubscriptionId, UserId},
     signing::{Keyring, Retired},
-    subscription::{
-        Author, ContentType, Header, Labels, PayloadFormat, Subscription, ValidSubscription,
-    },
+    subscription::{Author, Header, Naming, Subscription, SubscriptionSpec, ValidSubscription},
     EngineError,
 };
 
@@ -24,12 +21,8 @@ macro_rules! select {
         concat!(
             "SELECT ",
             $extra,
-            "s.id, p.name AS project, s.name, s.url, s.description, s.enabled,
-                    s.timeout_seconds, s.labels, s.event_types, s.event_groups, s.object_type,
-                    s.object_name, s.object_version, s.filter, s.headers, s.content_type, s.method,
-                    s.retry, s.include_result, s.channel, s.channel_config, s.payload_format,
-                    s.rate_limit, s.failed, s.disabled_reason, s.last_delivery_at, s.created_at,
-                    s.updated_at, u.id AS author_id, u.username AS author_username,
+            "s.id, p.name AS project, s.spec, s.failed, s.disabled_reason, s.last_delivery_at,
+                    s.created_at, s.updated_at, u.id AS author_id, u.username AS author_username,
                     u.full_name AS author_full_name, u.email AS author_email, n.number,
                     s.name_key = s.name AS unique_name
              FROM subscriptions s JOIN projects p ON p.id = s.project_id
@@ -40,61 +33,13 @@ macro_rules! select {
     };
 }
 
-/// Binds a validated subscription's fields and its name key as `$3` … `$24`, in the order the
-/// writes below use.
-macro_rules! bind_fields {
-    ($query:expr, $fields:expr, $id:expr) => {
-        $query
-            .bind(&$fields.name)
-            .bind(&$fields.url)
-            .bind(&$fields.description)
-            .bind($fields.enabled)
-            .bind($fields.timeout_seconds as i32)
-            .bind(Json(&$fields.labels))
-            .bind(Json(&$fields.event_types))
-            .bind(Json(&$fields.event_groups))
-            .bind(&$fields.object_type)
-            .bind(&$fields.object_name)
-            .bind(&$fields.object_version)
-            .bind($fields.filter.as_ref().map(Json))
-            .bind(Json(&$fields.headers))
-            .bind($fields.content_type.as_str())
-            .bind(&$fields.method)
-            .bind($fields.retry)
-            .bind($fields.include_result)
-            .bind(&$fields.channel)
-            .bind(Json(&$fields.channel_config))
-            .bind($fields.payload_format.as_str())
-            .bind($fields.rate_limit.map(|r| r as i32))
-            .bind(name_key($fields, $id))
-    };
-}
-
 #[derive(sqlx::FromRow)]
 struct Row {
     id: Uuid,
     project: String,
-    name: String,
-    url: String,
-    description: String,
-    enabled: bool,
-    timeout_seconds: i32,
-    labels: Json<Labels>,
-    event_types: Json<Vec<String>>,
-    event_groups: Json<Vec<String>>,
-    object_type: Option<String>,
-    object_name: Option<String>,
-    object_version: Option<String>,
-    filter: Option<Json<Value>>,
-    headers: Json<Vec<Header>>,
-    content_type: String,
-    method: String,
-    retry: bool,
-    include_result: bool,
-    channel: String,
-    channel_config: Json<Value>,
-    payload_format: String,
-    rate_limit: Option<i32>,
+    /// What the caller set, as one document; `name` and `enabled` are also columns of their
+    /// own, written with it, because queries select and hold deliveries by them.
+    spec: Json<SubscriptionSpec>,
     failed: bool,
     disabled_reason: Option<String>,
     last_delivery_at: Option<i64>,
@@ -108,34 +53,23 @@ struct Row {
     unique_name: bool,
 }
 
+impl Row {
+    /// The spec with header values in clear, for sending and changing.
+    fn clear_spec(&self) -> SubscriptionSpec {
+        self.spec.0.clone()
+    }
+}
+
 /// Rows become the public shape: protected header values never leave this module in clear
 /// except for sending (the roster's [`with_secrets_of_project`]) and changing ([`editable`]).
 impl From<Row> for Subscription {
     fn from(row: Row) -> Self {
+        let mut spec = row.spec.0;
+        spec.headers = spec.headers.iter().map(Header::redacted).collect();
         Subscription {
             id: SubscriptionId(row.id),
             project: row.project,
-            name: row.name,
-            url: row.url,
-            description: row.description,
-            enabled: row.enabled,
-            timeout_seconds: u32::try_from(row.timeout_seconds).unwrap_or_default(),
-            labels: row.labels.0,
-            event_types: row.event_types.0,
-            event_groups: row.event_groups.0,
-            object_type: row.object_type,
-            object_name: row.object_name,
-            object_version: row.object_version,
-            filter: row.filter.map(|f| f.0),
-            headers: row.headers.0.iter().map(Header::redacted).collect(),
-            content_type: ContentType::parse(&row.content_type).unwrap_or_default(),
-            method: row.method,
-            retry: row.retry,
-            include_result: row.include_result,
-            channel: row.channel,
-            channel_config: row.channel_config.0,
-            payload_format: PayloadFormat::parse(&row.payload_format).unwrap_or_default(),
-            rate_limit: row.rate_limit.and_then(|r| u32::try_from(r).ok()),
+            spec,
             failed: row.failed,
             disabled_reason: row.disabled_reason,
             last_delivery_at: row.last_delivery_at.map(from_millis),
@@ -155,10 +89,10 @@ impl From<Row> for Subscription {
 
 /// What the project's unique constraint holds for a subscription: its name when the name is
 /// unique, otherwise a key of its own that no name can be (names have no control characters).
-fn name_key(fields: &ValidSubscription, id: SubscriptionId) -> String {
-    match fields.unique_name {
-        true => fields.name.clone(),
-        false => format!("\u{1}{id}"),
+fn name_key(name: &str, naming: Naming, id: SubscriptionId) -> String {
+    match naming {
+        Naming::Unique => name.to_owned(),
+        Naming::Shared => format!("\u{1}{id}"),
     }
 }
 
@@ -233,11 +167,10 @@ pub async fn numbered(
     Ok(row.map(Subscription::from))
 }
 
-/// A subscription as a change starts from: with its header values in clear and the revision it
-/// was read at (see [`update`]).
+/// A subscription as a change starts from: its spec with header values in clear and the
+/// revision it was read at (see [`update`]).
 pub struct Editable {
-    pub subscription: Subscription,
-    pub clear_headers: Vec<Header>,
+    pub spec: SubscriptionSpec,
     pub revision: i32,
 }
 
@@ -260,9 +193,8 @@ pub async fn editable(
             .await?
     });
     Ok(found.map(|found| Editable {
-        clear_headers: found.row.headers.0.clone(),
+        spec: found.row.spec.0,
         revision: found.revision,
-        subscription: Subscription::from(found.row),
     }))
 }
 
@@ -275,12 +207,12 @@ struct WithSecrets {
     row: Row,
 }
 
-/// Every subscription of the project with its signing secrets and header values in clear, in
-/// id order: what the roster keeps in memory.
+/// Every subscription of the project with its signing secrets and its spec in clear, in id
+/// order: what the roster keeps in memory.
 pub async fn with_secrets_of_project(
     store: &Store,
     project: ProjectId,
-) -> Result<Vec<(Subscription, Keyring, Vec<Header>)>, EngineError> {
+) -> Result<Vec<(Subscription, Keyring, SubscriptionSpec)>, EngineError> {
     let rows: Vec<WithSecrets> = on_pool!(store, pool => {
         sqlx::query_as(select!(
             "s.secret, s.previous_secrets, ",
@@ -297,7 +229,7 @@ pub async fn with_secrets_of_project(
                 current: with.secret,
                 retired: with.previous_secrets.0,
             };
-            let clear = with.row.headers.0.clone();
+            let clear = with.row.clear_spec();
             (Subscription::from(with.row), keyring, clear)
         })
         .collect())
@@ -307,6 +239,7 @@ pub async fn insert(
     store: &Store,
     project: ProjectId,
     fields: &ValidSubscription,
+    naming: Naming,
     secret: &str,
     author: UserId,
 ) -> Result<SubscriptionId, EngineError> {
@@ -315,22 +248,18 @@ pub async fn insert(
     // One transaction: the subscription and its number exist together or not at all.
     let result = on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
-        let inserted = bind_fields!(
-            sqlx::query(
-                "INSERT INTO subscriptions
-                     (id, project_id, name, url, description, enabled, timeout_seconds, labels,
-                      event_types, event_groups, object_type, object_name, object_version, filter,
-                      headers, content_type, method, retry, include_result, channel,
-                      channel_config, payload_format, rate_limit, name_key, secret, created_at,
-                      updated_at, author_id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                         $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26, $27)",
-            )
-            .bind(id.0)
-            .bind(project.0),
-            fields,
-            id
+        let inserted = sqlx::query(
+            "INSERT INTO subscriptions
+                 (id, project_id, name, enabled, spec, name_key, secret, created_at, updated_at,
+                  author_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
         )
+        .bind(id.0)
+        .bind(project.0)
+        .bind(&fields.name)
+        .bind(fields.enabled)
+        .bind(Json(&**fields))
+        .bind(name_key(&fields.name, naming, id))
         .bind(secret)
         .bind(now)
         .bind(author.0)
@@ -395,26 +324,22 @@ pub async fn update(
 ) -> Result<bool, EngineError> {
     let result = on_pool!(store, pool => {
         let mut tx = pool.begin().await?;
-        let updated = bind_fields!(
-            sqlx::query(
-                "UPDATE subscriptions
-                 SET name = $3, url = $4, description = $5, enabled = $6, timeout_seconds = $7,
-                     labels = $8, event_types = $9, event_groups = $10, object_type = $11,
-                     object_name = $12, object_version = $13, filter = $14, headers = $15,
-                     content_type = $16, method = $17, retry = $18, include_result = $19,
-                     channel = $20, channel_config = $21, payload_format = $22, rate_limit = $23,
-                     name_key = $24, updated_at = $25,
-                     failed = CASE WHEN $26 THEN FALSE ELSE failed END,
-                     failing_since = CASE WHEN $26 THEN NULL ELSE failing_since END,
-                     disabled_reason = CASE WHEN $26 THEN NULL ELSE disabled_reason END,
-                     revision = revision + 1
-                 WHERE project_id = $1 AND id = $2 AND revision = $27",
-            )
-            .bind(project.0)
-            .bind(id.0),
-            fields,
-            id
+        // A unique name moves its key along; a shared one keeps its own.
+        let updated = sqlx::query(
+            "UPDATE subscriptions
+             SET name_key = CASE WHEN name_key = name THEN $3 ELSE name_key END,
+                 name = $3, enabled = $4, spec = $5, updated_at = $6,
+                 failed = CASE WHEN $7 THEN FALSE ELSE failed END,
+                 failing_since = CASE WHEN $7 THEN NULL ELSE failing_since END,
+                 disabled_reason = CASE WHEN $7 THEN NULL ELSE disabled_reason END,
+                 revision = revision + 1
+             WHERE project_id = $1 AND id = $2 AND revision = $8",
         )
+        .bind(project.0)
+        .bind(id.0)
+        .bind(&fields.name)
+        .bind(fields.enabled)
+        .bind(Json(&**fields))
         .bind(to_millis(Utc::now()))
         .bind(reactivate)
         .bind(revision)

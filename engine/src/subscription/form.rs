@@ -1,11 +1,11 @@
-//! The dashboard's subscription form: every field as typed text, read into a [`SubscriptionIn`]
-//! (to create) or a full [`SubscriptionPatch`] (to edit), and written back from a stored
-//! [`Subscription`].
+//! The dashboard's subscription form: every field as typed text, read into a
+//! [`SubscriptionSpec`] (to create) or a [`SubscriptionPatch`] that sets every field (to edit),
+//! and written back from a stored [`Subscription`].
 
-use serde::{Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Header, Labels, Subscription, SubscriptionIn, SubscriptionPatch};
+use super::{Header, Labels, Subscription, SubscriptionPatch, SubscriptionSpec};
 use crate::FieldErrors;
 
 /// Parses labels written as `key:value` pairs separated by commas (the form filters and the
@@ -67,7 +67,7 @@ pub struct SubscriptionForm {
 }
 
 impl Default for SubscriptionForm {
-    /// A new subscription's form: what [`SubscriptionIn`] defaults to, as text.
+    /// A new subscription's form: what [`SubscriptionSpec`] defaults to, as text.
     fn default() -> Self {
         SubscriptionForm {
             name: String::new(),
@@ -96,7 +96,8 @@ impl Default for SubscriptionForm {
 }
 
 impl From<&Subscription> for SubscriptionForm {
-    fn from(s: &Subscription) -> Self {
+    fn from(subscription: &Subscription) -> Self {
+        let s = &subscription.spec;
         let optional = |value: &Option<String>| value.clone().unwrap_or_default();
         let json = |value: &Value| serde_json::to_string_pretty(value).unwrap_or_default();
         SubscriptionForm {
@@ -137,10 +138,11 @@ impl From<&Subscription> for SubscriptionForm {
 }
 
 impl SubscriptionForm {
-    /// Turns typed text into an input, reporting text that cannot even be read as its type; the
-    /// engine's validation judges the rest.
-    pub fn into_input(self) -> Result<SubscriptionIn, FieldErrors> {
+    /// Turns typed text into a spec, reporting text that cannot even be read as its type; the
+    /// engine's validation judges the rest. Blank fields are their defaults.
+    pub fn into_spec(self) -> Result<SubscriptionSpec, FieldErrors> {
         let mut errors = FieldErrors::default();
+        let defaults = SubscriptionSpec::default();
         let timeout_seconds = whole_number(&mut errors, "timeout_seconds", &self.timeout_seconds);
         let rate_limit = whole_number(&mut errors, "rate_limit", &self.rate_limit);
         let labels = parse_labels(&self.labels).unwrap_or_else(|e| {
@@ -149,6 +151,8 @@ impl SubscriptionForm {
         });
         let filter = json_text(&mut errors, "filter", &self.filter);
         let channel_config = json_text(&mut errors, "channel_config", &self.channel_config);
+        let content_type = choice(&mut errors, "content_type", &self.content_type);
+        let payload_format = choice(&mut errors, "payload_format", &self.payload_format);
         let headers = self
             .headers
             .into_iter()
@@ -160,12 +164,12 @@ impl SubscriptionForm {
                 protected: h.protected,
             })
             .collect();
-        errors.into_result(SubscriptionIn {
+        errors.into_result(SubscriptionSpec {
             name: self.name,
             url: self.url.trim().to_owned(),
             description: self.description,
             enabled: self.enabled,
-            timeout_seconds,
+            timeout_seconds: timeout_seconds.unwrap_or(defaults.timeout_seconds),
             labels,
             event_types: list(&self.event_types),
             event_groups: list(&self.event_groups),
@@ -174,48 +178,20 @@ impl SubscriptionForm {
             object_version: blank_is_none(self.object_version),
             filter,
             headers,
-            content_type: blank_is_none(self.content_type),
-            method: blank_is_none(self.method),
+            content_type,
+            method: self.method,
             retry: self.retry,
             include_result: self.include_result,
-            channel: blank_is_none(self.channel),
-            channel_config,
-            payload_format: blank_is_none(self.payload_format),
+            channel: self.channel,
+            channel_config: channel_config.unwrap_or(defaults.channel_config),
+            payload_format,
             rate_limit,
-            ..SubscriptionIn::default()
         })
     }
 
     /// The form as an edit that sets every field (blank optional fields clear theirs).
     pub fn into_patch(self) -> Result<SubscriptionPatch, FieldErrors> {
-        let input = self.into_input()?;
-        Ok(SubscriptionPatch {
-            name: Some(input.name),
-            url: Some(input.url),
-            description: Some(input.description),
-            enabled: Some(input.enabled),
-            timeout_seconds: input.timeout_seconds,
-            labels: Some(input.labels),
-            event_types: Some(input.event_types),
-            event_groups: Some(input.event_groups),
-            object_type: Some(input.object_type),
-            object_name: Some(input.object_name),
-            object_version: Some(input.object_version),
-            filter: Some(input.filter),
-            headers: Some(input.headers),
-            content_type: input.content_type,
-            method: input.method,
-            retry: Some(input.retry),
-            include_result: Some(input.include_result),
-            channel: input.channel,
-            channel_config: Some(
-                input
-                    .channel_config
-                    .unwrap_or_else(|| Value::Object(Default::default())),
-            ),
-            payload_format: input.payload_format,
-            rate_limit: Some(input.rate_limit),
-        })
+        Ok(SubscriptionPatch::replacing(&self.into_spec()?))
     }
 }
 
@@ -232,14 +208,25 @@ fn blank_is_none(text: String) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
-fn whole_number(errors: &mut FieldErrors, field: &str, text: &str) -> Option<i64> {
+fn whole_number(errors: &mut FieldErrors, field: &str, text: &str) -> Option<u32> {
     let text = text.trim();
     if text.is_empty() {
         return None;
     }
-    text.parse::<i64>()
-        .map_err(|_| errors.add(field, "must be a whole number"))
+    text.parse::<u32>()
+        .map_err(|_| errors.add(field, "must be a whole number of at least 0"))
         .ok()
+}
+
+/// One of an enumeration's names, as its JSON form spells it; blank is its default.
+fn choice<T: DeserializeOwned + Default>(errors: &mut FieldErrors, field: &str, text: &str) -> T {
+    let text = text.trim();
+    if text.is_empty() {
+        return T::default();
+    }
+    serde_json::from_value(Value::String(text.to_owned()))
+        .map_err(|e| errors.add(field, e.to_string()))
+        .unwrap_or_default()
 }
 
 fn json_text(errors: &mut FieldErrors, field: &str, text: &str) -> Option<Value> {
@@ -275,7 +262,7 @@ mod tests {
             labels: "oops".into(),
             ..SubscriptionForm::default()
         };
-        let errors = form.into_input().unwrap_err();
+        let errors = form.into_spec().unwrap_err();
         assert!(errors.get("timeout_seconds").is_some());
         assert!(errors.get("labels").is_some());
 
@@ -286,25 +273,21 @@ mod tests {
             labels: "a:b".into(),
             ..SubscriptionForm::default()
         };
-        let input = form.into_input().unwrap();
-        assert_eq!(input.timeout_seconds, Some(12));
-        assert_eq!(input.labels.len(), 1);
+        let spec = form.into_spec().unwrap();
+        assert_eq!(spec.timeout_seconds, 12);
+        assert_eq!(spec.labels.len(), 1);
     }
 
     #[test]
     fn a_stored_subscription_round_trips_through_its_form() {
-        let valid = SubscriptionIn {
+        let valid = SubscriptionSpec {
             name: "orders".into(),
             url: "https://example.com/hook".into(),
             event_types: vec!["order.*".into(), "refund.created".into()],
             filter: Some(serde_json::json!({"data.amount": {"$gte": 100}})),
-            headers: vec![Header {
-                key: "authorization".into(),
-                value: Some("secret".into()),
-                protected: true,
-            }],
+            headers: valid_headers(),
             rate_limit: Some(5),
-            ..SubscriptionIn::default()
+            ..SubscriptionSpec::default()
         }
         .validate()
         .unwrap();
@@ -315,28 +298,22 @@ mod tests {
             form.headers[0].value, "",
             "a protected value never reaches the form"
         );
-        let patch = form.into_patch().unwrap();
-        assert_eq!(patch.event_types, Some(stored.event_types.clone()));
-        assert_eq!(patch.filter, Some(stored.filter.clone()));
-        assert_eq!(patch.rate_limit, Some(Some(5)));
-        assert_eq!(
-            patch.headers.unwrap()[0].value,
-            None,
-            "blank keeps the stored value"
-        );
-        let input = stored.patched(
-            form_patch(&stored),
-            &[Header {
-                key: "authorization".into(),
-                value: Some("secret".into()),
-                protected: true,
-            }],
-        );
-        assert_eq!(input.headers[0].value.as_deref(), Some("secret"));
+        let clear = valid_headers();
+        let stored_clear = SubscriptionSpec {
+            headers: clear.clone(),
+            ..stored.spec.clone()
+        };
+        let edited = form.into_patch().unwrap().apply(&stored_clear).unwrap();
+        assert_eq!(edited, stored_clear, "an unchanged form changes nothing");
+        assert_eq!(edited.headers[0].value.as_deref(), Some("secret"));
     }
 
-    fn form_patch(stored: &Subscription) -> SubscriptionPatch {
-        SubscriptionForm::from(stored).into_patch().unwrap()
+    fn valid_headers() -> Vec<Header> {
+        vec![Header {
+            key: "authorization".into(),
+            value: Some("secret".into()),
+            protected: true,
+        }]
     }
 
     #[test]
@@ -345,10 +322,18 @@ mod tests {
             filter: "{nope".into(),
             channel_config: "[".into(),
             rate_limit: "many".into(),
+            timeout_seconds: "-1".into(),
+            content_type: "xml".into(),
             ..SubscriptionForm::default()
         };
-        let errors = form.into_input().unwrap_err();
-        for field in ["filter", "channel_config", "rate_limit"] {
+        let errors = form.into_spec().unwrap_err();
+        for field in [
+            "filter",
+            "channel_config",
+            "rate_limit",
+            "timeout_seconds",
+            "content_type",
+        ] {
             assert!(errors.get(field).is_some(), "{field}");
         }
     }

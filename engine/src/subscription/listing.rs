@@ -114,26 +114,32 @@ impl Selection {
     pub fn admits(&self, subscription: &Subscription) -> bool {
         let s = subscription;
         let contains = |text: &str, query: &str| text.to_lowercase().contains(query);
-        self.name.as_ref().is_none_or(|n| *n == s.name)
+        self.name.as_ref().is_none_or(|n| *n == s.spec.name)
             && self.query.as_ref().is_none_or(|q| {
-                contains(&s.name, q) || contains(&s.url, q) || contains(&s.description, q)
+                contains(&s.spec.name, q)
+                    || contains(&s.spec.url, q)
+                    || contains(&s.spec.description, q)
             })
-            && self.labels.iter().all(|(k, v)| s.labels.get(k) == Some(v))
+            && self
+                .labels
+                .iter()
+                .all(|(k, v)| s.spec.labels.get(k) == Some(v))
             && self.event_type.as_ref().is_none_or(|t| {
-                s.event_types.is_empty() || s.event_types.iter().any(|p| type_matches(p, t))
+                s.spec.event_types.is_empty()
+                    || s.spec.event_types.iter().any(|p| type_matches(p, t))
             })
             && self
                 .object_type
                 .as_ref()
-                .is_none_or(|t| s.object_type.as_ref() == Some(t))
-            && self.enabled.is_none_or(|e| e == s.enabled)
+                .is_none_or(|t| s.spec.object_type.as_ref() == Some(t))
+            && self.enabled.is_none_or(|e| e == s.spec.enabled)
             && self.failed.is_none_or(|f| f == s.failed)
-            && self.channel.as_ref().is_none_or(|c| *c == s.channel)
-            && self.url.as_ref().is_none_or(|u| *u == s.url)
+            && self.channel.as_ref().is_none_or(|c| *c == s.spec.channel)
+            && self.url.as_ref().is_none_or(|u| *u == s.spec.url)
             && self
                 .content_type
                 .as_ref()
-                .is_none_or(|c| c == s.content_type.as_str())
+                .is_none_or(|c| c == s.spec.content_type.as_str())
             && self
                 .delivered_since
                 .is_none_or(|since| s.last_delivery_at.is_some_and(|at| at >= since))

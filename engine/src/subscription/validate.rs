@@ -1,14 +1,12 @@
-//! The rules a subscription must pass before it is stored. Every problem is reported at once,
+//! The rules a subscription's spec must pass before it is stored. Every problem is reported at once,
 //! keyed by field.
 
 use std::ops::RangeInclusive;
 
-use serde_json::Value;
-
-use super::{ContentType, Header, Labels, PayloadFormat, SubscriptionIn, METHODS};
+use super::{Header, Labels, SubscriptionSpec, METHODS};
 use crate::{filter::Filter, FieldErrors};
 
-pub const TIMEOUT_SECONDS: RangeInclusive<i64> = 1..=30;
+pub const TIMEOUT_SECONDS: RangeInclusive<u32> = 1..=30;
 pub const DEFAULT_TIMEOUT_SECONDS: u32 = 10;
 pub const NAME_MAX_CHARS: usize = 128;
 pub const URL_MAX_CHARS: usize = 2048;
@@ -21,7 +19,7 @@ pub const EVENT_TYPE_MAX_CHARS: usize = 128;
 pub const OBJECT_FIELD_MAX_CHARS: usize = 256;
 pub const HEADERS_MAX: usize = 32;
 pub const HEADER_VALUE_MAX_CHARS: usize = 4096;
-pub const RATE_LIMIT: RangeInclusive<i64> = 1..=10_000;
+pub const RATE_LIMIT: RangeInclusive<u32> = 1..=10_000;
 pub const DEFAULT_CHANNEL: &str = "http";
 
 /// Headers Hookhub sets itself on every delivery; a subscription cannot override them.
@@ -36,38 +34,30 @@ pub const RESERVED_HEADERS: &[&str] = &[
     "webhook-signature",
 ];
 
-/// A subscription's fields after validation: the only form storage accepts. Non-exhaustive, so
-/// no code outside the engine can make one without going through [`SubscriptionIn::validate`].
+/// A spec that passed [`SubscriptionSpec::validate`], normalised (trimmed, deduplicated,
+/// upper-case method): the only form storage accepts. Its field is private, so no code outside
+/// this module can make one without validating. Header values are in clear: this is what is
+/// stored and sent.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ValidSubscription {
-    pub name: String,
-    pub url: String,
-    pub description: String,
-    pub enabled: bool,
-    pub timeout_seconds: u32,
-    pub labels: Labels,
-    pub event_types: Vec<String>,
-    pub event_groups: Vec<String>,
-    pub object_type: Option<String>,
-    pub object_name: Option<String>,
-    pub object_version: Option<String>,
-    pub filter: Option<Value>,
-    /// Values in clear: this is what is stored and sent.
-    pub headers: Vec<Header>,
-    pub content_type: ContentType,
-    pub method: String,
-    pub retry: bool,
-    pub include_result: bool,
-    pub channel: String,
-    pub channel_config: Value,
-    pub payload_format: PayloadFormat,
-    pub rate_limit: Option<u32>,
-    pub unique_name: bool,
+pub struct ValidSubscription(SubscriptionSpec);
+
+impl ValidSubscription {
+    pub fn into_spec(self) -> SubscriptionSpec {
+        self.0
+    }
 }
 
-impl SubscriptionIn {
-    /// Checks every field and reports all problems at once.
+impl std::ops::Deref for ValidSubscription {
+    type Target = SubscriptionSpec;
+
+    fn deref(&self) -> &SubscriptionSpec {
+        &self.0
+    }
+}
+
+impl SubscriptionSpec {
+    /// Checks every field and reports all problems at once. Blank choices (method, channel) are
+    /// their defaults.
     ///
     /// Rules that need the running engine (the channel's own config, where a URL resolves to)
     /// are checked by the engine on top of these.
@@ -76,10 +66,10 @@ impl SubscriptionIn {
         errors.refuse_nul("", &self);
         let name = self.name.trim().to_owned();
         check_name(&name, &mut errors);
-        let channel = self
-            .channel
-            .map(|c| c.trim().to_owned())
-            .unwrap_or_else(|| DEFAULT_CHANNEL.to_owned());
+        let channel = match self.channel.trim() {
+            "" => DEFAULT_CHANNEL.to_owned(),
+            channel => channel.to_owned(),
+        };
         let url = self.url.trim().to_owned();
         // Other channels may not deliver over HTTP at all; a URL is only needed for `http`.
         if channel == DEFAULT_CHANNEL || !url.is_empty() {
@@ -91,21 +81,13 @@ impl SubscriptionIn {
                 format!("must be at most {DESCRIPTION_MAX_CHARS} characters"),
             );
         }
-        let timeout_seconds = match self.timeout_seconds {
-            None => DEFAULT_TIMEOUT_SECONDS,
-            Some(t) if TIMEOUT_SECONDS.contains(&t) => t as u32,
-            Some(_) => {
-                errors.add(
-                    "timeout_seconds",
-                    format!(
-                        "must be between {} and {} seconds",
-                        TIMEOUT_SECONDS.start(),
-                        TIMEOUT_SECONDS.end()
-                    ),
-                );
-                DEFAULT_TIMEOUT_SECONDS
-            }
-        };
+        check_range(
+            "timeout_seconds",
+            Some(self.timeout_seconds),
+            &TIMEOUT_SECONDS,
+            "seconds",
+            &mut errors,
+        );
         check_labels(&self.labels, &mut errors);
         let event_types = clean_list(self.event_types);
         check_event_types("event_types", &event_types, true, &mut errors);
@@ -121,72 +103,55 @@ impl SubscriptionIn {
             }
         }
         check_headers(&self.headers, &mut errors);
-        let content_type = parse_choice(
-            "content_type",
-            self.content_type,
-            ContentType::parse,
-            ContentType::ALL.iter().map(|c| c.as_str()),
-            &mut errors,
-        );
-        let payload_format = parse_choice(
-            "payload_format",
-            self.payload_format,
-            PayloadFormat::parse,
-            PayloadFormat::ALL.iter().map(|f| f.as_str()),
-            &mut errors,
-        );
-        let method = self
-            .method
-            .map(|m| m.trim().to_ascii_uppercase())
-            .unwrap_or_else(|| "POST".to_owned());
+        let method = match self.method.trim() {
+            "" => "POST".to_owned(),
+            method => method.to_ascii_uppercase(),
+        };
         if !METHODS.contains(&method.as_str()) {
             errors.add("method", format!("must be one of {}", METHODS.join(", ")));
         }
-        let channel_config = self
-            .channel_config
-            .unwrap_or_else(|| Value::Object(Default::default()));
-        if !channel_config.is_object() {
+        if !self.channel_config.is_object() {
             errors.add("channel_config", "must be a JSON object");
         }
-        let rate_limit = match self.rate_limit {
-            None => None,
-            Some(r) if RATE_LIMIT.contains(&r) => Some(r as u32),
-            Some(_) => {
-                errors.add(
-                    "rate_limit",
-                    format!(
-                        "must be between {} and {} deliveries per second",
-                        RATE_LIMIT.start(),
-                        RATE_LIMIT.end()
-                    ),
-                );
-                None
-            }
-        };
-        errors.into_result(ValidSubscription {
+        check_range(
+            "rate_limit",
+            self.rate_limit,
+            &RATE_LIMIT,
+            "deliveries per second",
+            &mut errors,
+        );
+        errors.into_result(ValidSubscription(SubscriptionSpec {
             name,
             url,
-            description: self.description,
-            enabled: self.enabled,
-            timeout_seconds,
-            labels: self.labels,
             event_types,
             event_groups,
             object_type,
             object_name,
             object_version,
             filter,
-            headers: self.headers,
-            content_type,
             method,
-            retry: self.retry,
-            include_result: self.include_result,
             channel,
-            channel_config,
-            payload_format,
-            rate_limit,
-            unique_name: self.unique_name,
-        })
+            ..self
+        }))
+    }
+}
+
+fn check_range(
+    field: &str,
+    value: Option<u32>,
+    range: &RangeInclusive<u32>,
+    unit: &str,
+    errors: &mut FieldErrors,
+) {
+    if value.is_some_and(|v| !range.contains(&v)) {
+        errors.add(
+            field,
+            format!(
+                "must be between {} and {} {unit}",
+                range.start(),
+                range.end()
+            ),
+        );
     }
 }
 
@@ -354,45 +319,22 @@ fn check_headers(headers: &[Header], errors: &mut FieldErrors) {
     }
 }
 
-fn parse_choice<T: Default>(
-    field: &str,
-    text: Option<String>,
-    parse: fn(&str) -> Option<T>,
-    choices: impl Iterator<Item = &'static str>,
-    errors: &mut FieldErrors,
-) -> T {
-    match text.as_deref().map(str::trim) {
-        None | Some("") => T::default(),
-        Some(text) => parse(text).unwrap_or_else(|| {
-            errors.add(
-                field,
-                format!("must be one of {}", choices.collect::<Vec<_>>().join(", ")),
-            );
-            T::default()
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use chrono::Utc;
     use serde_json::json;
 
     use super::*;
-    use crate::{
-        ids::SubscriptionId,
-        subscription::{Subscription, SubscriptionPatch},
-    };
+    use crate::subscription::{ContentType, PayloadFormat};
 
-    fn valid_input() -> SubscriptionIn {
-        SubscriptionIn {
+    fn valid_input() -> SubscriptionSpec {
+        SubscriptionSpec {
             name: "orders".into(),
             url: "https://example.com/hook".into(),
-            ..SubscriptionIn::default()
+            ..SubscriptionSpec::default()
         }
     }
 
-    fn errors_of(input: SubscriptionIn) -> FieldErrors {
+    fn errors_of(input: SubscriptionSpec) -> FieldErrors {
         input.validate().expect_err("input should be rejected")
     }
 
@@ -410,16 +352,16 @@ mod tests {
 
     #[test]
     fn missing_name_and_url_are_both_reported() {
-        let errors = errors_of(SubscriptionIn::default());
+        let errors = errors_of(SubscriptionSpec::default());
         assert_eq!(errors.get("name"), Some("is required"));
         assert_eq!(errors.get("url"), Some("is required"));
     }
 
     #[test]
     fn a_url_is_only_required_for_the_http_channel() {
-        let input = SubscriptionIn {
+        let input = SubscriptionSpec {
             url: String::new(),
-            channel: Some("log".into()),
+            channel: "log".into(),
             ..valid_input()
         };
         assert!(input.validate().is_ok());
@@ -428,15 +370,15 @@ mod tests {
     #[test]
     fn timeout_bounds_are_inclusive() {
         for ok in [1, 30] {
-            let input = SubscriptionIn {
-                timeout_seconds: Some(ok),
+            let input = SubscriptionSpec {
+                timeout_seconds: ok,
                 ..valid_input()
             };
-            assert_eq!(input.validate().unwrap().timeout_seconds, ok as u32);
+            assert_eq!(input.validate().unwrap().timeout_seconds, ok);
         }
-        for bad in [0, 31, -1] {
-            let input = SubscriptionIn {
-                timeout_seconds: Some(bad),
+        for bad in [0, 31] {
+            let input = SubscriptionSpec {
+                timeout_seconds: bad,
                 ..valid_input()
             };
             assert!(errors_of(input).get("timeout_seconds").is_some());
@@ -451,14 +393,14 @@ mod tests {
             "/relative",
             "mailto:a@b.c",
         ] {
-            let input = SubscriptionIn {
+            let input = SubscriptionSpec {
                 url: bad.into(),
                 ..valid_input()
             };
             assert!(errors_of(input).get("url").is_some(), "{bad} accepted");
         }
         let long = format!("https://example.com/{}", "a".repeat(URL_MAX_CHARS));
-        let input = SubscriptionIn {
+        let input = SubscriptionSpec {
             url: long,
             ..valid_input()
         };
@@ -467,13 +409,13 @@ mod tests {
 
     #[test]
     fn name_length_and_characters_are_limited() {
-        let at_limit = SubscriptionIn {
+        let at_limit = SubscriptionSpec {
             name: "n".repeat(NAME_MAX_CHARS),
             ..valid_input()
         };
         assert!(at_limit.validate().is_ok());
         for bad in ["n".repeat(NAME_MAX_CHARS + 1), "a\nb".into(), "   ".into()] {
-            let input = SubscriptionIn {
+            let input = SubscriptionSpec {
                 name: bad,
                 ..valid_input()
             };
@@ -484,7 +426,7 @@ mod tests {
     #[test]
     fn labels_are_checked() {
         let labels = Labels::from([("bad key".to_owned(), "x".to_owned())]);
-        assert!(errors_of(SubscriptionIn {
+        assert!(errors_of(SubscriptionSpec {
             labels,
             ..valid_input()
         })
@@ -493,7 +435,7 @@ mod tests {
         let too_many = (0..=LABELS_MAX)
             .map(|i| (format!("k{i}"), "v".into()))
             .collect();
-        assert!(errors_of(SubscriptionIn {
+        assert!(errors_of(SubscriptionSpec {
             labels: too_many,
             ..valid_input()
         })
@@ -503,7 +445,7 @@ mod tests {
 
     #[test]
     fn event_types_allow_a_trailing_wildcard_and_are_cleaned() {
-        let input = SubscriptionIn {
+        let input = SubscriptionSpec {
             event_types: vec![
                 " deployment.* ".into(),
                 "".into(),
@@ -517,7 +459,7 @@ mod tests {
             ["deployment.*", "user_created"]
         );
         for bad in ["a b", "x*y", "ü"] {
-            let input = SubscriptionIn {
+            let input = SubscriptionSpec {
                 event_types: vec![bad.into()],
                 ..valid_input()
             };
@@ -526,7 +468,7 @@ mod tests {
                 "{bad} accepted"
             );
         }
-        let input = SubscriptionIn {
+        let input = SubscriptionSpec {
             event_groups: vec!["group*".into()],
             ..valid_input()
         };
@@ -535,12 +477,12 @@ mod tests {
 
     #[test]
     fn filters_are_parsed_when_saved() {
-        let input = SubscriptionIn {
+        let input = SubscriptionSpec {
             filter: Some(json!({"data.x": {"$bogus": 1}})),
             ..valid_input()
         };
         assert!(errors_of(input).get("filter").unwrap().contains("$bogus"));
-        let input = SubscriptionIn {
+        let input = SubscriptionSpec {
             filter: Some(json!({"for_all": ["node"]})),
             ..valid_input()
         };
@@ -554,7 +496,7 @@ mod tests {
             value: value.map(str::to_owned),
             protected: false,
         };
-        let input = SubscriptionIn {
+        let input = SubscriptionSpec {
             headers: vec![
                 header("X-Ok", Some("1")),
                 header("bad header", Some("1")),
@@ -579,28 +521,21 @@ mod tests {
 
     #[test]
     fn choices_are_checked() {
-        let input = SubscriptionIn {
-            content_type: Some("xml".into()),
-            payload_format: Some("soap".into()),
-            method: Some("TRACE".into()),
-            channel_config: Some(json!([1])),
+        let input = SubscriptionSpec {
+            method: "TRACE".into(),
+            channel_config: json!([1]),
             rate_limit: Some(0),
             ..valid_input()
         };
         let errors = errors_of(input);
-        for field in [
-            "content_type",
-            "payload_format",
-            "method",
-            "channel_config",
-            "rate_limit",
-        ] {
+        for field in ["method", "channel_config", "rate_limit"] {
             assert!(errors.get(field).is_some(), "{field} not reported");
         }
-        let input = SubscriptionIn {
-            content_type: Some("form".into()),
-            payload_format: Some("waldur".into()),
-            method: Some("put".into()),
+        let input = SubscriptionSpec {
+            content_type: ContentType::Form,
+            payload_format: PayloadFormat::Waldur,
+            method: " put ".into(),
+            channel: " ".into(),
             ..valid_input()
         };
         let valid = input.validate().unwrap();
@@ -612,85 +547,10 @@ mod tests {
             ),
             (ContentType::Form, PayloadFormat::Waldur, "PUT")
         );
-    }
-
-    fn stored() -> Subscription {
-        let valid = valid_input().validate().unwrap();
-        Subscription {
-            id: SubscriptionId::generate(),
-            project: "default".into(),
-            name: valid.name,
-            url: valid.url,
-            description: "d".into(),
-            enabled: true,
-            timeout_seconds: 7,
-            labels: Labels::new(),
-            event_types: vec!["a".into()],
-            event_groups: vec![],
-            object_type: Some("deployment".into()),
-            object_name: None,
-            object_version: None,
-            filter: None,
-            headers: vec![Header {
-                key: "Authorization".into(),
-                value: None,
-                protected: true,
-            }],
-            content_type: ContentType::Json,
-            method: "POST".into(),
-            retry: true,
-            include_result: false,
-            channel: "http".into(),
-            channel_config: json!({}),
-            payload_format: PayloadFormat::Hookhub,
-            rate_limit: None,
-            failed: false,
-            disabled_reason: None,
-            last_delivery_at: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-            number: 1,
-            author: None,
-            unique_name: true,
-        }
-    }
-
-    #[test]
-    fn patch_keeps_absent_fields_and_clears_nulled_ones() {
-        let clear = [Header {
-            key: "Authorization".into(),
-            value: Some("secret".into()),
-            protected: true,
-        }];
-        let patch: SubscriptionPatch =
-            serde_json::from_value(json!({"enabled": false, "object_type": null})).unwrap();
-        let input = stored().patched(patch, &clear);
-        assert_eq!(input.name, "orders");
-        assert_eq!(input.timeout_seconds, Some(7));
-        assert_eq!(input.event_types, ["a"]);
-        assert!(!input.enabled);
-        assert_eq!(input.object_type, None);
         assert_eq!(
-            input.headers, clear,
-            "headers not in the patch keep their clear values"
+            valid.channel, DEFAULT_CHANNEL,
+            "a blank choice is its default"
         );
-    }
-
-    #[test]
-    fn a_protected_header_without_a_value_keeps_the_stored_one() {
-        let clear = [Header {
-            key: "Authorization".into(),
-            value: Some("secret".into()),
-            protected: true,
-        }];
-        let patch: SubscriptionPatch = serde_json::from_value(json!({"headers": [
-            {"key": "authorization", "value": null, "protected": true},
-            {"key": "X-New", "value": "v"}
-        ]}))
-        .unwrap();
-        let input = stored().patched(patch, &clear);
-        assert_eq!(input.headers[0].value.as_deref(), Some("secret"));
-        assert_eq!(input.headers[1].value.as_deref(), Some("v"));
     }
 
     #[test]

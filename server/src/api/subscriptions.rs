@@ -13,7 +13,7 @@ use engine::{
     ids::SubscriptionId,
     page::{PageRequest, Paged},
     service::DEFAULT_ROTATION_OVERLAP,
-    subscription::{Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch},
+    subscription::{Subscription, SubscriptionFilter, SubscriptionPatch, SubscriptionSpec},
     Engine,
 };
 use serde::{Deserialize, Serialize};
@@ -58,18 +58,20 @@ async fn list(
 
 /// Create a subscription
 ///
-/// Answers 201 with the subscription and its `Location`.
+/// Answers 201 with the subscription and its `Location`. Fields left out (or `null`) take their
+/// defaults.
 #[utoipa::path(post, path = "/projects/{project}/subscriptions", tag = "subscriptions",
     params(("project" = String, Path, description = "Project name")),
-    request_body = SubscriptionIn,
+    request_body = SubscriptionSpec,
     responses((status = 201, body = Subscription), (status = 409, body = engine::ErrorBody)))]
 async fn create(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath(project): ApiPath<String>,
-    StrictJson(input): StrictJson<SubscriptionIn>,
+    StrictJson(fields): StrictJson<SubscriptionPatch>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let created = engine.create_subscription(&caller, &project, input).await?;
+    let spec = fields.into_spec()?;
+    let created = engine.create_subscription(&caller, &project, spec).await?;
     let location = format!("/api/v1/projects/{project}/subscriptions/{}", created.id);
     Ok((
         StatusCode::CREATED,
@@ -96,11 +98,12 @@ async fn read(
 
 /// Update a subscription
 ///
-/// Only the fields present change; `"enabled": true` also clears the failed state. A protected
-/// header sent without `value` keeps its stored value.
+/// A JSON merge patch: only the fields present change, and a field sent as `null` goes back to
+/// its default; `"enabled": true` also clears the failed state. A protected header sent without
+/// `value` keeps its stored value.
 #[utoipa::path(patch, path = "/projects/{project}/subscriptions/{id}", tag = "subscriptions",
     params(("project" = String, Path, description = "Project name"), ("id" = SubscriptionId, Path)),
-    request_body = SubscriptionPatch,
+    request_body = SubscriptionSpec,
     responses((status = 200, body = Subscription), (status = 409, body = engine::ErrorBody)))]
 async fn update(
     State(engine): State<Engine>,

@@ -3,14 +3,14 @@
 //! rule, rather than an unreadable body.
 
 use axum::extract::{FromRequest, Request};
-use engine::FieldErrors;
+use engine::{
+    decode::{Unknown, WHOLE_BODY},
+    FieldErrors,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::{
-    error::ApiError,
-    extract::{ApiJson, Unknown, WHOLE_BODY},
-};
+use crate::{error::ApiError, extract::ApiJson};
 
 /// A JSON object read into `T`, its type errors reported per field.
 pub struct Body<T>(pub T);
@@ -38,7 +38,7 @@ pub fn require_object(field: &str, value: &Value) -> Result<(), FieldErrors> {
 /// `value` as a `T`, or the field whose value has the wrong type (fields the dialect does not
 /// know are skipped, as the original APIs skip them).
 pub fn decode<T: DeserializeOwned>(value: Value) -> Result<T, FieldErrors> {
-    crate::extract::decode(value, Unknown::Ignore)
+    engine::decode::decode(value, Unknown::Ignore)
 }
 
 /// Records that `field` is required unless it is `present`.

@@ -14,7 +14,7 @@ use axum::{
 };
 use engine::{
     account::Caller,
-    subscription::{Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch},
+    subscription::{Subscription, SubscriptionFilter, SubscriptionPatch, SubscriptionSpec},
     Engine, ErrorBody,
 };
 use serde::{Deserialize, Serialize};
@@ -67,9 +67,9 @@ impl From<Subscription> for Hook {
     fn from(s: Subscription) -> Self {
         Hook {
             id: s.number,
-            callback_url: s.url,
-            filter: s.filter,
-            active: s.enabled,
+            callback_url: s.spec.url,
+            filter: s.spec.filter,
+            active: s.spec.enabled,
             failed: s.failed,
         }
     }
@@ -102,12 +102,12 @@ async fn create(
     Body(input): Body<HookIn>,
 ) -> Result<impl IntoResponse, ApiError> {
     let project = engine.home_project(&caller).await?;
-    let subscription = SubscriptionIn {
+    let subscription = SubscriptionSpec {
         name: format!("hook-{}", Uuid::new_v4().simple()),
         url: input.callback_url.unwrap_or_default(),
         filter: input.filter,
         enabled: input.active.unwrap_or(true),
-        ..SubscriptionIn::default()
+        ..SubscriptionSpec::default()
     };
     let created = engine
         .create_verified_subscription(&caller, &project, subscription)
@@ -148,12 +148,10 @@ async fn update(
     Body(input): Body<HookIn>,
 ) -> Result<ApiJson<Hook>, ApiError> {
     let (project, subscription) = hook(&engine, &caller, id).await?;
-    let patch = SubscriptionPatch {
-        url: input.callback_url,
-        filter: input.filter.map(Some),
-        enabled: input.active,
-        ..SubscriptionPatch::default()
-    };
+    let patch = SubscriptionPatch::default()
+        .set_given("url", input.callback_url)
+        .set_given("filter", input.filter)
+        .set_given("enabled", input.active);
     let updated = engine
         .update_verified_subscription(&caller, &project, subscription.id, patch)
         .await?;

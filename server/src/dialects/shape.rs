@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 
 use crate::state::AppState;
 
-pub use crate::extract::WHOLE_BODY;
+pub use engine::decode::WHOLE_BODY;
 
 /// What a dialect's error answers look like.
 pub trait Shape: Send + Sync + 'static {

@@ -18,7 +18,8 @@ use engine::{
     ids::TestId,
     probe::{EndpointTest, TestIn},
     subscription::{
-        Header, Labels, Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch,
+        Header, Labels, PayloadFormat, Subscription, SubscriptionFilter, SubscriptionPatch,
+        SubscriptionSpec,
     },
     Engine, ErrorBody, FieldErrors,
 };
@@ -111,19 +112,19 @@ impl From<Subscription> for Webhook {
     fn from(s: Subscription) -> Self {
         Webhook {
             id: s.id.to_string(),
-            name: s.name,
-            url: s.url,
-            headers: s.headers,
-            object_type: s.object_type,
-            object_name: s.object_name,
-            version: s.object_version,
-            description: s.description,
-            labels: s.labels,
-            event: s.event_types.into_iter().next(),
-            timeout: s.timeout_seconds,
-            enabled: s.enabled,
-            retry: s.retry,
-            include_result: s.include_result,
+            name: s.spec.name,
+            url: s.spec.url,
+            headers: s.spec.headers,
+            object_type: s.spec.object_type,
+            object_name: s.spec.object_name,
+            version: s.spec.object_version,
+            description: s.spec.description,
+            labels: s.spec.labels,
+            event: s.spec.event_types.into_iter().next(),
+            timeout: s.spec.timeout_seconds,
+            enabled: s.spec.enabled,
+            retry: s.spec.retry,
+            include_result: s.spec.include_result,
             creation_date: s.created_at,
             last_updated: s.updated_at,
         }
@@ -143,7 +144,7 @@ struct WebhookIn {
     description: Option<String>,
     labels: Option<Labels>,
     event: Option<String>,
-    timeout: Option<i64>,
+    timeout: Option<u32>,
     enabled: Option<bool>,
     retry: Option<bool>,
     include_result: Option<bool>,
@@ -159,12 +160,13 @@ impl WebhookIn {
         errors
     }
 
-    fn into_create(self) -> Result<SubscriptionIn, FieldErrors> {
+    fn into_create(self) -> Result<SubscriptionSpec, FieldErrors> {
         let mut errors = self.missing_subject();
         require(&mut errors, "name", self.name.is_some());
         require(&mut errors, "url", self.url.is_some());
         errors.into_result(())?;
-        Ok(SubscriptionIn {
+        let defaults = SubscriptionSpec::default();
+        Ok(SubscriptionSpec {
             name: self.name.unwrap_or_default(),
             url: self.url.unwrap_or_default(),
             headers: self.headers.unwrap_or_default(),
@@ -174,30 +176,28 @@ impl WebhookIn {
             description: self.description.unwrap_or_default(),
             labels: self.labels.unwrap_or_default(),
             event_types: self.event.into_iter().collect(),
-            timeout_seconds: self.timeout,
+            timeout_seconds: self.timeout.unwrap_or(defaults.timeout_seconds),
             enabled: self.enabled.unwrap_or(true),
             retry: self.retry.unwrap_or(false),
             include_result: self.include_result.unwrap_or(false),
-            payload_format: Some("ubiops".into()),
-            ..SubscriptionIn::default()
+            payload_format: PayloadFormat::Ubiops,
+            ..defaults
         })
     }
 
     /// `WebhookUpdate` has no object fields: a webhook stays about its object.
     fn into_patch(self) -> SubscriptionPatch {
-        SubscriptionPatch {
-            name: self.name,
-            url: self.url,
-            headers: self.headers,
-            description: self.description,
-            labels: self.labels,
-            event_types: self.event.map(|event| vec![event]),
-            timeout_seconds: self.timeout,
-            enabled: self.enabled,
-            retry: self.retry,
-            include_result: self.include_result,
-            ..SubscriptionPatch::default()
-        }
+        SubscriptionPatch::default()
+            .set_given("name", self.name)
+            .set_given("url", self.url)
+            .set_given("headers", self.headers)
+            .set_given("description", self.description)
+            .set_given("labels", self.labels)
+            .set_given("event_types", self.event.map(|event| vec![event]))
+            .set_given("timeout_seconds", self.timeout)
+            .set_given("enabled", self.enabled)
+            .set_given("retry", self.retry)
+            .set_given("include_result", self.include_result)
     }
 
     /// A test of the URL given, or — Hookhub's addition — of the webhook `name` names, which
@@ -228,7 +228,7 @@ impl WebhookIn {
             object_type: self.object_type.map(|t| t.as_str().to_owned()),
             object_name: self.object_name,
             object_version: self.version,
-            payload_format: Some("ubiops".into()),
+            payload_format: Some(PayloadFormat::Ubiops),
         })
     }
 }

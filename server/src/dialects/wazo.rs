@@ -18,7 +18,10 @@ use engine::{
     delivery::Attempt,
     ids::SubscriptionId,
     page::PageRequest,
-    subscription::{Labels, Subscription, SubscriptionFilter, SubscriptionIn, SubscriptionPatch},
+    subscription::{
+        ContentType, Labels, PayloadFormat, Subscription, SubscriptionFilter, SubscriptionPatch,
+        SubscriptionSpec,
+    },
     Engine, ErrorBody, FieldErrors,
 };
 use serde::{Deserialize, Serialize};
@@ -36,9 +39,9 @@ use crate::{
 };
 
 /// The MIME types Wazo names content types by, and the engine's names for them.
-const CONTENT_TYPES: [(&str, &str); 2] = [
-    ("application/json", "json"),
-    ("application/x-www-form-urlencoded", "form"),
+const CONTENT_TYPES: [(&str, ContentType); 2] = [
+    ("application/json", ContentType::Json),
+    ("application/x-www-form-urlencoded", ContentType::Form),
 ];
 /// The methods Wazo's `http` service sends with.
 const METHODS: [&str; 5] = ["head", "get", "post", "put", "delete"];
@@ -109,25 +112,30 @@ struct WazoSubscription {
 
 impl From<Subscription> for WazoSubscription {
     fn from(s: Subscription) -> Self {
-        let mut config = s.channel_config.as_object().cloned().unwrap_or_default();
-        if s.channel == HTTP {
+        let mut config = s
+            .spec
+            .channel_config
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        if s.spec.channel == HTTP {
             let verify = config.remove("verify_certificate") != Some(Value::Bool(false));
             let mime = CONTENT_TYPES
                 .iter()
-                .find(|(_, ours)| *ours == s.content_type.as_str())
+                .find(|(_, ours)| *ours == s.spec.content_type)
                 .map_or("application/json", |(mime, _)| *mime);
-            config.insert("url".into(), s.url.into());
-            config.insert("method".into(), s.method.to_lowercase().into());
+            config.insert("url".into(), s.spec.url.into());
+            config.insert("method".into(), s.spec.method.to_lowercase().into());
             config.insert("content_type".into(), mime.into());
             config.insert("verify_certificate".into(), verify.to_string().into());
         }
         WazoSubscription {
             uuid: s.id,
-            name: s.name,
-            service: s.channel,
+            name: s.spec.name,
+            service: s.spec.channel,
             config,
-            events: s.event_types,
-            metadata: s.labels,
+            events: s.spec.event_types,
+            metadata: s.spec.labels,
         }
     }
 }
@@ -147,14 +155,14 @@ struct WazoSubscriptionIn {
 #[derive(Default)]
 struct HttpSettings {
     url: String,
-    method: Option<String>,
-    content_type: Option<String>,
+    method: String,
+    content_type: ContentType,
 }
 
 impl WazoSubscriptionIn {
     /// Wazo's rules, then the engine's fields. For `http` the delivery settings come out of
     /// `config`; what is left there is the channel's own config, which the engine checks.
-    fn into_input(self) -> Result<SubscriptionIn, FieldErrors> {
+    fn into_spec(self) -> Result<SubscriptionSpec, FieldErrors> {
         let mut errors = FieldErrors::default();
         require(&mut errors, "name", self.name.is_some());
         require(&mut errors, "service", self.service.is_some());
@@ -166,18 +174,17 @@ impl WazoSubscriptionIn {
             true => http_settings(&mut config, &mut errors),
             false => HttpSettings::default(),
         };
-        errors.into_result(SubscriptionIn {
+        errors.into_result(SubscriptionSpec {
             name: self.name.unwrap_or_default(),
             url: http.url,
             method: http.method,
             content_type: http.content_type,
-            channel: Some(service),
-            channel_config: Some(Value::Object(config)),
+            channel: service,
+            channel_config: Value::Object(config),
             event_types: self.events.unwrap_or_default(),
             labels: self.metadata,
-            payload_format: Some("wazo".into()),
-            unique_name: false,
-            ..SubscriptionIn::default()
+            payload_format: PayloadFormat::Wazo,
+            ..SubscriptionSpec::default()
         })
     }
 }
@@ -220,15 +227,21 @@ fn http_settings(config: &mut Map<String, Value>, errors: &mut FieldErrors) -> H
     if let Some(body) = body.filter(|body| !body.is_empty()) {
         config.insert("body".into(), Value::String(body));
     }
+    let content_type = match content_type {
+        None => ContentType::default(),
+        Some(mime) => CONTENT_TYPES
+            .iter()
+            .find(|(theirs, _)| *theirs == mime)
+            .map(|(_, ours)| *ours)
+            .unwrap_or_else(|| {
+                errors.add("config.content_type", format!("{mime:?} is not supported"));
+                ContentType::default()
+            }),
+    };
     HttpSettings {
         url: url.unwrap_or_default(),
-        method: method.map(|m| m.to_uppercase()),
-        content_type: content_type.map(|mime| {
-            CONTENT_TYPES
-                .iter()
-                .find(|(theirs, _)| *theirs == mime)
-                .map_or(mime.clone(), |(_, ours)| (*ours).to_owned())
-        }),
+        method: method.map(|m| m.to_uppercase()).unwrap_or_default(),
+        content_type,
     }
 }
 
@@ -271,9 +284,12 @@ async fn create(
     Authenticated(caller): Authenticated,
     Body(input): Body<WazoSubscriptionIn>,
 ) -> Result<(StatusCode, ApiJson<WazoSubscription>), ApiError> {
-    let input = input.into_input()?;
+    let spec = input.into_spec()?;
     let project = engine.home_project(&caller).await?;
-    let created = engine.create_subscription(&caller, &project, input).await?;
+    // Wazo's clients give many subscriptions one name ("Push notification" per user).
+    let created = engine
+        .create_subscription_sharing_name(&caller, &project, spec)
+        .await?;
     Ok((StatusCode::CREATED, ApiJson(created.into())))
 }
 
@@ -295,28 +311,17 @@ async fn replace(
     ApiPath(id): ApiPath<SubscriptionId>,
     Body(input): Body<WazoSubscriptionIn>,
 ) -> Result<ApiJson<WazoSubscription>, ApiError> {
-    let SubscriptionIn {
-        name,
-        url,
-        method,
-        content_type,
-        channel,
-        channel_config,
-        event_types,
-        labels,
-        ..
-    } = input.into_input()?;
-    let patch = SubscriptionPatch {
-        name: Some(name),
-        url: Some(url),
-        method,
-        content_type,
-        channel,
-        channel_config,
-        event_types: Some(event_types),
-        labels: Some(labels),
-        ..SubscriptionPatch::default()
-    };
+    let spec = input.into_spec()?;
+    // Everything a Wazo body describes; what it cannot (retries, timeouts …) stays.
+    let patch = SubscriptionPatch::default()
+        .set("name", spec.name)
+        .set("url", spec.url)
+        .set("method", spec.method)
+        .set("content_type", spec.content_type)
+        .set("channel", spec.channel)
+        .set("channel_config", spec.channel_config)
+        .set("event_types", spec.event_types)
+        .set("labels", spec.labels);
     let project = engine.home_project(&caller).await?;
     let updated = engine
         .update_subscription(&caller, &project, id, patch)

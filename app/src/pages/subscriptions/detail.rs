@@ -34,8 +34,12 @@ pub fn SubscriptionPage() -> impl IntoView {
     use_toasts().on_result(set_enabled.value(), |s| {
         format!(
             "{} {}",
-            s.name,
-            if s.enabled { "enabled" } else { "disabled" }
+            s.spec.name,
+            if s.spec.enabled {
+                "enabled"
+            } else {
+                "disabled"
+            }
         )
     });
     let subscription = Resource::new(
@@ -58,8 +62,8 @@ fn Detail(
     set_enabled: ServerAction<SetSubscriptionEnabled>,
 ) -> impl IntoView {
     let id = subscription.id;
-    let enabled = subscription.enabled;
-    let name = subscription.name.clone();
+    let enabled = subscription.spec.enabled;
+    let name = subscription.spec.name.clone();
     let list = format!("/projects/{project}/subscriptions");
     let (switch_label, switch_to) = super::switch_of(enabled, subscription.failed);
     let toggle = {
@@ -72,7 +76,7 @@ fn Detail(
             });
         }
     };
-    let (delete_project, delete_name) = (project.clone(), subscription.name.clone());
+    let (delete_project, delete_name) = (project.clone(), subscription.spec.name.clone());
     let edit_href = format!("{list}/{id}/edit");
     let state = if subscription.failed {
         "failed"
@@ -116,15 +120,16 @@ fn Summary(subscription: Subscription) -> impl IntoView {
         }
     };
     let scope = [
-        &subscription.object_type,
-        &subscription.object_name,
-        &subscription.object_version,
+        &subscription.spec.object_type,
+        &subscription.spec.object_name,
+        &subscription.spec.object_version,
     ]
     .iter()
     .filter_map(|part| part.as_deref())
     .collect::<Vec<_>>()
     .join(" / ");
     let headers = subscription
+        .spec
         .headers
         .iter()
         .map(|h| format!("{}: {}", h.key, h.value.as_deref().unwrap_or("•••")))
@@ -132,14 +137,14 @@ fn Summary(subscription: Subscription) -> impl IntoView {
     let rows: Vec<(&'static str, String)> = vec![
         (
             "Endpoint",
-            format!("{} {}", subscription.method, subscription.url),
+            format!("{} {}", subscription.spec.method, subscription.spec.url),
         ),
-        ("Description", subscription.description.clone()),
+        ("Description", subscription.spec.description.clone()),
         (
             "Event types",
-            or_all(&subscription.event_types, "every event"),
+            or_all(&subscription.spec.event_types, "every event"),
         ),
-        ("Event groups", or_all(&subscription.event_groups, "—")),
+        ("Event groups", or_all(&subscription.spec.event_groups, "—")),
         (
             "Object",
             if scope.is_empty() {
@@ -151,6 +156,7 @@ fn Summary(subscription: Subscription) -> impl IntoView {
         (
             "Payload filter",
             subscription
+                .spec
                 .filter
                 .as_ref()
                 .map_or("none".to_owned(), |f| f.to_string()),
@@ -165,28 +171,35 @@ fn Summary(subscription: Subscription) -> impl IntoView {
         ),
         (
             "Content type",
-            subscription.content_type.as_str().to_owned(),
+            subscription.spec.content_type.as_str().to_owned(),
         ),
         (
             "Payload format",
-            subscription.payload_format.as_str().to_owned(),
+            subscription.spec.payload_format.as_str().to_owned(),
         ),
         (
             "Channel",
-            format!("{} {}", subscription.channel, subscription.channel_config),
+            format!(
+                "{} {}",
+                subscription.spec.channel, subscription.spec.channel_config
+            ),
         ),
-        ("Timeout", format!("{} s", subscription.timeout_seconds)),
+        (
+            "Timeout",
+            format!("{} s", subscription.spec.timeout_seconds),
+        ),
         (
             "Retries",
-            if subscription.retry { "on" } else { "off" }.to_owned(),
+            if subscription.spec.retry { "on" } else { "off" }.to_owned(),
         ),
         (
             "Rate limit",
             subscription
+                .spec
                 .rate_limit
                 .map_or("none".to_owned(), |r| format!("{r}/s")),
         ),
-        ("Labels", format_labels(&subscription.labels)),
+        ("Labels", format_labels(&subscription.spec.labels)),
         ("Last delivery", maybe_when(subscription.last_delivery_at)),
         (
             "Created by",

@@ -57,13 +57,13 @@ pub fn EditSubscriptionPage() -> impl IntoView {
 #[component]
 fn EditorFor(subscription: Subscription, project: String) -> impl IntoView {
     let detail = format!("/projects/{project}/subscriptions/{}", subscription.id);
-    let title = format!("Edit {}", subscription.name);
+    let title = format!("Edit {}", subscription.spec.name);
     view! {
         <PageHead
             title=Signal::derive(move || title.clone())
             trail=vec![
                 ("Subscriptions".to_owned(), format!("/projects/{project}/subscriptions")),
-                (subscription.name.clone(), detail),
+                (subscription.spec.name.clone(), detail),
             ]
         />
         <SubscriptionEditor project id=Some(subscription.id) initial=SubscriptionForm::from(&subscription) />
@@ -97,7 +97,7 @@ fn SubscriptionEditor(
         let project = project.clone();
         move |_| {
             if let Some(Ok(saved)) = save.value().get() {
-                toasts.success(format!("Saved {}", saved.name));
+                toasts.success(format!("Saved {}", saved.spec.name));
                 navigate(
                     &format!("/projects/{project}/subscriptions/{}", saved.id),
                     Default::default(),

@@ -4,7 +4,7 @@
 use engine::{
     overview::SubscriptionHealth,
     page::{PageRequest, Paged},
-    subscription::{format_labels, Subscription, SubscriptionFilter},
+    subscription::{format_labels, Subscription, SubscriptionFilter, SubscriptionSpec},
 };
 use leptos::prelude::*;
 use leptos_router::{
@@ -45,8 +45,12 @@ pub fn SubscriptionsPage() -> impl IntoView {
     use_toasts().on_result(set_enabled.value(), |s| {
         format!(
             "{} {}",
-            s.name,
-            if s.enabled { "enabled" } else { "disabled" }
+            s.spec.name,
+            if s.spec.enabled {
+                "enabled"
+            } else {
+                "disabled"
+            }
         )
     });
     let subscriptions = Resource::new(
@@ -149,15 +153,16 @@ fn SubscriptionRow(
     set_enabled: ServerAction<SetSubscriptionEnabled>,
 ) -> impl IntoView {
     let Subscription {
-        id,
+        id, spec, failed, ..
+    } = subscription;
+    let SubscriptionSpec {
         name,
         url,
         enabled,
-        failed,
         labels,
         event_types,
         ..
-    } = subscription;
+    } = spec;
     let (switch_label, switch_to) = super::switch_of(enabled, failed);
     let toggle = {
         let project = project.clone();

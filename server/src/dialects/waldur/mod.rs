@@ -18,7 +18,7 @@ use axum::{
 use chrono::{DateTime, Utc};
 use engine::{
     ids::{SubscriptionId, UserId},
-    subscription::{Subscription, SubscriptionIn, SubscriptionPatch},
+    subscription::{ContentType, PayloadFormat, Subscription, SubscriptionPatch, SubscriptionSpec},
     Engine, ErrorBody, FieldErrors,
 };
 use serde::{Deserialize, Serialize};
@@ -100,18 +100,18 @@ impl WebHook {
         WebHook {
             url: format!("{base}/api/hooks-web/{uuid}/"),
             uuid,
-            is_active: s.enabled,
+            is_active: s.spec.enabled,
             author_uuid: author.id.0.simple().to_string(),
-            event_types: s.event_types,
-            event_groups: s.event_groups,
+            event_types: s.spec.event_types,
+            event_groups: s.spec.event_groups,
             created: s.created_at,
             modified: s.updated_at,
             hook_type: "webhook",
             author_fullname: author.full_name,
             author_username: author.username,
             author_email: author.email,
-            destination_url: s.url,
-            content_type: s.content_type.as_str(),
+            destination_url: s.spec.url,
+            content_type: s.spec.content_type.as_str(),
         }
     }
 }
@@ -124,7 +124,7 @@ struct WebHookIn {
     event_types: Option<Vec<String>>,
     event_groups: Option<Vec<String>>,
     destination_url: Option<String>,
-    content_type: Option<String>,
+    content_type: Option<ContentType>,
 }
 
 impl WebHookIn {
@@ -148,14 +148,12 @@ impl WebHookIn {
     }
 
     fn into_patch(self) -> SubscriptionPatch {
-        SubscriptionPatch {
-            url: self.destination_url,
-            enabled: self.is_active,
-            event_types: self.event_types,
-            event_groups: self.event_groups,
-            content_type: self.content_type,
-            ..SubscriptionPatch::default()
-        }
+        SubscriptionPatch::default()
+            .set_given("url", self.destination_url)
+            .set_given("enabled", self.is_active)
+            .set_given("event_types", self.event_types)
+            .set_given("event_groups", self.event_groups)
+            .set_given("content_type", self.content_type)
     }
 }
 
@@ -220,15 +218,15 @@ async fn create(
         );
         return Err(errors.into());
     }
-    let subscription = SubscriptionIn {
+    let subscription = SubscriptionSpec {
         name: format!("hooks-web-{}", Uuid::new_v4().simple()),
         url: input.destination_url.unwrap_or_default(),
         enabled: input.is_active.unwrap_or(true),
         event_types: input.event_types.unwrap_or_default(),
         event_groups: input.event_groups.unwrap_or_default(),
-        content_type: input.content_type,
-        payload_format: Some("waldur".into()),
-        ..SubscriptionIn::default()
+        content_type: input.content_type.unwrap_or_default(),
+        payload_format: PayloadFormat::Waldur,
+        ..SubscriptionSpec::default()
     };
     let project = engine.home_project(&caller).await?;
     let created = engine
