@@ -97,6 +97,21 @@ async fn spawn(settings: Settings, limits: RateLimiter, worker: Option<WorkerCon
     spawn_serving(settings, limits, worker, options).await
 }
 
+/// A real server and worker over `database` as it is (e.g. written by an older Hookhub), which
+/// it migrates first, as `hookhub serve` would.
+pub async fn spawn_app_on(database: TestDatabase) -> TestApp {
+    let options = startup::leptos_options("target/site");
+    let worker = Some(fast_worker());
+    spawn_over(
+        database,
+        test_settings(),
+        RateLimiter::new(0, 0),
+        worker,
+        options,
+    )
+    .await
+}
+
 async fn spawn_serving(
     settings: Settings,
     limits: RateLimiter,
@@ -104,6 +119,16 @@ async fn spawn_serving(
     leptos_options: leptos::prelude::LeptosOptions,
 ) -> TestApp {
     let database = TestDatabase::new().await;
+    spawn_over(database, settings, limits, worker, leptos_options).await
+}
+
+async fn spawn_over(
+    database: TestDatabase,
+    settings: Settings,
+    limits: RateLimiter,
+    worker: Option<WorkerConfig>,
+    leptos_options: leptos::prelude::LeptosOptions,
+) -> TestApp {
     Engine::migrate(&database.url)
         .await
         .expect("migrations apply");

@@ -24,3 +24,4 @@ mod reference;
 mod scale_out;
 mod security;
 mod subscriptions;
+mod upgrade;

@@ -824,8 +824,13 @@ async fn a_stored_filter_that_cannot_be_used_fails_closed() {
         }))
         .await;
     // As if saved under other rules, or changed behind Hookhub's back.
+    let broken = r#"'{"data.n": {"$bogus": 1}}'"#;
     app.database
-        .execute("UPDATE subscriptions SET filter = '{\"data.n\": {\"$bogus\": 1}}'")
+        .execute(&if app.database.is_postgres() {
+            format!("UPDATE subscriptions SET spec = jsonb_set(spec, '{{filter}}', {broken})")
+        } else {
+            format!("UPDATE subscriptions SET spec = json_set(spec, '$.filter', json({broken}))")
+        })
         .await;
     let ingested = app.ingest(json!({"type": "t", "data": {"n": 5}})).await;
     assert_eq!(ingested["matched"], 0, "a broken filter matches nothing");
