@@ -189,9 +189,15 @@ impl SubscriptionForm {
         })
     }
 
-    /// The form as an edit that sets every field (blank optional fields clear theirs).
+    /// The form as an edit that sets every field it shows (blank optional fields clear theirs);
+    /// settings the form does not show keep their values.
     pub fn into_patch(self) -> Result<SubscriptionPatch, FieldErrors> {
-        Ok(SubscriptionPatch::replacing(&self.into_spec()?))
+        let shown = match serde_json::to_value(&self) {
+            Ok(Value::Object(fields)) => fields,
+            _ => unreachable!("a struct serialises to an object"),
+        };
+        let everything = SubscriptionPatch::replacing(&self.into_spec()?);
+        Ok(everything.retain(|field| shown.contains_key(field)))
     }
 }
 

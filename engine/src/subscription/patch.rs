@@ -42,6 +42,12 @@ impl SubscriptionPatch {
         }
     }
 
+    /// The patch without the fields `keep` refuses.
+    pub fn retain(mut self, keep: impl Fn(&str) -> bool) -> Self {
+        self.0.retain(|field, _| keep(field));
+        self
+    }
+
     /// Whether it enables the subscription, which also clears a failed state: how an operator
     /// says "the endpoint is fixed", even of one that was never disabled.
     pub fn enables(&self) -> bool {
@@ -185,6 +191,9 @@ mod tests {
                 .unwrap(),
             stored()
         );
+        let only_url = SubscriptionPatch::replacing(&stored()).retain(|field| field == "url");
+        assert_eq!(only_url.apply(&SubscriptionSpec::default()).unwrap().url, stored().url);
+        assert!(!only_url.touches("name"));
         assert!(patch(json!({"enabled": true})).enables());
         assert!(!patch(json!({"enabled": false})).enables());
     }
