@@ -58,7 +58,11 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Title text="Hookhub" />
+        // Each page names the tab after itself (see `PageHead`), e.g. "Subscriptions · Hookhub".
+        <Title formatter=|page: String| match page.is_empty() {
+            true => "Hookhub".to_owned(),
+            false => format!("{page} · Hookhub"),
+        } />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="topbar">

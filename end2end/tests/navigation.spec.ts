@@ -45,6 +45,25 @@ test('breadcrumbs lead back; unknown pages and ids say so', async ({ page, conso
   await expect(page.getByRole('alert')).toContainText('project not found');
 });
 
+test('every tab names its page', async ({ page, consoleGuard }) => {
+  consoleGuard.allow(statusLogged(404));
+  const titles: [string, string][] = [
+    ['/projects/default', 'Overview of default · Hookhub'],
+    ['/projects/default/subscriptions', 'Subscriptions · Hookhub'],
+    ['/projects/default/deliveries', 'Deliveries · Hookhub'],
+    ['/tokens', 'API tokens · Hookhub'],
+  ];
+  for (const [path, title] of titles) {
+    await openHydrated(page, path);
+    await expect(page, path).toHaveTitle(title);
+  }
+  // Moving within the app renames the tab too, not only a full page load.
+  await page.getByRole('link', { name: 'Users' }).click();
+  await expect(page).toHaveTitle('Users · Hookhub');
+  await page.goto('/no/such/page');
+  await expect(page).toHaveTitle('Page not found · Hookhub');
+});
+
 for (const width of [1280, 390]) {
   test(`every page renders at ${width} px without sideways scrolling`, async ({ page }, testInfo) => {
     await page.setViewportSize({ width, height: 900 });

@@ -1,6 +1,8 @@
-//! A page's heading with its breadcrumbs: where this page sits, each step a link back.
+//! A page's heading with its breadcrumbs: where this page sits, each step a link back. The
+//! heading also names the browser tab.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// `trail` holds the steps above this page, as (label, href), outermost first.
@@ -24,6 +26,7 @@ pub fn PageHead(
         }
     });
     view! {
+        <Title text=move || title.get() />
         <div class="page-head">
             {crumbs}
             <div class="page-title">

@@ -1,6 +1,7 @@
 //! The login page: username and password; works before hydration as a plain form post.
 
 use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::auth::Login;
@@ -19,6 +20,7 @@ pub fn LoginPage() -> impl IntoView {
     };
     view! {
         <section class="page login">
+            <Title text="Log in" />
             <h1>"Log in to Hookhub"</h1>
             <ActionForm action=login attr:class="card form">
                 <input type="hidden" name="next" value=next />

@@ -1,6 +1,7 @@
 //! The page for any path the dashboard does not know.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
@@ -11,6 +12,7 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <section class="page">
+            <Title text="Page not found" />
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address."</p>
             <A href="/">"Back to the dashboard"</A>

@@ -192,7 +192,10 @@ mod tests {
             stored()
         );
         let only_url = SubscriptionPatch::replacing(&stored()).retain(|field| field == "url");
-        assert_eq!(only_url.apply(&SubscriptionSpec::default()).unwrap().url, stored().url);
+        assert_eq!(
+            only_url.apply(&SubscriptionSpec::default()).unwrap().url,
+            stored().url
+        );
         assert!(!only_url.touches("name"));
         assert!(patch(json!({"enabled": true})).enables());
         assert!(!patch(json!({"enabled": false})).enables());
