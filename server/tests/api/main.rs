@@ -22,5 +22,6 @@ mod receiver;
 mod redelivery;
 mod reference;
 mod scale_out;
+mod schema_parity;
 mod security;
 mod subscriptions;
