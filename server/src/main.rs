@@ -36,7 +36,8 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("hookhub: {error}");
+            // The whole chain: an internal error says what failed, its causes say why.
+            eprintln!("hookhub: {}", engine::error::chain(&*error));
             ExitCode::FAILURE
         }
     }

@@ -15,7 +15,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 pub(crate) fn engine() -> Result<engine::Engine, AppError> {
     leptos::prelude::use_context::<engine::Engine>()
-        .ok_or_else(|| engine::EngineError::Internal("engine missing from context".into()).into())
+        .ok_or_else(|| engine::EngineError::internal("engine missing from context").into())
 }
 
 /// The engine and the logged-in caller, which every project call needs.

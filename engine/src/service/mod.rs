@@ -87,7 +87,7 @@ impl Engine {
         store.check_migrated().await?;
         project_rows::ensure(&store, DEFAULT_PROJECT).await?;
         let http = HttpChannel::new(Arc::new(settings.targets.clone()))
-            .map_err(|e| EngineError::Internal(format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| EngineError::internal_from("cannot build the HTTP client", e))?;
         let mut channels = Channels::default();
         channels.register(http);
         channels.register(LogChannel::new(settings.log_channel_dir.clone()));
@@ -151,9 +151,7 @@ impl Engine {
     /// that stores ingested events is running.
     pub async fn ready(&self) -> Result<(), EngineError> {
         if !self.ingester.is_running() {
-            return Err(EngineError::Internal(
-                "the ingest writer has stopped".into(),
-            ));
+            return Err(EngineError::internal("the ingest writer has stopped"));
         }
         self.store.check_migrated().await
     }

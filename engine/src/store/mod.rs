@@ -120,7 +120,7 @@ impl Store {
             });
         }
         if !url.starts_with("sqlite:") {
-            return Err(EngineError::Internal(format!(
+            return Err(EngineError::internal(format!(
                 "unsupported database URL scheme in {:?}: use sqlite:… or postgres://…",
                 url.split(':').next().unwrap_or_default()
             )));
@@ -213,7 +213,7 @@ impl Store {
             ),
         };
         match migrator.iter().find(|m| !applied.contains(&m.version)) {
-            Some(missing) => Err(EngineError::Internal(format!(
+            Some(missing) => Err(EngineError::internal(format!(
                 "migration {} is not applied",
                 missing.version
             ))),
@@ -231,7 +231,7 @@ impl Store {
 fn create_parent_dir(file: &Path) -> Result<(), EngineError> {
     match file.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
-            .map_err(|e| EngineError::Internal(format!("cannot create {}: {e}", dir.display()))),
+            .map_err(|e| EngineError::internal_from(format!("cannot create {}", dir.display()), e)),
         _ => Ok(()),
     }
 }
