@@ -23,13 +23,16 @@ mod checkpoint;
 pub mod deliveries;
 pub mod events;
 pub mod inbound;
+pub mod probes;
 pub mod projects;
 pub mod rate_buckets;
 pub mod retention;
 pub mod sessions;
 pub mod stats;
 pub mod subscriptions;
-pub mod tests;
+/// The old name of [`probes`], which `service::probes` imports; being rewritten on another
+/// branch, it switches to the new name there, and this alias goes.
+pub use probes as tests;
 pub mod tokens;
 pub mod users;
 

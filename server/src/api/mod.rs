@@ -9,9 +9,9 @@ mod deliveries;
 mod events;
 mod objects;
 mod overview;
+mod probes;
 mod projects;
 mod subscriptions;
-mod tests;
 mod tokens;
 mod users;
 
@@ -143,7 +143,7 @@ pub fn router() -> (Router<AppState>, Document) {
         .merge(events::router())
         .merge(deliveries::router())
         .merge(overview::router())
-        .merge(tests::router())
+        .merge(probes::router())
         .merge(objects::router())
         .merge(channels::router())
         .merge(tokens::router())
@@ -171,7 +171,7 @@ mod tests_of_the_document {
         include_str!("overview.rs"),
         include_str!("projects.rs"),
         include_str!("subscriptions.rs"),
-        include_str!("tests.rs"),
+        include_str!("probes.rs"),
         include_str!("tokens.rs"),
         include_str!("users.rs"),
     ];
