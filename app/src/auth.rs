@@ -36,7 +36,7 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    let engine = crate::api::engine()?;
+    let engine = crate::context::engine()?;
     let client = use_context::<http::request::Parts>().and_then(|parts| {
         parts
             .extensions
@@ -51,7 +51,7 @@ pub async fn login(
 
 #[server(prefix = "/_hookhub", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    let engine = crate::api::engine()?;
+    let engine = crate::context::engine()?;
     if let Some(session) = session_cookie() {
         engine.logout(&session).await?;
     }

@@ -6,8 +6,8 @@ use clap::Parser;
 use engine::{service::Settings, Engine, WorkerConfig};
 use server::{
     accounts,
-    auth::RateLimiter,
     config::{Cli, Command, LogFormat, ServeArgs, UserCommand, WorkerArgs},
+    rate_limit::RateLimiter,
     startup::{self, HttpLimits},
     state::AppState,
 };
