@@ -89,7 +89,7 @@ async fn serve(
     tokio::spawn(cancel_on_signal(shutdown.clone()));
     let worker = (!args.no_worker).then(|| {
         let (engine, retention, shutdown) =
-            (engine.clone(), args.worker.retention, shutdown.clone());
+            (engine.clone(), args.worker.retention.0, shutdown.clone());
         let config = worker_config(&args.worker);
         tokio::spawn(async move {
             tokio::join!(
@@ -125,7 +125,7 @@ async fn work(
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
     tokio::join!(
-        engine.run_retention(args.retention, shutdown.clone()),
+        engine.run_retention(args.retention.0, shutdown.clone()),
         engine.run_worker(worker_config(&args), shutdown.clone()),
     );
     engine.close().await;
@@ -135,7 +135,7 @@ async fn work(
 fn worker_config(args: &WorkerArgs) -> WorkerConfig {
     WorkerConfig {
         concurrency: args.concurrency.max(1),
-        lease: args.lease,
+        lease: args.lease.0,
         queue: args.worker_queue.max(1),
         ..WorkerConfig::default()
     }
