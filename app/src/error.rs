@@ -55,10 +55,7 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<engine::EngineError> for AppError {
     fn from(error: engine::EngineError) -> Self {
-        if matches!(
-            error,
-            engine::EngineError::Internal { .. } | engine::EngineError::Unavailable(_)
-        ) {
+        if error.is_fault() {
             tracing::error!(error = %engine::error::chain(&error), "server function failed");
         }
         if let (Some(response), Ok(status)) = (

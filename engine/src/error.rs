@@ -121,6 +121,10 @@ pub enum EngineError {
     /// later may succeed. The text is logged, never shown to callers.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database has no schema, or an older one than this binary's (the text says which):
+    /// only migrating brings it up to date, which only `hookhub migrate` and `hookhub serve` do.
+    #[error("the database is not migrated: {0}")]
+    NotMigrated(String),
     /// A fault of ours (database, I/O, a task that died): what failed, and the error that made
     /// it fail when there is one. Logged with its whole chain (see [`chain`]), never shown to
     /// callers.
@@ -152,6 +156,17 @@ impl EngineError {
         }
     }
 
+    /// Whether this is the installation's fault rather than the caller's: logged (with
+    /// [`chain`]) where it is answered, and answered without its details.
+    pub fn is_fault(&self) -> bool {
+        matches!(
+            self,
+            EngineError::Unavailable(_)
+                | EngineError::NotMigrated(_)
+                | EngineError::Internal { .. }
+        )
+    }
+
     /// A stable, machine-readable code for the kind of error.
     pub fn code(&self) -> &'static str {
         match self {
@@ -162,7 +177,7 @@ impl EngineError {
             EngineError::Invalid(_) => "validation_failed",
             EngineError::Throttled(_) => "rate_limited",
             EngineError::Unreachable(_) => "endpoint_unreachable",
-            EngineError::Unavailable(_) => "unavailable",
+            EngineError::Unavailable(_) | EngineError::NotMigrated(_) => "unavailable",
             EngineError::Internal { .. } => "internal",
         }
     }
@@ -177,7 +192,7 @@ impl EngineError {
             EngineError::Invalid(_) => 422,
             EngineError::Throttled(_) => 429,
             EngineError::Unreachable(_) => 400,
-            EngineError::Unavailable(_) => 503,
+            EngineError::Unavailable(_) | EngineError::NotMigrated(_) => 503,
             EngineError::Internal { .. } => 500,
         }
     }
@@ -302,7 +317,9 @@ impl From<&EngineError> for ErrorBody {
         let detail = match error {
             // Internals stay in the log; callers get an opaque message.
             EngineError::Internal { .. } => "internal server error".to_owned(),
-            EngineError::Unavailable(_) => "the database is unavailable; try again".to_owned(),
+            EngineError::Unavailable(_) | EngineError::NotMigrated(_) => {
+                "the database is unavailable; try again".to_owned()
+            }
             EngineError::Invalid(_) => "the request has invalid fields".to_owned(),
             other => other.to_string(),
         };

@@ -20,7 +20,8 @@ pub const DEFAULT_INGEST_RATE_LIMIT: u32 = 20_000;
 #[derive(Debug, Parser)]
 #[command(name = "hookhub", version, about = "Self-hosted webhook management")]
 pub struct Cli {
-    /// Database URL: `sqlite://path/to/file.db` (created if missing) or `postgres://…`.
+    /// Database URL: `sqlite://path/to/file.db` (`migrate` and `serve` create it if missing) or
+    /// `postgres://…`.
     #[arg(long, global = true, env = "HOOKHUB_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
 

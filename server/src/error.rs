@@ -44,10 +44,7 @@ impl ApiError {
 
 impl From<EngineError> for ApiError {
     fn from(error: EngineError) -> Self {
-        if matches!(
-            error,
-            EngineError::Internal { .. } | EngineError::Unavailable(_)
-        ) {
+        if error.is_fault() {
             tracing::error!(error = %chain(&error), "request failed");
         }
         ApiError {

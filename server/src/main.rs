@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use engine::{service::Settings, Engine, WorkerConfig};
+use engine::{service::Settings, Engine, EngineError, WorkerConfig};
 use server::{
     accounts,
     config::{Cli, Command, LogFormat, ServeArgs, UserCommand, WorkerArgs},
@@ -53,11 +53,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Serve(args) => serve(&cli.database_url, settings, args).await?,
         Command::Worker(args) => work(&cli.database_url, settings, args).await?,
         Command::User(command) => {
-            let engine = Engine::open(&cli.database_url, settings).await?;
+            let engine = open_migrated(&cli.database_url, settings).await?;
             accounts::user(&engine, command).await?;
         }
         Command::Token(command) => {
-            let engine = Engine::open(&cli.database_url, settings).await?;
+            let engine = open_migrated(&cli.database_url, settings).await?;
             accounts::token(&engine, command).await?;
         }
     }
@@ -121,7 +121,7 @@ async fn work(
     settings: Settings,
     args: WorkerArgs,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let engine = Engine::open(database_url, settings).await?;
+    let engine = open_migrated(database_url, settings).await?;
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
     tokio::join!(
@@ -130,6 +130,21 @@ async fn work(
     );
     engine.close().await;
     Ok(())
+}
+
+/// The engine, for a command that must not change the schema (all but `migrate` and `serve`):
+/// a `token create` during a rolling upgrade must never migrate a database other instances
+/// share. A database that is not up to date is refused, saying what to run.
+async fn open_migrated(
+    database_url: &str,
+    settings: Settings,
+) -> Result<Engine, Box<dyn std::error::Error>> {
+    Engine::open(database_url, settings)
+        .await
+        .map_err(|error| match error {
+            EngineError::NotMigrated(_) => format!("{error}; run `hookhub migrate` first").into(),
+            other => other.into(),
+        })
 }
 
 fn worker_config(args: &WorkerArgs) -> WorkerConfig {

@@ -79,9 +79,9 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Opens the database of a running installation: its schema must be up to date (see
-    /// [`Engine::migrate`]). Makes sure the default project exists and registers the built-in
-    /// channels.
+    /// Opens the database of a running installation: it must exist and its schema be up to
+    /// date (`NotMigrated` otherwise; see [`Engine::migrate`]). Makes sure the default project
+    /// exists and registers the built-in channels.
     pub async fn open(database_url: &str, settings: Settings) -> Result<Engine, EngineError> {
         let store = Store::open(database_url).await?;
         store.check_migrated().await?;
@@ -122,7 +122,7 @@ impl Engine {
     /// that other commands (a `token create` during a rolling upgrade, say) never migrate a
     /// database other instances share.
     pub async fn migrate(database_url: &str) -> Result<(), EngineError> {
-        let store = Store::open(database_url).await?;
+        let store = Store::open_or_create(database_url).await?;
         store.migrate().await?;
         store.close().await;
         Ok(())
