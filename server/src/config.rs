@@ -120,7 +120,7 @@ impl fmt::Display for Span {
         let millis = self.0.as_millis();
         let unit = [(3_600_000, "h"), (60_000, "m"), (1_000, "s")]
             .into_iter()
-            .find(|(size, _)| millis > 0 && millis % size == 0);
+            .find(|(size, _)| millis > 0 && millis.is_multiple_of(*size));
         match unit {
             Some((size, unit)) => write!(f, "{}{unit}", millis / size),
             None => write!(f, "{millis}ms"),
