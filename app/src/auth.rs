@@ -4,7 +4,7 @@
 //! runs and leaves the [`engine::account::Caller`] in the request; [`caller`] hands it on to the
 //! engine, which authorizes it exactly like an API token.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use crate::error::AppError;
 
@@ -12,7 +12,8 @@ use crate::error::AppError;
 pub const SESSION_COOKIE: &str = "hookhub_session";
 pub const LOGIN_PATH: &str = "/login";
 /// The server functions reachable without a session: logging in, and asking whether one is.
-pub const PUBLIC_SERVER_FNS: [&str; 2] = ["/_hookhub/login", "/_hookhub/whoami"];
+/// Their paths come from the functions themselves, so renaming one cannot lock it away.
+pub const PUBLIC_SERVER_FNS: [&str; 2] = [Login::PATH, Whoami::PATH];
 
 /// The caller the server's gate found for this request; an error (401) when there is none.
 #[cfg(feature = "ssr")]
@@ -35,7 +36,7 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    let engine = crate::api::engine()?;
+    let engine = crate::context::engine()?;
     let client = use_context::<http::request::Parts>().and_then(|parts| {
         parts
             .extensions
@@ -50,7 +51,7 @@ pub async fn login(
 
 #[server(prefix = "/_hookhub", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    let engine = crate::api::engine()?;
+    let engine = crate::context::engine()?;
     if let Some(session) = session_cookie() {
         engine.logout(&session).await?;
     }

@@ -55,10 +55,8 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<engine::EngineError> for AppError {
     fn from(error: engine::EngineError) -> Self {
-        if let engine::EngineError::Internal(detail) | engine::EngineError::Unavailable(detail) =
-            &error
-        {
-            tracing::error!(%detail, "server function failed");
+        if error.is_fault() {
+            tracing::error!(error = %engine::error::chain(&error), "server function failed");
         }
         if let (Some(response), Ok(status)) = (
             leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),

@@ -9,6 +9,8 @@
 pub mod api;
 pub mod auth;
 mod components;
+#[cfg(feature = "ssr")]
+mod context;
 pub mod error;
 mod pages;
 

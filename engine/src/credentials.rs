@@ -33,12 +33,13 @@ pub fn bearer_hash(bearer: &str) -> String {
 pub fn hash_password(password: &str) -> Result<String, EngineError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
+    // argon2's errors are not `std::error::Error` without its `std` feature: their text is kept.
     let salt =
-        SaltString::encode_b64(&salt).map_err(|e| EngineError::Internal(format!("salt: {e}")))?;
+        SaltString::encode_b64(&salt).map_err(|e| EngineError::internal(format!("salt: {e}")))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|e| EngineError::Internal(format!("password hashing: {e}")))
+        .map_err(|e| EngineError::internal(format!("password hashing: {e}")))
 }
 
 /// Whether `password` matches the stored PHC string (a malformed one matches nothing).

@@ -121,12 +121,52 @@ pub enum EngineError {
     /// later may succeed. The text is logged, never shown to callers.
     #[error("database unavailable: {0}")]
     Unavailable(String),
-    /// A fault of ours (database, I/O). The text is logged, never shown to callers.
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// The database has no schema, or an older one than this binary's (the text says which):
+    /// only migrating brings it up to date, which only `hookhub migrate` and `hookhub serve` do.
+    #[error("the database is not migrated: {0}")]
+    NotMigrated(String),
+    /// A fault of ours (database, I/O, a task that died): what failed, and the error that made
+    /// it fail when there is one. Logged with its whole chain (see [`chain`]), never shown to
+    /// callers.
+    #[error("internal error: {what}")]
+    Internal {
+        what: String,
+        #[source]
+        cause: Option<BoxError>,
+    },
 }
 
+/// Any error, as the cause of an [`EngineError::Internal`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 impl EngineError {
+    /// A fault of ours with no other error behind it (a broken expectation).
+    pub fn internal(what: impl Into<String>) -> Self {
+        EngineError::Internal {
+            what: what.into(),
+            cause: None,
+        }
+    }
+
+    /// A fault of ours that `cause` explains: `what` says what failed.
+    pub fn internal_from(what: impl Into<String>, cause: impl Into<BoxError>) -> Self {
+        EngineError::Internal {
+            what: what.into(),
+            cause: Some(cause.into()),
+        }
+    }
+
+    /// Whether this is the installation's fault rather than the caller's: logged (with
+    /// [`chain`]) where it is answered, and answered without its details.
+    pub fn is_fault(&self) -> bool {
+        matches!(
+            self,
+            EngineError::Unavailable(_)
+                | EngineError::NotMigrated(_)
+                | EngineError::Internal { .. }
+        )
+    }
+
     /// A stable, machine-readable code for the kind of error.
     pub fn code(&self) -> &'static str {
         match self {
@@ -137,8 +177,8 @@ impl EngineError {
             EngineError::Invalid(_) => "validation_failed",
             EngineError::Throttled(_) => "rate_limited",
             EngineError::Unreachable(_) => "endpoint_unreachable",
-            EngineError::Unavailable(_) => "unavailable",
-            EngineError::Internal(_) => "internal",
+            EngineError::Unavailable(_) | EngineError::NotMigrated(_) => "unavailable",
+            EngineError::Internal { .. } => "internal",
         }
     }
 
@@ -152,8 +192,8 @@ impl EngineError {
             EngineError::Invalid(_) => 422,
             EngineError::Throttled(_) => 429,
             EngineError::Unreachable(_) => 400,
-            EngineError::Unavailable(_) => 503,
-            EngineError::Internal(_) => 500,
+            EngineError::Unavailable(_) | EngineError::NotMigrated(_) => 503,
+            EngineError::Internal { .. } => 500,
         }
     }
 }
@@ -166,6 +206,19 @@ impl EngineError {
             _ => None,
         }
     }
+}
+
+/// `error` and every error behind it, `: `-separated: how failures are logged, since what a
+/// caller is told ([`ErrorBody`]) says nothing of an internal one.
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    text
 }
 
 #[cfg(test)]
@@ -194,6 +247,23 @@ mod tests {
         clean.refuse_nul("", &json!({"a": ["b", {"c": "d"}]}));
         assert!(clean.is_empty());
     }
+
+    #[test]
+    fn an_internal_error_keeps_its_cause_for_the_log_and_tells_callers_nothing() {
+        let cause = std::io::Error::other("/var/lib/hookhub is read-only");
+        let error = EngineError::internal_from("cannot create the database's folder", cause);
+        let source = std::error::Error::source(&error).expect("the cause is kept");
+        assert_eq!(source.to_string(), "/var/lib/hookhub is read-only");
+        assert_eq!(
+            chain(&error),
+            "internal error: cannot create the database's folder: /var/lib/hookhub is read-only"
+        );
+        let body = serde_json::to_string(&ErrorBody::from(&error)).unwrap();
+        assert_eq!(
+            body,
+            r#"{"code":"internal","detail":"internal server error","fields":{}}"#
+        );
+    }
 }
 
 impl From<FieldErrors> for EngineError {
@@ -210,7 +280,7 @@ impl From<sqlx::Error> for EngineError {
             PoolTimedOut | PoolClosed | Io(_) | Tls(_) | Protocol(_) | WorkerCrashed => {
                 EngineError::Unavailable(error.to_string())
             }
-            other => EngineError::Internal(other.to_string()),
+            other => EngineError::internal_from("database", other),
         }
     }
 }
@@ -218,7 +288,7 @@ impl From<sqlx::Error> for EngineError {
 #[cfg(feature = "server")]
 impl From<sqlx::migrate::MigrateError> for EngineError {
     fn from(error: sqlx::migrate::MigrateError) -> Self {
-        EngineError::Internal(error.to_string())
+        EngineError::internal_from("migrating the database", error)
     }
 }
 
@@ -246,8 +316,10 @@ impl From<&EngineError> for ErrorBody {
     fn from(error: &EngineError) -> Self {
         let detail = match error {
             // Internals stay in the log; callers get an opaque message.
-            EngineError::Internal(_) => "internal server error".to_owned(),
-            EngineError::Unavailable(_) => "the database is unavailable; try again".to_owned(),
+            EngineError::Internal { .. } => "internal server error".to_owned(),
+            EngineError::Unavailable(_) | EngineError::NotMigrated(_) => {
+                "the database is unavailable; try again".to_owned()
+            }
             EngineError::Invalid(_) => "the request has invalid fields".to_owned(),
             other => other.to_string(),
         };

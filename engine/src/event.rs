@@ -4,12 +4,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::{ids::EventId, FieldErrors};
+// An event names its type and object as subscriptions select them, under the same limits.
+use crate::{
+    ids::EventId,
+    subscription::{EVENT_TYPE_MAX_CHARS, OBJECT_FIELD_MAX_CHARS},
+    FieldErrors,
+};
 
-pub const TYPE_MAX_CHARS: usize = 128;
 pub const MESSAGE_MAX_CHARS: usize = 4096;
 pub const IDEMPOTENCY_KEY_MAX_CHARS: usize = 256;
-pub const OBJECT_FIELD_MAX_CHARS: usize = 256;
 pub const BATCH_MAX: usize = 500;
 pub const LEVELS: &[&str] = &["debug", "info", "warning", "error", "critical"];
 /// The group of Hookhub's own reports (`delivery.exhausted`, …).
@@ -84,13 +87,19 @@ impl Event {
     }
 }
 
-/// Whether `text` is an event type or group name: letters, digits, `_ - . :`.
+/// Whether `text` is an event type or group name: letters, digits, `_ - . :` (as
+/// [`event_name_rule`] tells people).
 pub fn is_event_name(text: &str) -> bool {
     !text.is_empty()
-        && text.len() <= TYPE_MAX_CHARS
+        && text.len() <= EVENT_TYPE_MAX_CHARS
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+}
+
+/// [`is_event_name`] as a validation message says it.
+pub fn event_name_rule() -> String {
+    format!("may only contain letters, digits, '_', '-', '.' and ':', at most {EVENT_TYPE_MAX_CHARS} characters")
 }
 
 /// The result of ingesting one event.
@@ -115,7 +124,9 @@ pub struct EventForm {
 }
 
 impl EventForm {
-    /// The event the form describes, with the same field names validation reports.
+    /// The event the form describes, not yet validated: ingest validates every event, whoever
+    /// sends it. Fails only when the data is not JSON (reported as `data`, the name validation
+    /// would use).
     pub fn into_input(self) -> Result<EventIn, FieldErrors> {
         let mut errors = FieldErrors::default();
         let data = match self.data.trim() {
@@ -131,13 +142,12 @@ impl EventForm {
                 name: object_name,
                 version: None,
             });
-        let input = errors.into_result(EventIn {
+        errors.into_result(EventIn {
             event_type: self.event_type,
             object,
             data,
             ..EventIn::default()
-        })?;
-        input.validate("")
+        })
     }
 }
 
@@ -151,20 +161,14 @@ impl EventIn {
         if self.event_type.is_empty() {
             errors.add(field("type"), "is required");
         } else if !is_event_name(&self.event_type) {
-            errors.add(
-                field("type"),
-                format!("may only contain letters, digits, '_', '-', '.' and ':', at most {TYPE_MAX_CHARS} characters"),
-            );
+            errors.add(field("type"), event_name_rule());
         }
         self.group = self
             .group
             .map(|g| g.trim().to_owned())
             .filter(|g| !g.is_empty());
         if self.group.as_deref().is_some_and(|g| !is_event_name(g)) {
-            errors.add(
-                field("group"),
-                "may only contain letters, digits, '_', '-', '.' and ':'",
-            );
+            errors.add(field("group"), event_name_rule());
         }
         if let Some(object) = &self.object {
             let parts = [
@@ -224,7 +228,7 @@ mod tests {
     }
 
     #[test]
-    fn the_send_form_is_read_and_validated() {
+    fn the_send_form_is_read_and_ingest_validates_it() {
         let form = EventForm {
             event_type: "order.paid".into(),
             object_name: "web".into(),
@@ -239,7 +243,10 @@ mod tests {
             data: "{\"amount\": 5}".into(),
             ..EventForm::default()
         };
-        let errors = form.into_input().unwrap_err();
+        let unchecked = form
+            .into_input()
+            .expect("the form reads; rules are ingest's");
+        let errors = unchecked.validate("").unwrap_err();
         assert!(errors.get("object.type").is_some(), "a name needs a type");
         let form = EventForm {
             event_type: "order.paid".into(),
@@ -250,6 +257,33 @@ mod tests {
         let event = form.into_input().unwrap();
         assert_eq!(event.object.unwrap().kind, "service");
         assert_eq!(event.data.unwrap()["amount"], 5);
+    }
+
+    /// Subscription validation checks the names it selects with a copy of this rule (in
+    /// `subscription::validate`): the two must agree on every name.
+    #[test]
+    fn a_name_is_an_event_name_exactly_when_a_subscription_may_select_it() {
+        let longest = "t".repeat(EVENT_TYPE_MAX_CHARS);
+        let too_long = format!("{longest}t");
+        for name in [
+            "order.paid",
+            "a:b_c-d.9",
+            "a b",
+            "x*",
+            "é",
+            &longest,
+            &too_long,
+        ] {
+            let selecting = crate::subscription::SubscriptionIn {
+                event_groups: vec![name.to_owned()],
+                ..Default::default()
+            };
+            let selectable = selecting
+                .validate()
+                .err()
+                .is_none_or(|errors| errors.get("event_groups").is_none());
+            assert_eq!(is_event_name(name), selectable, "{name:?}");
+        }
     }
 
     #[test]

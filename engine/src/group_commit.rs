@@ -19,20 +19,26 @@ use crate::EngineError;
 
 type Reply<Out> = oneshot::Sender<Result<Out, Failure>>;
 
-/// Why a write failed, as every caller in its batch is told.
+/// Why a write failed, as every caller in its batch is told: shared, since an error is not
+/// `Clone` and a batch has many callers.
 #[derive(Debug, Clone)]
-struct Failure {
+struct Failure(Arc<EngineError>);
+
+impl Failure {
     /// The database could not be reached (nothing about the items is wrong).
-    unavailable: bool,
-    message: String,
+    fn unavailable(&self) -> bool {
+        matches!(*self.0, EngineError::Unavailable(_))
+    }
 }
 
 impl From<Failure> for EngineError {
-    fn from(failure: Failure) -> Self {
-        match failure.unavailable {
-            true => EngineError::Unavailable(failure.message),
-            false => EngineError::Internal(failure.message),
-        }
+    /// The write's own error when this caller is the only one told of it; otherwise, for each of
+    /// a batch's callers, an error of the same kind behind which it stands.
+    fn from(Failure(shared): Failure) -> Self {
+        Arc::try_unwrap(shared).unwrap_or_else(|shared| match &*shared {
+            EngineError::Unavailable(message) => EngineError::Unavailable(message.clone()),
+            _ => EngineError::internal_from("the batch was not written", shared),
+        })
     }
 }
 
@@ -72,7 +78,7 @@ impl<In: Send + Sync + 'static, Out: Send + 'static> GroupCommit<In, Out> {
                 let written = run(write(with.clone(), items.clone())).await;
                 match written {
                     Ok(outputs) => answer(replies, outputs),
-                    Err(failure) if items.len() > 1 && !failure.unavailable => {
+                    Err(failure) if items.len() > 1 && !failure.unavailable() => {
                         for (item, reply) in items.into_iter().zip(replies) {
                             let alone = run(write(with.clone(), vec![item])).await;
                             let _ = reply.send(alone.map(|mut out| out.remove(0)));
@@ -92,7 +98,7 @@ impl<In: Send + Sync + 'static, Out: Send + 'static> GroupCommit<In, Out> {
     /// Stores `item` with whatever else is waiting; returns once its transaction committed.
     /// (Shared, so that a caller can keep reading what it submitted.)
     pub async fn submit(&self, item: impl Into<Arc<In>>) -> Result<Out, EngineError> {
-        let stopped = || EngineError::Internal("the group-commit writer has stopped".into());
+        let stopped = || EngineError::internal("the group-commit writer has stopped");
         let (reply, answer) = oneshot::channel();
         self.jobs
             .send((item.into(), reply))
@@ -113,16 +119,11 @@ async fn run<Out: Send + 'static>(
 ) -> Result<Vec<Out>, Failure> {
     match tokio::spawn(write).await {
         Ok(Ok(outputs)) => Ok(outputs),
-        Ok(Err(error)) => Err(Failure {
-            unavailable: matches!(error, EngineError::Unavailable(_)),
-            message: error.to_string(),
-        }),
+        Ok(Err(error)) => Err(Failure(Arc::new(error))),
         Err(panicked) => {
-            tracing::error!(error = %panicked, "a group-commit write panicked");
-            Err(Failure {
-                unavailable: false,
-                message: "the write failed unexpectedly".to_owned(),
-            })
+            let error = EngineError::internal_from("the write failed unexpectedly", panicked);
+            tracing::error!(error = %crate::error::chain(&error), "a group-commit write panicked");
+            Err(Failure(Arc::new(error)))
         }
     }
 }
@@ -171,7 +172,7 @@ mod tests {
                 panic!("cannot write 666");
             }
             if items.iter().any(|n| **n == 13) {
-                return Err(EngineError::Internal("13 is unlucky".into()));
+                return Err(EngineError::internal("13 is unlucky"));
             }
             Ok(items.iter().map(|n| **n).collect())
         })

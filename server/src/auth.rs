@@ -1,19 +1,13 @@
 //! Who is calling: API credentials in any of the accepted header formats, turned into the
-//! engine's [`Caller`], and the per-token request rate limit.
+//! engine's [`Caller`] and charged to the token's request budget ([`crate::rate_limit`]).
 //!
 //! Accepted: `Authorization: Token <t>`, `Authorization: Bearer <t>`, `X-Auth-Token: <t>` and
 //! `Authorization: ApiKey <username>:<t>`. Deciding what the caller may do is the engine's job.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-    time::Instant,
-};
-
 use axum::{extract::FromRequestParts, http::request::Parts};
-use engine::{account::Caller, ids::TokenId, rate::Bucket, Engine, EngineError};
+use engine::{account::Caller, Engine, EngineError};
 
-use crate::{error::ApiError, state::AppState};
+use crate::{error::ApiError, rate_limit::Budget, state::AppState};
 
 /// A request whose credentials checked out, counted against the token's management budget
 /// (`--rate-limit`).
@@ -98,51 +92,6 @@ async fn authenticate(engine: &Engine, parts: &Parts) -> Result<Caller, ApiError
     Ok(engine
         .token_caller(presented.token, presented.username)
         .await?)
-}
-
-/// Which of a token's two allowances a request draws on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Budget {
-    Management,
-    Ingest,
-}
-
-/// Requests per second each API token may make, per [`Budget`], as token buckets (one second of
-/// burst).
-#[derive(Clone, Debug)]
-pub struct RateLimiter {
-    management: u32,
-    ingest: u32,
-    buckets: Arc<Mutex<HashMap<(TokenId, Budget), Bucket>>>,
-}
-
-impl RateLimiter {
-    /// Requests per second per token for each budget; 0 turns that limit off.
-    pub fn new(management: u32, ingest: u32) -> RateLimiter {
-        RateLimiter {
-            management,
-            ingest,
-            buckets: Arc::default(),
-        }
-    }
-
-    fn admit(&self, token: TokenId, budget: Budget) -> Result<(), ApiError> {
-        let per_second = match budget {
-            Budget::Management => self.management,
-            Budget::Ingest => self.ingest,
-        };
-        if per_second == 0 {
-            return Ok(());
-        }
-        let now = Instant::now();
-        // The lock guards one map update; it is never held across an await.
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        buckets
-            .entry((token, budget))
-            .or_insert_with(|| Bucket::full(per_second, now))
-            .take(per_second, now)
-            .map_err(ApiError::too_many_requests)
-    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! The command line: sub-commands and their flags, each flag also read from a `HOOKHUB_*` variable.
 
-use std::net::SocketAddr;
-
-use std::time::Duration;
+use std::{fmt, net::SocketAddr, str::FromStr, time::Duration};
 
 use clap::{Args, Parser, Subcommand};
 use engine::{
@@ -10,6 +8,7 @@ use engine::{
     retry::{parse_duration, RetryPolicy},
     service::Settings,
     ssrf::{Cidr, TargetPolicy},
+    WorkerConfig,
 };
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/hookhub.db";
@@ -21,7 +20,8 @@ pub const DEFAULT_INGEST_RATE_LIMIT: u32 = 20_000;
 #[derive(Debug, Parser)]
 #[command(name = "hookhub", version, about = "Self-hosted webhook management")]
 pub struct Cli {
-    /// Database URL: `sqlite://path/to/file.db` (created if missing) or `postgres://…`.
+    /// Database URL: `sqlite://path/to/file.db` (`migrate` and `serve` create it if missing) or
+    /// `postgres://…`.
     #[arg(long, global = true, env = "HOOKHUB_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
 
@@ -59,43 +59,37 @@ pub struct EngineArgs {
     #[arg(long, global = true, env = "HOOKHUB_LOG_CHANNEL_DIR")]
     pub log_channel_dir: Option<std::path::PathBuf>,
 
-    /// Delays between retries, e.g. `5s,5m,30m,2h,5h,10h,10h` (the default).
-    #[arg(long, global = true, env = "HOOKHUB_RETRY_SCHEDULE", value_delimiter = ',', value_parser = parse_duration)]
-    pub retry_schedule: Vec<Duration>,
+    /// Delays between retries (comma separated): the first after the first failure, and so on.
+    #[arg(long, global = true, env = "HOOKHUB_RETRY_SCHEDULE", value_delimiter = ',', default_values_t = RetryPolicy::default().schedule.into_iter().map(Span))]
+    pub retry_schedule: Vec<Span>,
 
-    /// The least wait after a 429 or a timeout, e.g. `60s` (the default).
-    #[arg(long, global = true, env = "HOOKHUB_THROTTLED_RETRY_MINIMUM", value_parser = parse_duration)]
-    pub throttled_retry_minimum: Option<Duration>,
+    /// The least wait after a 429 or a timeout.
+    #[arg(long, global = true, env = "HOOKHUB_THROTTLED_RETRY_MINIMUM", default_value_t = Span(RetryPolicy::default().throttled_minimum))]
+    pub throttled_retry_minimum: Span,
 
     /// Deliveries to one subscription in flight at once (per process).
     #[arg(
         long,
         global = true,
         env = "HOOKHUB_PER_SUBSCRIPTION_CONCURRENCY",
-        default_value_t = 8
+        default_value_t = Settings::default().per_subscription_concurrency
     )]
     pub per_subscription_concurrency: usize,
 
-    /// How long a subscription's deliveries may keep failing before it is marked failed, e.g. `120h`.
-    #[arg(long, global = true, env = "HOOKHUB_FAILURE_WINDOW", default_value = "120h", value_parser = parse_duration)]
-    pub failure_window: Duration,
+    /// How long a subscription's deliveries may keep failing before it is marked failed.
+    #[arg(long, global = true, env = "HOOKHUB_FAILURE_WINDOW", default_value_t = Span(Settings::default().failure_window))]
+    pub failure_window: Span,
 }
 
 impl EngineArgs {
     pub fn settings(&self) -> Settings {
-        let defaults = RetryPolicy::default();
         Settings {
             retry: RetryPolicy {
-                schedule: match self.retry_schedule.as_slice() {
-                    [] => defaults.schedule,
-                    given => given.to_vec(),
-                },
-                throttled_minimum: self
-                    .throttled_retry_minimum
-                    .unwrap_or(defaults.throttled_minimum),
-                ..defaults
+                schedule: self.retry_schedule.iter().map(|span| span.0).collect(),
+                throttled_minimum: self.throttled_retry_minimum.0,
+                ..RetryPolicy::default()
             },
-            failure_window: self.failure_window,
+            failure_window: self.failure_window.0,
             per_subscription_concurrency: self.per_subscription_concurrency,
             targets: TargetPolicy {
                 allow_private: self.allow_private_targets,
@@ -103,6 +97,33 @@ impl EngineArgs {
                 proxy: self.delivery_proxy.clone(),
             },
             log_channel_dir: self.log_channel_dir.clone(),
+        }
+    }
+}
+
+/// A duration flag, written `250ms`, `5s`, `5m` or `2h`. Shown (as a default in `--help`) in
+/// the largest unit that is exact, so that a flag's default can be the engine's own value
+/// rather than a copy of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span(pub Duration);
+
+impl FromStr for Span {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Span, String> {
+        parse_duration(text).map(Span)
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let millis = self.0.as_millis();
+        let unit = [(3_600_000, "h"), (60_000, "m"), (1_000, "s")]
+            .into_iter()
+            .find(|(size, _)| millis > 0 && millis.is_multiple_of(*size));
+        match unit {
+            Some((size, unit)) => write!(f, "{}{unit}", millis / size),
+            None => write!(f, "{millis}ms"),
         }
     }
 }
@@ -213,22 +234,22 @@ pub struct ServeArgs {
 #[derive(Debug, Clone, Args)]
 pub struct WorkerArgs {
     /// Deliveries in flight at once.
-    #[arg(long, env = "HOOKHUB_CONCURRENCY", default_value_t = 64)]
+    #[arg(long, env = "HOOKHUB_CONCURRENCY", default_value_t = WorkerConfig::default().concurrency)]
     pub concurrency: usize,
 
     /// Deliveries that may wait in the worker's memory, in all (each subscription may have 16
     /// per place in flight); the rest wait in the database.
-    #[arg(long, env = "HOOKHUB_WORKER_QUEUE", default_value_t = 10_000)]
+    #[arg(long, env = "HOOKHUB_WORKER_QUEUE", default_value_t = WorkerConfig::default().queue)]
     pub worker_queue: usize,
 
     /// How long a claimed delivery stays with its worker; a crashed worker's deliveries are
     /// claimed again after this. Keep it above the longest timeout (30 s).
-    #[arg(long, env = "HOOKHUB_LEASE", default_value = "60s", value_parser = parse_duration)]
-    pub lease: Duration,
+    #[arg(long, env = "HOOKHUB_LEASE", default_value_t = Span(WorkerConfig::default().lease))]
+    pub lease: Span,
 
     /// How long attempts and events are kept (pruned hourly; queued work is never pruned).
-    #[arg(long, env = "HOOKHUB_RETENTION", default_value = "720h", value_parser = parse_duration)]
-    pub retention: Duration,
+    #[arg(long, env = "HOOKHUB_RETENTION", default_value = "720h")]
+    pub retention: Span,
 }
 
 #[cfg(test)]
@@ -262,5 +283,34 @@ mod tests {
             RetryPolicy::default().schedule
         );
         assert!(Cli::try_parse_from(["hookhub", "serve", "--retry-schedule", "5d"]).is_err());
+    }
+
+    #[test]
+    fn unset_flags_take_the_engines_defaults() {
+        let cli = Cli::try_parse_from(["hookhub", "serve"]).unwrap();
+        let (settings, engine) = (cli.engine.settings(), Settings::default());
+        assert_eq!(settings.retry, engine.retry);
+        assert_eq!(settings.failure_window, engine.failure_window);
+        assert_eq!(
+            settings.per_subscription_concurrency,
+            engine.per_subscription_concurrency
+        );
+        let Command::Serve(serve) = cli.command else {
+            unreachable!("parsed as serve")
+        };
+        let worker = WorkerConfig::default();
+        assert_eq!(serve.worker.concurrency, worker.concurrency);
+        assert_eq!(serve.worker.worker_queue, worker.queue);
+        assert_eq!(serve.worker.lease.0, worker.lease);
+    }
+
+    #[test]
+    fn durations_are_shown_as_they_are_written() {
+        for text in ["250ms", "1500ms", "90s", "5m", "120h"] {
+            let span: Span = text.parse().unwrap();
+            assert_eq!(span.to_string(), text);
+        }
+        assert_eq!(Span(Duration::from_secs(7200)).to_string(), "2h");
+        assert_eq!(Span(Duration::ZERO).to_string(), "0ms");
     }
 }

@@ -8,7 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use engine::{EngineError, ErrorBody, FieldErrors};
+use engine::{error::chain, EngineError, ErrorBody, FieldErrors};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -44,8 +44,8 @@ impl ApiError {
 
 impl From<EngineError> for ApiError {
     fn from(error: EngineError) -> Self {
-        if let EngineError::Internal(detail) | EngineError::Unavailable(detail) = &error {
-            tracing::error!(%detail, "request failed");
+        if error.is_fault() {
+            tracing::error!(error = %chain(&error), "request failed");
         }
         ApiError {
             status: StatusCode::from_u16(error.http_status())

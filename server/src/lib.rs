@@ -17,6 +17,7 @@ pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod ops;
+pub mod rate_limit;
 pub mod request_log;
 pub mod security_headers;
 pub mod session;

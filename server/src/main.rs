@@ -3,11 +3,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use engine::{service::Settings, Engine, WorkerConfig};
+use engine::{service::Settings, Engine, EngineError, WorkerConfig};
 use server::{
     accounts,
-    auth::RateLimiter,
     config::{Cli, Command, LogFormat, ServeArgs, UserCommand, WorkerArgs},
+    rate_limit::RateLimiter,
     startup::{self, HttpLimits},
     state::AppState,
 };
@@ -36,7 +36,8 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("hookhub: {error}");
+            // The whole chain: an internal error says what failed, its causes say why.
+            eprintln!("hookhub: {}", engine::error::chain(&*error));
             ExitCode::FAILURE
         }
     }
@@ -52,11 +53,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Serve(args) => serve(&cli.database_url, settings, args).await?,
         Command::Worker(args) => work(&cli.database_url, settings, args).await?,
         Command::User(command) => {
-            let engine = Engine::open(&cli.database_url, settings).await?;
+            let engine = open_migrated(&cli.database_url, settings).await?;
             accounts::user(&engine, command).await?;
         }
         Command::Token(command) => {
-            let engine = Engine::open(&cli.database_url, settings).await?;
+            let engine = open_migrated(&cli.database_url, settings).await?;
             accounts::token(&engine, command).await?;
         }
     }
@@ -88,7 +89,7 @@ async fn serve(
     tokio::spawn(cancel_on_signal(shutdown.clone()));
     let worker = (!args.no_worker).then(|| {
         let (engine, retention, shutdown) =
-            (engine.clone(), args.worker.retention, shutdown.clone());
+            (engine.clone(), args.worker.retention.0, shutdown.clone());
         let config = worker_config(&args.worker);
         tokio::spawn(async move {
             tokio::join!(
@@ -120,21 +121,36 @@ async fn work(
     settings: Settings,
     args: WorkerArgs,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let engine = Engine::open(database_url, settings).await?;
+    let engine = open_migrated(database_url, settings).await?;
     let shutdown = CancellationToken::new();
     tokio::spawn(cancel_on_signal(shutdown.clone()));
     tokio::join!(
-        engine.run_retention(args.retention, shutdown.clone()),
+        engine.run_retention(args.retention.0, shutdown.clone()),
         engine.run_worker(worker_config(&args), shutdown.clone()),
     );
     engine.close().await;
     Ok(())
 }
 
+/// The engine, for a command that must not change the schema (all but `migrate` and `serve`):
+/// a `token create` during a rolling upgrade must never migrate a database other instances
+/// share. A database that is not up to date is refused, saying what to run.
+async fn open_migrated(
+    database_url: &str,
+    settings: Settings,
+) -> Result<Engine, Box<dyn std::error::Error>> {
+    Engine::open(database_url, settings)
+        .await
+        .map_err(|error| match error {
+            EngineError::NotMigrated(_) => format!("{error}; run `hookhub migrate` first").into(),
+            other => other.into(),
+        })
+}
+
 fn worker_config(args: &WorkerArgs) -> WorkerConfig {
     WorkerConfig {
         concurrency: args.concurrency.max(1),
-        lease: args.lease,
+        lease: args.lease.0,
         queue: args.worker_queue.max(1),
         ..WorkerConfig::default()
     }

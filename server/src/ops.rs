@@ -23,7 +23,7 @@ async fn ready(State(engine): State<Engine>) -> impl IntoResponse {
     match engine.ready().await {
         Ok(()) => (StatusCode::OK, "ready\n".to_owned()),
         Err(error) => {
-            tracing::warn!(%error, "not ready");
+            tracing::warn!(error = %engine::error::chain(&error), "not ready");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "database not ready\n".to_owned(),

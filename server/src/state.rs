@@ -4,7 +4,7 @@ use axum::extract::FromRef;
 use engine::Engine;
 use leptos::prelude::LeptosOptions;
 
-use crate::auth::RateLimiter;
+use crate::rate_limit::RateLimiter;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

@@ -18,7 +18,7 @@ pub async fn list_projects() -> Result<Vec<Project>, AppError> {
     let Some(caller) = crate::auth::logged_in() else {
         return Ok(Vec::new());
     };
-    let engine = super::engine()?;
+    let engine = crate::context::engine()?;
     let page = engine::page::PageRequest {
         limit: Some(engine::page::MAX_PAGE_SIZE.into()),
         cursor: None,

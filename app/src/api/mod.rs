@@ -12,14 +12,8 @@ pub mod subscriptions;
 #[cfg(feature = "ssr")]
 use crate::error::AppError;
 
-#[cfg(feature = "ssr")]
-pub(crate) fn engine() -> Result<engine::Engine, AppError> {
-    leptos::prelude::use_context::<engine::Engine>()
-        .ok_or_else(|| engine::EngineError::Internal("engine missing from context".into()).into())
-}
-
 /// The engine and the logged-in caller, which every project call needs.
 #[cfg(feature = "ssr")]
 pub(crate) fn engine_and_caller() -> Result<(engine::Engine, engine::account::Caller), AppError> {
-    Ok((engine()?, crate::auth::caller()?))
+    Ok((crate::context::engine()?, crate::auth::caller()?))
 }

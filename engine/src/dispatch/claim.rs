@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Context, Job};
 use crate::{
+    error::chain,
     ids::ProjectId,
     store::{attempts, deliveries, events},
     EngineError,
@@ -53,7 +54,7 @@ pub async fn run(
             swept = tokio::time::Instant::now();
             let now = Utc::now().timestamp_millis();
             if let Err(error) = deliveries::release_expired(&context.store, now).await {
-                tracing::warn!(%error, "releasing expired leases failed; retrying");
+                tracing::warn!(error = %chain(&error), "releasing expired leases failed; retrying");
             }
         }
         if strays_swept.elapsed() >= STRAY_HELD_EVERY {
@@ -61,7 +62,9 @@ pub async fn run(
             match deliveries::release_stray_held(&context.store).await {
                 Ok(0) => {}
                 Ok(released) => tracing::info!(released, "released deliveries held by mistake"),
-                Err(error) => tracing::warn!(%error, "releasing stray held deliveries failed"),
+                Err(error) => {
+                    tracing::warn!(error = %chain(&error), "releasing stray held deliveries failed")
+                }
             }
         }
         let (free, full) = context.queue.room();
@@ -79,7 +82,7 @@ pub async fn run(
         let claimed = match claim(&context, free.min(MOST), &full).await {
             Ok(claimed) => claimed,
             Err(error) => {
-                tracing::warn!(%error, "claiming deliveries failed; retrying");
+                tracing::warn!(error = %chain(&error), "claiming deliveries failed; retrying");
                 0
             }
         };

@@ -8,7 +8,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::{Context, Job};
-use crate::{store::deliveries, EngineError};
+use crate::{error::chain, store::deliveries, EngineError};
 
 /// Renews every lease this worker holds, a third of a lease apart, until `stop`.
 pub async fn renew(context: Arc<Context>, stop: CancellationToken) {
@@ -32,7 +32,7 @@ pub async fn renew(context: Arc<Context>, stop: CancellationToken) {
             }
             Ok(_) => {}
             Err(error) => {
-                tracing::warn!(%error, held = held.len(), "renewing leases failed; retrying")
+                tracing::warn!(error = %chain(&error), held = held.len(), "renewing leases failed; retrying")
             }
         }
     }

@@ -31,8 +31,8 @@ pub(crate) use queue::{Job, Queue};
 use recorder::Finished;
 
 use crate::{
-    bus::Bus, channel::Channels, event::EventIn, group_commit::GroupCommit, ids::ProjectId,
-    metrics::Metrics, roster::Roster, settings::Settings, store::Store,
+    bus::Bus, channel::Channels, error::chain, event::EventIn, group_commit::GroupCommit,
+    ids::ProjectId, metrics::Metrics, roster::Roster, settings::Settings, store::Store,
 };
 
 /// How a worker runs.
@@ -187,7 +187,7 @@ pub(crate) async fn run(
     let _ = claimer.await;
     let waiting = context.queue.drain();
     if let Err(error) = leases::give_back(&context, &waiting).await {
-        tracing::warn!(%error, "could not give back waiting deliveries; their leases run out");
+        tracing::warn!(error = %chain(&error), "could not give back waiting deliveries; their leases run out");
     }
     let _ = slots.acquire_many(config.concurrency.max(1) as u32).await;
     stop_renewal.cancel();

@@ -21,6 +21,7 @@ use super::{
 };
 use crate::{
     channel::REQUEST_BODY_CAP,
+    error::chain,
     event::OPERATIONAL_GROUP,
     metrics::AttemptOutcome,
     roster::Member,
@@ -40,7 +41,7 @@ pub async fn run(context: Arc<Context>, job: Job, place: Place) {
     let delivery = job.delivery;
     if let Err(error) = attempt(&context, job, place).await {
         // Its lease runs out and the delivery is claimed again: nothing is lost.
-        tracing::warn!(%delivery, %error, "attempt not recorded; it is tried again after its lease");
+        tracing::warn!(%delivery, error = %chain(&error), "attempt not recorded; it is tried again after its lease");
         context.queue.settled(delivery);
     }
 }

@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::Engine;
 use crate::{
     account::{Caller, Role},
+    error::chain,
     ids::ProjectId,
     store::{audit, projects},
     EngineError,
@@ -61,7 +62,7 @@ impl Engine {
         if let Err(error) =
             audit::insert(&self.store, project, actor, action, target_id, &detail).await
         {
-            tracing::error!(%error, action, target_id, "audit entry lost");
+            tracing::error!(error = %chain(&error), action, target_id, "audit entry lost");
         }
     }
 

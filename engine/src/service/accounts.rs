@@ -284,9 +284,9 @@ impl Engine {
             .hashing
             .acquire()
             .await
-            .map_err(|e| EngineError::Internal(format!("hashing: {e}")))?;
+            .map_err(|e| EngineError::internal_from("hashing", e))?;
         tokio::task::spawn_blocking(work)
             .await
-            .map_err(|e| EngineError::Internal(format!("blocking task: {e}")))?
+            .map_err(|e| EngineError::internal_from("blocking task", e))?
     }
 }

@@ -317,7 +317,7 @@ async fn match_events(
     }
     tokio::task::spawn_blocking(judge)
         .await
-        .map_err(|e| EngineError::Internal(format!("matching task: {e}")))
+        .map_err(|e| EngineError::internal_from("matching task", e))
 }
 
 /// A cursor is the id of the last item of the previous page.

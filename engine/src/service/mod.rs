@@ -79,15 +79,15 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Opens the database of a running installation: its schema must be up to date (see
-    /// [`Engine::migrate`]). Makes sure the default project exists and registers the built-in
-    /// channels.
+    /// Opens the database of a running installation: it must exist and its schema be up to
+    /// date (`NotMigrated` otherwise; see [`Engine::migrate`]). Makes sure the default project
+    /// exists and registers the built-in channels.
     pub async fn open(database_url: &str, settings: Settings) -> Result<Engine, EngineError> {
         let store = Store::open(database_url).await?;
         store.check_migrated().await?;
         project_rows::ensure(&store, DEFAULT_PROJECT).await?;
         let http = HttpChannel::new(Arc::new(settings.targets.clone()))
-            .map_err(|e| EngineError::Internal(format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| EngineError::internal_from("cannot build the HTTP client", e))?;
         let mut channels = Channels::default();
         channels.register(http);
         channels.register(LogChannel::new(settings.log_channel_dir.clone()));
@@ -122,7 +122,7 @@ impl Engine {
     /// that other commands (a `token create` during a rolling upgrade, say) never migrate a
     /// database other instances share.
     pub async fn migrate(database_url: &str) -> Result<(), EngineError> {
-        let store = Store::open(database_url).await?;
+        let store = Store::open_or_create(database_url).await?;
         store.migrate().await?;
         store.close().await;
         Ok(())
@@ -151,9 +151,7 @@ impl Engine {
     /// that stores ingested events is running.
     pub async fn ready(&self) -> Result<(), EngineError> {
         if !self.ingester.is_running() {
-            return Err(EngineError::Internal(
-                "the ingest writer has stopped".into(),
-            ));
+            return Err(EngineError::internal("the ingest writer has stopped"));
         }
         self.store.check_migrated().await
     }

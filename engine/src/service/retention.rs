@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::Engine;
+use crate::{error::chain, Engine};
 
 const EVERY: Duration = Duration::from_secs(60 * 60);
 
@@ -18,7 +18,9 @@ impl Engine {
                     events = pruned.events,
                     "pruned old records"
                 ),
-                Err(error) => tracing::warn!(%error, "pruning failed; trying again later"),
+                Err(error) => {
+                    tracing::warn!(error = %chain(&error), "pruning failed; trying again later")
+                }
             }
             tokio::select! {
                 _ = tokio::time::sleep(EVERY) => {}

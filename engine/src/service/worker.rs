@@ -8,7 +8,10 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::Engine;
-use crate::dispatch::{self, Parts, Reporter, WorkerConfig};
+use crate::{
+    dispatch::{self, Parts, Reporter, WorkerConfig},
+    error::chain,
+};
 
 impl Engine {
     /// Delivers until `shutdown`, then lets the deliveries in flight finish.
@@ -30,7 +33,7 @@ impl Engine {
             Box::pin(async move {
                 // The attempt is recorded already; a lost report is logged, never passed on.
                 if let Err(error) = engine.ingest_operational(project, events).await {
-                    tracing::warn!(%error, "could not record operational events");
+                    tracing::warn!(error = %chain(&error), "could not record operational events");
                 }
             })
         });

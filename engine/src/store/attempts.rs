@@ -91,7 +91,7 @@ pub async fn record(
         (a.subscription, a.at, f.next, f.health)
     }));
     let moves = serde_json::to_string(&batch.iter().map(move_on).collect::<Vec<_>>())
-        .map_err(|e| EngineError::Internal(format!("encoding attempt results: {e}")))?;
+        .map_err(|e| EngineError::internal_from("encoding attempt results", e))?;
     let move_on_sql = if store.is_postgres() {
         POSTGRES_MOVE_ON
     } else {

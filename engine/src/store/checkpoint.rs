@@ -56,7 +56,7 @@ mod tests {
     async fn commits_leave_the_log_and_the_background_task_copies_it_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("checkpoints.db");
-        let store = Store::open(&format!("sqlite://{}", path.display()))
+        let store = Store::open_or_create(&format!("sqlite://{}", path.display()))
             .await
             .unwrap();
         let Pool::Sqlite(pool) = store.pool() else {

@@ -142,5 +142,5 @@ pub async fn ensure(store: &Store, name: &str) -> Result<ProjectId, EngineError>
     })?;
     id_by_name(store, name)
         .await?
-        .ok_or_else(|| EngineError::Internal(format!("project {name:?} vanished after insert")))
+        .ok_or_else(|| EngineError::internal(format!("project {name:?} vanished after insert")))
 }

@@ -9,9 +9,9 @@ mod deliveries;
 mod events;
 mod objects;
 mod overview;
+mod probes;
 mod projects;
 mod subscriptions;
-mod tests;
 mod tokens;
 mod users;
 
@@ -143,7 +143,7 @@ pub fn router() -> (Router<AppState>, Document) {
         .merge(events::router())
         .merge(deliveries::router())
         .merge(overview::router())
-        .merge(tests::router())
+        .merge(probes::router())
         .merge(objects::router())
         .merge(channels::router())
         .merge(tokens::router())
@@ -161,35 +161,26 @@ pub fn router() -> (Router<AppState>, Document) {
 }
 
 #[cfg(test)]
-mod tests_of_the_document {
-    /// The sources of every API module: a plain `.route(` there would add an undocumented route.
-    const MODULES: [&str; 10] = [
-        include_str!("channels.rs"),
-        include_str!("deliveries.rs"),
-        include_str!("events.rs"),
-        include_str!("objects.rs"),
-        include_str!("overview.rs"),
-        include_str!("projects.rs"),
-        include_str!("subscriptions.rs"),
-        include_str!("tests.rs"),
-        include_str!("tokens.rs"),
-        include_str!("users.rs"),
-    ];
-
+mod tests {
+    /// A plain `.route(` in a resource module would add a route the document does not describe:
+    /// each one registers its routes through `routes!` only. Every module in the folder is read,
+    /// so a new one is checked without being listed anywhere. (`mod.rs` routes the document
+    /// itself.)
     #[test]
     fn resource_modules_register_routes_only_through_the_documenting_macro() {
-        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/api"))
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/src/api");
+        let modules: Vec<_> = std::fs::read_dir(folder)
             .unwrap()
-            .count();
-        assert_eq!(
-            files,
-            MODULES.len() + 1,
-            "a new API module must be listed here"
-        );
-        for source in MODULES {
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| !path.ends_with("mod.rs"))
+            .collect();
+        assert!(modules.iter().any(|path| path.ends_with("events.rs")));
+        for path in modules {
+            let source = std::fs::read_to_string(&path).unwrap();
             assert!(
                 !source.contains(".route("),
-                "an undocumented route: use routes!"
+                "{}: an undocumented route; register it with routes!",
+                path.display()
             );
         }
     }

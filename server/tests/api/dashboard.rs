@@ -1,6 +1,9 @@
 //! The dashboard is server-rendered from the same engine the API uses.
 
-use app::api::{deliveries::HeldDeliveries, subscriptions::GetSubscription};
+use app::{
+    api::{deliveries::HeldDeliveries, subscriptions::GetSubscription},
+    auth::{Logout, Whoami},
+};
 use leptos::{prelude::LeptosOptions, server_fn::ServerFn};
 use serde_json::json;
 
@@ -26,6 +29,19 @@ async fn subscriptions_page_renders_stored_subscriptions() {
     assert!(html.contains("<h1>Subscriptions"), "{html}");
     assert!(html.contains("rendered-on-server"));
     assert!(html.contains("/pkg/hookhub.css"));
+}
+
+#[tokio::test]
+async fn without_a_session_only_the_public_server_functions_answer() {
+    let app = spawn_app().await;
+    let call = |path: &str| reqwest::Client::new().post(app.url(path)).send();
+    let whoami = call(Whoami::PATH).await.unwrap();
+    assert_eq!(whoami.status(), 200);
+    assert_eq!(
+        whoami.json::<serde_json::Value>().await.unwrap(),
+        json!(null)
+    );
+    assert_eq!(call(Logout::PATH).await.unwrap().status(), 401);
 }
 
 #[tokio::test]

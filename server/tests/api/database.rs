@@ -14,30 +14,43 @@ pub struct TestDatabase {
     postgres: Option<(String, String)>,
 }
 
+/// Names a PostgreSQL server (a role that may create databases): the suite then runs there.
+const POSTGRES_SERVER: &str = "HOOKHUB_TEST_POSTGRES_URL";
+
 impl TestDatabase {
+    /// A database on the backend the suite runs on: PostgreSQL when [`POSTGRES_SERVER`] names
+    /// one, otherwise SQLite.
     pub async fn new() -> TestDatabase {
+        match postgres_server() {
+            Some(server) => TestDatabase::postgres(&server).await,
+            None => TestDatabase::sqlite(),
+        }
+    }
+
+    /// A SQLite file that does not exist yet, in a temporary directory of its own.
+    pub fn sqlite() -> TestDatabase {
         let dir = tempfile::tempdir().expect("temp dir");
-        match std::env::var("HOOKHUB_TEST_POSTGRES_URL") {
-            Err(_) => TestDatabase {
-                url: format!("sqlite://{}/hookhub.db", dir.path().display()),
-                dir,
-                postgres: None,
-            },
-            Ok(server) => {
-                let name = format!("hookhub_test_{}", uuid::Uuid::new_v4().simple());
-                let mut admin = sqlx::PgConnection::connect(&server)
-                    .await
-                    .expect("PostgreSQL reachable at HOOKHUB_TEST_POSTGRES_URL");
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .await
-                    .unwrap();
-                TestDatabase {
-                    url: format!("{}/{name}", server.trim_end_matches('/')),
-                    dir,
-                    postgres: Some((server, name)),
-                }
-            }
+        TestDatabase {
+            url: format!("sqlite://{}/hookhub.db", dir.path().display()),
+            dir,
+            postgres: None,
+        }
+    }
+
+    /// A fresh, empty database on the PostgreSQL `server`.
+    pub async fn postgres(server: &str) -> TestDatabase {
+        let name = format!("hookhub_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(server)
+            .await
+            .expect("PostgreSQL reachable at HOOKHUB_TEST_POSTGRES_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        TestDatabase {
+            url: format!("{}/{name}", server.trim_end_matches('/')),
+            dir: tempfile::tempdir().expect("temp dir"),
+            postgres: Some((server.to_owned(), name)),
         }
     }
 
@@ -71,6 +84,11 @@ impl TestDatabase {
             .map(|entry| entry.unwrap().path())
             .collect()
     }
+}
+
+/// The PostgreSQL server the suite may use, if one is named.
+pub fn postgres_server() -> Option<String> {
+    std::env::var(POSTGRES_SERVER).ok()
 }
 
 impl Drop for TestDatabase {

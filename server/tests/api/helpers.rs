@@ -12,8 +12,8 @@ use engine::{
 };
 use serde_json::{json, Value};
 use server::{
-    auth::RateLimiter,
     config::DEFAULT_MAX_BODY_BYTES,
+    rate_limit::RateLimiter,
     startup::{self, HttpLimits},
     state::AppState,
 };

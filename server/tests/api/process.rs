@@ -11,13 +11,21 @@ use tokio::{
 
 use crate::receiver::Receiver;
 
-/// Runs a `hookhub` command to completion and returns what it printed.
-pub async fn hookhub(args: &[&str], database_url: &str) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_hookhub"))
+/// `hookhub <args> --database-url <database_url>`, ready to run.
+fn command(args: &[&str], database_url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookhub"));
+    command
         .args(args)
         .args(["--database-url", database_url])
         .env("HOOKHUB_PASSWORD", "correct horse battery")
         .env("RUST_LOG", "warn")
+        .kill_on_drop(true);
+    command
+}
+
+/// Runs a `hookhub` command to completion and returns what it printed.
+pub async fn hookhub(args: &[&str], database_url: &str) -> String {
+    let output = command(args, database_url)
         .output()
         .await
         .expect("hookhub runs");
@@ -26,6 +34,25 @@ pub async fn hookhub(args: &[&str], database_url: &str) -> String {
         "hookhub {args:?} failed: {output:?}"
     );
     String::from_utf8(output.stdout).unwrap()
+}
+
+/// Runs a `hookhub` command that must refuse to work (exit non-zero, no panic, within 30 s);
+/// returns what it said on standard error.
+pub async fn hookhub_refused(args: &[&str], database_url: &str) -> String {
+    let output = tokio::time::timeout(
+        Duration::from_secs(30),
+        command(args, database_url).output(),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("hookhub {args:?} ran on instead of refusing"))
+    .expect("hookhub runs");
+    let said = String::from_utf8(output.stderr).unwrap();
+    assert!(!output.status.success(), "hookhub {args:?} went ahead");
+    assert!(
+        !said.contains("panicked"),
+        "hookhub {args:?} panicked: {said}"
+    );
+    said
 }
 
 /// A client carrying a token made with the command line, as an operator would.

@@ -6,7 +6,7 @@ use std::{process::Stdio, time::Duration};
 
 use engine::{service::Settings, ssrf::TargetPolicy};
 use serde_json::{json, Value};
-use server::auth::RateLimiter;
+use server::rate_limit::RateLimiter;
 use tokio::{io::AsyncReadExt, net::TcpListener, process::Command};
 
 use crate::{

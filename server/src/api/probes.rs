@@ -1,4 +1,5 @@
-//! `/projects/{project}/tests`: test an endpoint in the background, then poll the result.
+//! Endpoint probes, `/projects/{project}/tests`: a test delivery to an endpoint, run in the
+//! background, then polled for its result. (The public API calls them tests.)
 
 use axum::{
     extract::State,

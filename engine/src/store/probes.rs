@@ -1,4 +1,4 @@
-//! Endpoint test rows.
+//! Endpoint probe rows (`endpoint_tests`): test deliveries sent on demand, and their results.
 
 use uuid::Uuid;
 
