@@ -259,8 +259,8 @@ mod tests {
         assert_eq!(event.data.unwrap()["amount"], 5);
     }
 
-    /// Subscription validation checks the names it selects with a copy of this rule (in
-    /// `subscription::validate`): the two must agree on every name.
+    /// Subscription validation checks the names it selects with this rule (in
+    /// `subscription::validate`, around its wildcards): the two must agree on every name.
     #[test]
     fn a_name_is_an_event_name_exactly_when_a_subscription_may_select_it() {
         let longest = "t".repeat(EVENT_TYPE_MAX_CHARS);
@@ -274,7 +274,7 @@ mod tests {
             &longest,
             &too_long,
         ] {
-            let selecting = crate::subscription::SubscriptionIn {
+            let selecting = crate::subscription::SubscriptionSpec {
                 event_groups: vec![name.to_owned()],
                 ..Default::default()
             };

@@ -10,11 +10,11 @@ use crate::{
     channel::Outcome,
     delivery::ErrorKind,
     dispatch::target::Target,
-    event::{is_event_name, Event},
+    event::{event_name_rule, is_event_name, Event},
     ids::{EventId, ProjectId, SubscriptionId, TestId},
     probe::{EndpointTest, TestIn, TestStatus},
     signing::generate_secret,
-    store::{tests, to_millis},
+    store::{probes, to_millis},
     subscription::{SubscriptionSpec, ValidSubscription},
     EngineError, FieldErrors,
 };
@@ -85,10 +85,7 @@ impl Engine {
             .unwrap_or_else(|| "test".to_owned());
         if !is_event_name(&event_type) {
             let mut errors = FieldErrors::default();
-            errors.add(
-                "event_type",
-                "may only contain letters, digits, '_', '-', '.' and ':'",
-            );
+            errors.add("event_type", event_name_rule());
             return Err(errors.into());
         }
         let (target, secret) = match (input.subscription_id, input.url) {
@@ -125,7 +122,7 @@ impl Engine {
         }
         let id = TestId::generate();
         let now = Utc::now();
-        tests::insert(&self.store, project_id, id, to_millis(now)).await?;
+        probes::insert(&self.store, project_id, id, to_millis(now)).await?;
         let engine = self.clone();
         tokio::spawn(async move {
             let outcome = engine.send_now(&target, &event, project_id).await;
@@ -135,7 +132,7 @@ impl Engine {
                 TestStatus::Failed
             };
             let message = outcome.error.as_ref().map(|(_, m)| m.as_str());
-            let finished = tests::finish(
+            let finished = probes::finish(
                 &engine.store,
                 id,
                 status,
@@ -168,7 +165,7 @@ impl Engine {
         id: TestId,
     ) -> Result<EndpointTest, EngineError> {
         let project = self.authorize(caller, project, Role::Read).await?;
-        tests::get(&self.store, project, id)
+        probes::get(&self.store, project, id)
             .await?
             .ok_or(EngineError::NotFound("test"))
     }

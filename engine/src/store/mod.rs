@@ -30,9 +30,6 @@ pub mod retention;
 pub mod sessions;
 pub mod stats;
 pub mod subscriptions;
-/// The old name of [`probes`], which `service::probes` imports; being rewritten on another
-/// branch, it switches to the new name there, and this alias goes.
-pub use probes as tests;
 pub mod tokens;
 pub mod users;
 

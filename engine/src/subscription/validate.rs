@@ -4,7 +4,11 @@
 use std::ops::RangeInclusive;
 
 use super::{Header, Labels, SubscriptionSpec, METHODS};
-use crate::{filter::Filter, FieldErrors};
+use crate::{
+    event::{event_name_rule, is_event_name},
+    filter::Filter,
+    FieldErrors,
+};
 
 pub const TIMEOUT_SECONDS: RangeInclusive<u32> = 1..=30;
 pub const DEFAULT_TIMEOUT_SECONDS: u32 = 10;
@@ -244,15 +248,17 @@ fn check_event_types(field: &str, items: &[String], wildcards: bool, errors: &mu
             Some(prefix) if wildcards => prefix,
             _ => item.as_str(),
         };
-        let valid = item.len() <= EVENT_TYPE_MAX_CHARS
-            && body
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'));
+        // `*` alone is every type; otherwise what comes before a wildcard is a name.
+        let valid = item.len() <= EVENT_TYPE_MAX_CHARS && (body.is_empty() || is_event_name(body));
         if !valid {
-            let wildcard_note = if wildcards { " (and a trailing *)" } else { "" };
+            let wildcard_note = if wildcards {
+                " (a trailing * is a wildcard)"
+            } else {
+                ""
+            };
             errors.add(
                 field,
-                format!("{item:?} may only contain letters, digits, '_', '-', '.' and ':'{wildcard_note}, at most {EVENT_TYPE_MAX_CHARS} characters"),
+                format!("{item:?} {}{wildcard_note}", event_name_rule()),
             );
         }
     }
