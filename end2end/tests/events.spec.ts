@@ -51,6 +51,7 @@ test('an event sent from the dashboard is listed, filterable, and shows its deli
 
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await page.getByRole('button', { name: 'Replay to every matching subscription' }).click();
+  await page.getByRole('group', { name: 'Confirm replaying' }).getByRole('button', { name: 'Yes, replay' }).click();
   await expect(page.getByTestId('toast').last()).toContainText('Replay queued for 1 subscriptions');
   await expect.poll(() => receiver.received(path).length).toBe(2);
 });

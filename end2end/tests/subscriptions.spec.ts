@@ -154,8 +154,17 @@ test('a failing test shows its status and body; the secret rotates once; delete 
   await expect(result).toContainText('HTTP 500');
   await expect(result).toContainText('receiver says no');
 
+  // The signing secret shows on request, and a rotation (confirmed) shows the new one.
+  await page.getByRole('button', { name: 'Reveal secret' }).click();
+  const secret = page.getByTestId('signing-secret');
+  await expect(secret).toHaveText(/^whsec_/);
+  const first = await secret.textContent();
+  await page.getByRole('button', { name: 'Hide secret' }).click();
+  await expect(secret).toHaveCount(0);
   await page.getByRole('button', { name: 'Rotate secret' }).click();
-  await expect(page.getByTestId('new-secret')).toHaveText(/^whsec_/);
+  await page.getByRole('group', { name: 'Confirm rotating' }).getByRole('button', { name: 'Yes, rotate' }).click();
+  await expect(secret).toHaveText(/^whsec_/);
+  await expect(secret).not.toHaveText(first!);
 
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
   await page.getByRole('button', { name: 'Cancel' }).click();

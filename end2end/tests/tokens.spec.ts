@@ -20,8 +20,17 @@ test('a token created in the dashboard works on the API until it is revoked', as
   });
   expect(refused.status()).toBe(403);
 
+  // Revoking asks first and names the token; a cancel keeps it.
   await page.getByRole('button', { name: `Revoke ${name}` }).click();
+  const confirm = page.getByRole('group', { name: 'Confirm revoking' });
+  await expect(confirm).toContainText(name);
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row).toHaveCount(1);
+  await page.getByRole('button', { name: `Revoke ${name}` }).click();
+  await page.getByRole('button', { name: 'Yes, revoke' }).click();
   await expect(row).toHaveCount(0);
+  // The secret of the token just revoked is no longer offered for copying.
+  await expect(page.getByTestId('new-token')).toHaveCount(0);
   const revoked = await api.get('/api/v1/projects/default/subscriptions', { headers });
   expect(revoked.status()).toBe(401);
   await api.dispose();

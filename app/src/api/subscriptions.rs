@@ -79,6 +79,13 @@ pub async fn delete_subscription(project: String, id: SubscriptionId) -> Result<
     Ok(engine.delete_subscription(&caller, &project, id).await?)
 }
 
+/// The current signing secret (write role: whoever holds it can sign as Hookhub).
+#[server(prefix = "/_hookhub")]
+pub async fn reveal_secret(project: String, id: SubscriptionId) -> Result<String, AppError> {
+    let (engine, caller) = engine_and_caller()?;
+    Ok(engine.subscription_secret(&caller, &project, id).await?)
+}
+
 /// A new signing secret; the old one keeps signing beside it for the default overlap.
 #[server(prefix = "/_hookhub")]
 pub async fn rotate_secret(project: String, id: SubscriptionId) -> Result<String, AppError> {

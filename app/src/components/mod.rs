@@ -2,6 +2,7 @@
 
 mod account_menu;
 mod chart;
+mod confirm_button;
 mod copy_button;
 mod data_table;
 mod error_list;
@@ -18,6 +19,7 @@ mod toast;
 
 pub use account_menu::AccountMenu;
 pub use chart::{AttemptsChart, Sparkline};
+pub use confirm_button::ConfirmButton;
 pub use copy_button::CopyButton;
 pub use data_table::DataTable;
 pub use error_list::ErrorList;

@@ -19,8 +19,8 @@ use crate::{
         subscriptions::known_event_types,
     },
     components::{
-        errors_of, field_id, form_error_of, format::when, use_toasts, DataTable, Field, FormError,
-        JsonView, Loaded, PageHead, Pager,
+        errors_of, field_id, form_error_of, format::when, use_toasts, ConfirmButton, DataTable,
+        Field, FormError, JsonView, Loaded, PageHead, Pager,
     },
 };
 
@@ -206,22 +206,27 @@ fn EventView(event: Event, project: String) -> impl IntoView {
     let document = serde_json::to_string(&event.document()).unwrap_or_default();
     let replay_all = {
         let project = project.clone();
-        move |_| {
+        Callback::new(move |()| {
             replay.dispatch(ReplayEvent {
                 project: project.clone(),
                 id,
                 subscription: None,
             });
-        }
+        })
     };
     view! {
         <PageHead
             title=Signal::derive(move || title.clone())
             trail=vec![("Events".to_owned(), format!("/projects/{project}/events"))]
         >
-            <button type="button" on:click=replay_all disabled=move || replay.pending().get()>
-                "Replay to every matching subscription"
-            </button>
+            <ConfirmButton
+                label="Replay to every matching subscription"
+                question="Send this event again to every subscription it matches now?"
+                yes="Yes, replay"
+                group="Confirm replaying"
+                disabled=replay.pending()
+                on_confirm=replay_all
+            />
         </PageHead>
         <div class="card">
             <h2>"Payload"</h2>

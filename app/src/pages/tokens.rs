@@ -2,6 +2,7 @@
 
 use engine::{
     account::{ApiToken, NewToken},
+    ids::TokenId,
     page::Paged,
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -10,8 +11,8 @@ use super::params::query_param;
 use crate::{
     api::accounts::{list_tokens, CreateToken, RevokeToken},
     components::{
-        errors_of, form_error_of, format::maybe_when, use_toasts, CopyButton, DataTable, FormError,
-        FormField, Loaded, PageHead, Pager,
+        errors_of, form_error_of, format::maybe_when, use_toasts, ConfirmButton, CopyButton,
+        DataTable, FormError, FormField, Loaded, PageHead, Pager,
     },
 };
 
@@ -19,6 +20,8 @@ use crate::{
 pub fn TokensPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
+    // A token revoked here no longer shows its secret in the "copy it now" box.
+    let revoked = RwSignal::new(Vec::<TokenId>::new());
     use_toasts().on_result(revoke.value(), |_| "Token revoked".to_owned());
     let cursor = query_param("cursor");
     let tokens = Resource::new(
@@ -32,18 +35,27 @@ pub fn TokensPage() -> impl IntoView {
                 "Send one as " <code>"Authorization: Bearer <token>"</code>
                 " — see the " <a href="/api/docs">"API reference"</a> "."
             </p>
-            <CreateTokenForm create />
+            <CreateTokenForm create revoked />
             <Loaded resource=tokens what="tokens" let:page>
-                <TokenTable page revoke />
+                <TokenTable page revoke revoked />
             </Loaded>
         </section>
     }
 }
 
 #[component]
-fn CreateTokenForm(create: ServerAction<CreateToken>) -> impl IntoView {
+fn CreateTokenForm(
+    create: ServerAction<CreateToken>,
+    revoked: RwSignal<Vec<TokenId>>,
+) -> impl IntoView {
     let errors = errors_of(create.value());
-    let created = move || create.value().get().and_then(Result::ok);
+    let created = move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .filter(|new| !revoked.read().contains(&new.token.id))
+    };
     view! {
         <details class="card" open=true>
             <summary>"New token"</summary>
@@ -81,7 +93,11 @@ fn NewTokenNotice(token: NewToken) -> impl IntoView {
 }
 
 #[component]
-fn TokenTable(page: Paged<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+fn TokenTable(
+    page: Paged<ApiToken>,
+    revoke: ServerAction<RevokeToken>,
+    revoked: RwSignal<Vec<TokenId>>,
+) -> impl IntoView {
     let is_empty = page.data.is_empty();
     let rows = page
         .data
@@ -89,7 +105,12 @@ fn TokenTable(page: Paged<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl 
         .map(|token| {
             let id = token.id;
             let label = format!("Revoke {}", token.name);
+            let question = format!("Revoke “{}”? Whatever uses it stops working.", token.name);
             let marker = token.name.clone();
+            let revoke_it = Callback::new(move |()| {
+                revoked.update(|ids| ids.push(id));
+                revoke.dispatch(RevokeToken { id });
+            });
             view! {
                 <tr data-token=marker>
                     <td class="name">{token.name.clone()}</td>
@@ -99,9 +120,14 @@ fn TokenTable(page: Paged<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl 
                     <td>{token.role.as_str()}</td>
                     <td>{maybe_when(token.last_used_at)}</td>
                     <td class="actions">
-                        <button type="button" class="danger" aria-label=label on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>
-                            "Revoke"
-                        </button>
+                        <ConfirmButton
+                            label="Revoke"
+                            aria_label=label
+                            question
+                            yes="Yes, revoke"
+                            group="Confirm revoking"
+                            on_confirm=revoke_it
+                        />
                     </td>
                 </tr>
             }

@@ -247,7 +247,7 @@ async fn the_sqlite_schema_is_read_as_the_migrations_declare_it() {
     assert_eq!(numbers.primary_key, ["number"]);
     assert!(!numbers.columns["number"], "the rowid is never NULL");
     let subscriptions = &schema["subscriptions"];
-    assert!(subscriptions.columns["object_type"]);
+    assert!(subscriptions.columns["disabled_reason"]);
     assert!(!subscriptions.columns["name"]);
     assert!(subscriptions.indexes.contains(&Index {
         columns: vec!["project_id".into(), "name_key".into()],

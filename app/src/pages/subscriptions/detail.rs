@@ -16,12 +16,13 @@ use crate::{
     api::{
         deliveries::{held_deliveries, DiscardHeldDeliveries, RecoverFailed},
         subscriptions::{
-            get_subscription, DeleteSubscription, RotateSecret, SetSubscriptionEnabled,
+            get_subscription, DeleteSubscription, RevealSecret, RotateSecret,
+            SetSubscriptionEnabled,
         },
     },
     components::{
-        errors_of, form_error_of, format::maybe_when, use_toasts, CopyButton, FormError, FormField,
-        Loaded, PageHead, StatusBadge,
+        errors_of, form_error_of, format::maybe_when, use_toasts, ConfirmButton, CopyButton,
+        FormError, FormField, Loaded, PageHead, StatusBadge,
     },
     pages::deliveries::DeliveryList,
 };
@@ -100,7 +101,7 @@ fn Detail(
         <Summary subscription=subscription.clone() />
         <div class="columns">
             <TestPanel project=project.clone() id />
-            <RotateSecret project=project.clone() id />
+            <SigningSecret project=project.clone() id />
         </div>
         <Recover project=project.clone() id />
         <div class="card">
@@ -223,7 +224,6 @@ fn Summary(subscription: Subscription) -> impl IntoView {
 #[component]
 fn DeleteButton(project: String, id: SubscriptionId, name: String) -> impl IntoView {
     let delete = ServerAction::<DeleteSubscription>::new();
-    let confirming = RwSignal::new(false);
     let toasts = use_toasts();
     let navigate = use_navigate();
     let list = format!("/projects/{project}/subscriptions");
@@ -236,25 +236,17 @@ fn DeleteButton(project: String, id: SubscriptionId, name: String) -> impl IntoV
         Some(Err(e)) => toasts.error(e.to_string()),
         None => {}
     });
-    let confirm = move |_| {
-        delete.dispatch(DeleteSubscription {
-            project: project.clone(),
-            id,
-        });
-    };
     view! {
-        <Show
-            when=move || confirming.get()
-            fallback=move || view! {
-                <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete"</button>
-            }
-        >
-            <span class="confirm" role="group" aria-label="Confirm deletion">
-                <span>{format!("Delete “{name}” and its deliveries?")}</span>
-                <button type="button" class="danger" on:click=confirm.clone()>"Yes, delete"</button>
-                <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-            </span>
-        </Show>
+        <ConfirmButton
+            label="Delete"
+            question=format!("Delete “{name}” and its deliveries?")
+            yes="Yes, delete"
+            group="Confirm deletion"
+            disabled=delete.pending()
+            on_confirm=Callback::new(move |()| {
+                delete.dispatch(DeleteSubscription { project: project.clone(), id });
+            })
+        />
     }
 }
 
@@ -263,7 +255,6 @@ fn DeleteButton(project: String, id: SubscriptionId, name: String) -> impl IntoV
 #[component]
 fn Held(project: String, id: SubscriptionId) -> impl IntoView {
     let discard = ServerAction::<DiscardHeldDeliveries>::new();
-    let confirming = RwSignal::new(false);
     use_toasts().on_result(discard.value(), |n| format!("Discarded {}", deliveries(*n)));
     let held = {
         let project = project.clone();
@@ -272,13 +263,12 @@ fn Held(project: String, id: SubscriptionId) -> impl IntoView {
             move |_| held_deliveries(project.clone(), id),
         )
     };
-    let confirm = move |_| {
-        confirming.set(false);
+    let discard_all = Callback::new(move |()| {
         discard.dispatch(DiscardHeldDeliveries {
             project: project.clone(),
             subscription: id,
         });
-    };
+    });
     view! {
         <div class="card" data-testid="held">
             <h2>"Held deliveries"</h2>
@@ -288,29 +278,15 @@ fn Held(project: String, id: SubscriptionId) -> impl IntoView {
                     {if count == 1 { " delivery waits" } else { " deliveries wait" }}
                     " while the subscription is paused; they go out when it is enabled again."
                 </p>
-                {(count > 0).then(|| {
-                    let confirm = confirm.clone();
-                    view! {
-                        <Show
-                            when=move || confirming.get()
-                            fallback=move || view! {
-                                <button
-                                    type="button"
-                                    class="danger"
-                                    disabled=move || discard.pending().get()
-                                    on:click=move |_| confirming.set(true)
-                                >
-                                    "Discard held deliveries"
-                                </button>
-                            }
-                        >
-                            <span class="confirm" role="group" aria-label="Confirm discarding">
-                                <span>{format!("Discard {}? They will never be sent.", deliveries(count))}</span>
-                                <button type="button" class="danger" on:click=confirm.clone()>"Yes, discard"</button>
-                                <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                            </span>
-                        </Show>
-                    }
+                {(count > 0).then(|| view! {
+                    <ConfirmButton
+                        label="Discard held deliveries"
+                        question=format!("Discard {}? They will never be sent.", deliveries(count))
+                        yes="Yes, discard"
+                        group="Confirm discarding"
+                        disabled=discard.pending()
+                        on_confirm=discard_all
+                    />
                 })}
             </Loaded>
         </div>
@@ -325,29 +301,68 @@ fn deliveries(count: u64) -> String {
     }
 }
 
-/// Rotates the signing secret and shows the new one once.
+/// The signing secret: hidden until asked for (it signs as Hookhub), then shown with a copy
+/// button; rotated after a confirmation, the new one shown in its place.
 #[component]
-fn RotateSecret(project: String, id: SubscriptionId) -> impl IntoView {
+fn SigningSecret(project: String, id: SubscriptionId) -> impl IntoView {
+    let reveal = ServerAction::<RevealSecret>::new();
     let rotate = ServerAction::<RotateSecret>::new();
-    let secret = move || rotate.value().get().and_then(Result::ok);
-    use_toasts().on_result(rotate.value(), |_| "Secret rotated".to_owned());
+    let toasts = use_toasts();
+    toasts.on_result(rotate.value(), |_| "Secret rotated".to_owned());
+    toasts.on_result(reveal.value(), |_| "Secret revealed".to_owned());
+    // Whichever came last: the secret just revealed or the one just rotated to.
+    let shown = RwSignal::new(None::<String>);
+    for action_value in [reveal.value(), rotate.value()] {
+        Effect::new(move |_| {
+            if let Some(Ok(secret)) = action_value.get() {
+                shown.set(Some(secret));
+            }
+        });
+    }
+    let reveal_it = {
+        let project = project.clone();
+        move |_| {
+            reveal.dispatch(RevealSecret {
+                project: project.clone(),
+                id,
+            });
+        }
+    };
+    let rotate_it = Callback::new(move |()| {
+        rotate.dispatch(RotateSecret {
+            project: project.clone(),
+            id,
+        });
+    });
     view! {
         <div class="card">
             <h2>"Signing secret"</h2>
-            <p class="muted">"The old secret keeps signing beside the new one for a day."</p>
-            <button
-                type="button"
-                disabled=move || rotate.pending().get()
-                on:click=move |_| {
-                    rotate.dispatch(RotateSecret { project: project.clone(), id });
-                }
-            >
-                "Rotate secret"
-            </button>
-            {move || secret().map(|secret| view! {
-                <div class="notice success" role="status">
-                    <p>"New secret — copy it now, it is not shown again:"</p>
-                    <code class="secret" data-testid="new-secret">{secret.clone()}</code>
+            <p class="muted">
+                "Receivers check " <code>"webhook-signature"</code> " with it. After a rotation the old secret keeps signing beside the new one for a day."
+            </p>
+            <div class="actions">
+                <Show
+                    when=move || shown.get().is_some()
+                    fallback=move || view! {
+                        <button type="button" disabled=move || reveal.pending().get() on:click=reveal_it.clone()>
+                            "Reveal secret"
+                        </button>
+                    }
+                >
+                    <button type="button" on:click=move |_| shown.set(None)>"Hide secret"</button>
+                </Show>
+                <ConfirmButton
+                    label="Rotate secret"
+                    question="Rotate the signing secret? Receivers need the new one within a day."
+                    yes="Yes, rotate"
+                    group="Confirm rotating"
+                    disabled=rotate.pending()
+                    on_confirm=rotate_it
+                />
+            </div>
+            {move || shown.get().map(|secret| view! {
+                <div class="notice" role="status">
+                    <code class="secret" data-testid="signing-secret">{secret.clone()}</code>
                     <CopyButton text=secret />
                 </div>
             })}
