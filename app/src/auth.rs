@@ -15,6 +15,12 @@ pub const LOGIN_PATH: &str = "/login";
 /// Their paths come from the functions themselves, so renaming one cannot lock it away.
 pub const PUBLIC_SERVER_FNS: [&str; 2] = [Login::PATH, Whoami::PATH];
 
+/// The login page, returning to `path` (a local path with its query) once logged in.
+pub fn login_returning_to(path: &str) -> String {
+    let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
+    format!("{LOGIN_PATH}?next={next}")
+}
+
 /// The caller the server's gate found for this request; an error (401) when there is none.
 #[cfg(feature = "ssr")]
 pub fn caller() -> Result<engine::account::Caller, AppError> {

@@ -17,6 +17,11 @@ impl AppError {
         &self.0.fields
     }
 
+    /// Whether the call failed for want of a session (logged out elsewhere, or expired).
+    pub fn is_unauthenticated(&self) -> bool {
+        self.0.code == "unauthenticated"
+    }
+
     /// For a page whose address names something that cannot exist (an id that is not one).
     pub fn not_found(what: &str) -> AppError {
         AppError(ErrorBody::new("not_found", format!("{what} not found")))

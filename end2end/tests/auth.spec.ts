@@ -33,6 +33,35 @@ test('pages need a login, which returns to the page asked for; logout ends the s
   await expect(page).toHaveURL(/\/login\?next=/);
 });
 
+test('a session ended in another tab sends the next step to the login, which returns there', async ({
+  page,
+  consoleGuard,
+}) => {
+  consoleGuard.allow(statusLogged(401));
+  await page.goto('/login?next=%2Fprojects%2Fdefault%2Fsubscriptions');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('Username').fill(ADMIN.username);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('heading', { name: 'Subscriptions' })).toBeVisible();
+
+  const other = await page.context().newPage();
+  await openHydrated(other, '/projects/default');
+  await other.getByRole('button', { name: 'Log out' }).click();
+  await expect(other).toHaveURL(/\/login$/);
+  await other.close();
+
+  // A click in the first tab, still showing the dashboard: no error page, the login instead.
+  await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Deliveries' }).click();
+  await expect(page).toHaveURL(/\/login\?next=%2Fprojects%2Fdefault%2Fdeliveries$/);
+  await expect(page.getByText('Something went wrong')).toHaveCount(0);
+  await page.getByLabel('Username').fill(ADMIN.username);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/projects\/default\/deliveries$/);
+  await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
+});
+
 test('the login form works before hydration too (a plain form post)', async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
   const page = await context.newPage();

@@ -136,7 +136,7 @@ test('filters live in the URL, survive a reload, and the switch enables and disa
   await expect(row).toContainText('disabled');
 });
 
-test('a failing test shows its status and body; the secret rotates once; delete asks first', async ({
+test('a failing test shows its status and body; the secret shows on request and rotates when confirmed; delete asks first', async ({
   page,
   playwright,
   baseURL,

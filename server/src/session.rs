@@ -6,7 +6,7 @@
 //! (pages) or answered 401 (server functions). Server functions also refuse cross-site requests:
 //! the cookie is `SameSite=Lax`, and a POST whose `Origin` is another site is rejected outright.
 
-use app::auth::{session_in, LOGIN_PATH, PUBLIC_SERVER_FNS};
+use app::auth::{login_returning_to, session_in, LOGIN_PATH, PUBLIC_SERVER_FNS};
 use axum::{
     extract::{Request, State},
     http::{header, Method, StatusCode},
@@ -51,7 +51,7 @@ pub async fn require_session(
             .path_and_query()
             .map_or("/", |p| p.as_str())
             .to_owned();
-        let target = format!("{LOGIN_PATH}?next={}", urlencoding(&back));
+        let target = login_returning_to(&back);
         Redirect::to(&target).into_response()
     }
 }
@@ -72,9 +72,4 @@ fn is_cross_site(request: &Request) -> bool {
     let origin = origin.to_str().unwrap_or_default();
     let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
     origin_host != host.to_str().unwrap_or_default()
-}
-
-/// Percent-encodes a path for a query parameter.
-fn urlencoding(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }

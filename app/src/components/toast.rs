@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use super::error_list::use_login_redirect;
 use crate::error::AppError;
 
 const SHOWN_FOR: Duration = Duration::from_secs(6);
@@ -53,14 +54,16 @@ impl Toasts {
     }
 
     /// Toasts an action's outcome whenever it completes: `message` for a success, the error's
-    /// own words for a failure.
+    /// own words for a failure. An action refused for want of a session goes to the login.
     pub fn on_result<T, S>(self, result: S, message: impl Fn(&T) -> String + 'static)
     where
         T: Clone + 'static,
         S: With<Value = Option<Result<T, AppError>>> + 'static,
     {
+        let log_in = use_login_redirect();
         Effect::new(move |_| match result.with(Clone::clone) {
             Some(Ok(value)) => self.success(message(&value)),
+            Some(Err(error)) if error.is_unauthenticated() => log_in(),
             Some(Err(error)) => self.error(error.to_string()),
             None => {}
         });
