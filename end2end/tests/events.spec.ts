@@ -55,3 +55,48 @@ test('an event sent from the dashboard is listed, filterable, and shows its deli
   await expect(page.getByTestId('toast').last()).toContainText('Replay queued for 1 subscriptions');
   await expect.poll(() => receiver.received(path).length).toBe(2);
 });
+
+test('the event list takes a wildcard type and can hide Hookhub\'s own events', async ({
+  page,
+  playwright,
+  baseURL,
+  receiver,
+}) => {
+  const prefix = uniqueName('parcel');
+  const api = await apiClient(page, playwright, baseURL);
+  await createSubscription(api, {
+    name: uniqueName('never-ok'),
+    url: receiver.url(`/flaky/${prefix}`),
+    event_types: [`${prefix}.*`],
+    retry: false,
+  });
+  for (const suffix of ['packed', 'sent']) {
+    const sent = await api.post('/api/v1/projects/default/events', { data: { type: `${prefix}.${suffix}` } });
+    expect(sent.status()).toBe(201);
+  }
+  // Each fails for good, which Hookhub reports as a delivery.exhausted event of its own.
+  await expect
+    .poll(async () => {
+      const reports = await api.get('/api/v1/projects/default/events?type=delivery.exhausted&limit=250');
+      const body = await reports.json();
+      return body.data.filter((e: { object: { name: string } }) => e.object?.name?.startsWith('never-ok')).length;
+    })
+    .toBeGreaterThanOrEqual(2);
+  await api.dispose();
+
+  await openHydrated(page, '/projects/default/events');
+  const filters = page.locator('form[role="search"]');
+  await filters.getByLabel('Type').fill(`${prefix}.*`);
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.locator('tr[data-event]')).toHaveCount(2);
+  await expect(page.locator(`tr[data-event="${prefix}.packed"]`)).toBeVisible();
+
+  await filters.getByLabel('Type').fill('');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.locator('tr[data-event="delivery.exhausted"]').first()).toBeVisible();
+  await filters.getByLabel("Hide Hookhub's own events").check();
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/hide_operational=true/);
+  await expect(page.locator(`tr[data-event="${prefix}.sent"]`)).toBeVisible();
+  await expect(page.locator('tr[data-event="delivery.exhausted"]')).toHaveCount(0);
+});

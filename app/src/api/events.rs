@@ -11,11 +11,13 @@ use leptos::{prelude::*, server_fn::codec::Json};
 use super::engine_and_caller;
 use crate::error::AppError;
 
-/// One page of events, of one type and received in a time range if given (form text).
+/// One page of events, of one type (`order.*` by prefix) and received in a time range if given
+/// (form text), without Hookhub's own reports when `hide_operational`.
 #[server(prefix = "/_hookhub")]
 pub async fn list_events(
     project: String,
     event_type: Option<String>,
+    hide_operational: bool,
     since: Option<String>,
     until: Option<String>,
     cursor: Option<String>,
@@ -31,6 +33,7 @@ pub async fn list_events(
     let (since, until) = (time("since", since), time("until", until));
     let filter = engine::service::EventFilter {
         event_type,
+        hide_operational: Some(hide_operational),
         since,
         until,
         page: engine::page::PageRequest {

@@ -33,20 +33,23 @@ pub fn EventsPage() -> impl IntoView {
         query_param("until"),
         query_param("cursor"),
     );
+    let hide = query_param("hide_operational");
+    let hide_operational = Signal::derive(move || hide.get().is_some());
     let send = ServerAction::<SendEvent>::new();
     let events = Resource::new(
         move || {
             (
                 project.get(),
                 event_type.get(),
+                hide_operational.get(),
                 since.get(),
                 until.get(),
                 cursor.get(),
                 send.version().get(),
             )
         },
-        |(project, event_type, since, until, cursor, _)| {
-            list_events(project, event_type, since, until, cursor)
+        |(project, event_type, hide_operational, since, until, cursor, _)| {
+            list_events(project, event_type, hide_operational, since, until, cursor)
         },
     );
     view! {
@@ -56,7 +59,16 @@ pub fn EventsPage() -> impl IntoView {
             <Form method="GET" action="" attr:class="filters" attr:role="search">
                 <label class="filter">
                     <span>"Type"</span>
-                    <input name="type" value=event_type.get_untracked() placeholder="order.paid" />
+                    <input name="type" value=event_type.get_untracked() placeholder="order.paid or order.*" />
+                </label>
+                <label class="filter check">
+                    <input
+                        type="checkbox"
+                        name="hide_operational"
+                        value="true"
+                        checked=hide_operational.get_untracked()
+                    />
+                    <span>"Hide Hookhub's own events"</span>
                 </label>
                 <label class="filter">
                     <span>"Since (UTC)"</span>

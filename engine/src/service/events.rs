@@ -34,9 +34,13 @@ pub use crate::event::Ingested;
 )]
 #[serde(default)]
 pub struct EventFilter {
-    /// Only events of exactly this type.
+    /// Only events of this type, written as subscriptions write theirs: `order.paid` exactly,
+    /// `order.*` every type that starts `order.`, `*` every type.
     #[serde(rename = "type")]
     pub event_type: Option<String>,
+    /// Leave out Hookhub's own reports (group `hookhub`: `delivery.exhausted`, …).
+    #[serde(deserialize_with = "crate::page::lenient")]
+    pub hide_operational: Option<bool>,
     /// Only events received at or after this time (RFC 3339).
     pub since: Option<DateTime<Utc>>,
     /// Only events received before this time (RFC 3339).
@@ -273,8 +277,22 @@ impl Engine {
         let project = self.authorize(caller, project, Role::Read).await?;
         let page = filter.page.validate()?;
         let before = parse_cursor(page.cursor.as_deref())?;
+        let pattern = filter
+            .event_type
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default();
+        let (exact, prefix) = match pattern.strip_suffix('*') {
+            Some(prefix) => (None, Some(prefix).filter(|p| !p.is_empty())),
+            None => (Some(pattern).filter(|t| !t.is_empty()), None),
+        };
         let query = EventQuery {
-            event_type: filter.event_type.filter(|t| !t.is_empty()),
+            event_type: exact.map(str::to_owned),
+            type_prefix: prefix.map(str::to_owned),
+            hide_group: filter
+                .hide_operational
+                .unwrap_or_default()
+                .then(|| crate::event::OPERATIONAL_GROUP.to_owned()),
             since: filter.since.map(to_millis),
             until: filter.until.map(to_millis),
             before,

@@ -256,6 +256,10 @@ pub async fn by_ids(store: &Store, ids: &[Uuid]) -> Result<Vec<Event>, EngineErr
 #[derive(Debug, Clone, Default)]
 pub struct EventQuery {
     pub event_type: Option<String>,
+    /// Types that start with this.
+    pub type_prefix: Option<String>,
+    /// Leave out this group's events.
+    pub hide_group: Option<String>,
     pub since: Option<i64>,
     pub until: Option<i64>,
     /// Newest first: events older than this one.
@@ -273,6 +277,8 @@ pub async fn list(
             "WHERE e.project_id = $1 AND ($2 IS NULL OR e.type = $2)
                AND ($3 IS NULL OR e.created_at >= $3) AND ($4 IS NULL OR e.created_at < $4)
                AND ($5 IS NULL OR e.id < $5)
+               AND ($7 IS NULL OR substr(e.type, 1, length($7)) = $7)
+               AND ($8 IS NULL OR e.group_name IS NULL OR e.group_name <> $8)
              ORDER BY e.id DESC LIMIT $6"
         ))
         .bind(project.0)
@@ -281,6 +287,8 @@ pub async fn list(
         .bind(query.until)
         .bind(query.before.map(|id| id.0))
         .bind(i64::from(query.limit))
+        .bind(query.type_prefix.as_deref().map(storable))
+        .bind(query.hide_group.as_deref())
         .fetch_all(pool)
         .await?
     });

@@ -43,6 +43,51 @@ async fn exhausted_and_recovered_deliveries_are_reported_as_events_to_subscriber
 }
 
 #[tokio::test]
+async fn the_event_list_filters_types_by_prefix_and_can_leave_out_hookhubs_own() {
+    // Arrange: two order events that fail for good (each reported as delivery.exhausted), and
+    // one of another type.
+    let app = spawn_app().await;
+    let failing = Receiver::start().await;
+    subscribe(&app, &failing, json!({"retry": false})).await;
+    for event_type in ["order.paid", "order.shipped", "orderly.x"] {
+        failing.answer(500, &[]);
+        let ingested = app.ingest(json!({"type": event_type})).await;
+        app.settled(&ingested, "failed").await;
+    }
+    app.wait_for(&format!("{EVENTS}?type=delivery.exhausted"), |page| {
+        page["data"].as_array().is_some_and(|d| d.len() == 3)
+    })
+    .await;
+    let types = |page: Value| -> Vec<String> {
+        let mut types: Vec<String> = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["type"].as_str().unwrap().to_owned())
+            .collect();
+        types.sort();
+        types
+    };
+
+    // Act and assert: `order.*` is a prefix, `*` everything, and Hookhub's reports can go.
+    let orders = app.get_json(&format!("{EVENTS}?type=order.*")).await;
+    assert_eq!(types(orders), ["order.paid", "order.shipped"]);
+    let everything = app.get_json(&format!("{EVENTS}?type=*")).await;
+    assert_eq!(everything["data"].as_array().unwrap().len(), 6);
+    let own_hidden = app
+        .get_json(&format!("{EVENTS}?hide_operational=true"))
+        .await;
+    assert_eq!(
+        types(own_hidden),
+        ["order.paid", "order.shipped", "orderly.x"]
+    );
+    let reports = app
+        .get_json(&format!("{EVENTS}?type=delivery.*&hide_operational=false"))
+        .await;
+    assert_eq!(reports["data"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
 async fn a_delivery_that_succeeds_after_failing_is_reported_recovered() {
     let app = spawn_app().await;
     let receiver = Receiver::start().await;
