@@ -91,6 +91,9 @@ test('bad input is reported next to each field and nothing is created', async ({
   await expect(page.locator('#field-timeout_seconds-error')).toContainText('between 1 and 30');
   await expect(page.locator('#field-filter-error')).not.toBeEmpty();
   await expect(page.getByLabel('Endpoint URL')).toHaveAttribute('aria-invalid', 'true');
+  // Where the button was pressed, a summary; and the first bad field, far above it, has the focus.
+  await expect(page.locator('.form-feedback')).toContainText('Not saved: 3 fields need attention.');
+  await expect(page.getByLabel('Endpoint URL')).toBeFocused();
 
   await page.getByLabel('Payload filter (JSON)').fill('{nope');
   await page.getByRole('button', { name: 'Create subscription' }).click();

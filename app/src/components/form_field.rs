@@ -103,12 +103,50 @@ where
     })
 }
 
-/// Shows [`form_error_of`] as an alert above a form's button.
+/// What went wrong with the last submission, beside the form's button where the person who
+/// pressed it is looking: [`form_error_of`], and with `fields` a count of the fields that need
+/// attention, the first of which takes the focus (however far up the form it is).
 #[component]
-pub fn FormError(message: Signal<Option<String>>) -> impl IntoView {
-    move || {
-        message
-            .get()
-            .map(|e| view! { <p class="notice error" role="alert">{e}</p> })
+pub fn FormError(
+    message: Signal<Option<String>>,
+    #[prop(optional, into)] fields: Option<Signal<FieldErrors>>,
+) -> impl IntoView {
+    let here = NodeRef::<leptos::html::Div>::new();
+    let invalid = move || fields.map_or(0, |f| f.with(|f| f.iter().count()));
+    Effect::new(move |_| {
+        if invalid() > 0 {
+            // Once this render has marked the fields invalid.
+            request_animation_frame(move || focus_first_invalid(here));
+        }
+    });
+    view! {
+        <div node_ref=here class="form-feedback">
+            {move || message.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+            {move || match invalid() {
+                0 => None,
+                1 => Some(view! { <p class="notice error">"Not saved: one field needs attention."</p> }),
+                n => Some(view! { <p class="notice error">"Not saved: " {n} " fields need attention."</p> }),
+            }}
+        </div>
+    }
+}
+
+/// Focuses the first control marked invalid in the form that holds `inside`.
+fn focus_first_invalid(inside: NodeRef<leptos::html::Div>) {
+    use leptos::wasm_bindgen::JsCast;
+    let first = inside
+        .get_untracked()
+        .and_then(|node| node.closest("form").ok().flatten())
+        .and_then(|form| {
+            form.query_selector(
+                ".field.invalid input, .field.invalid select, .field.invalid textarea",
+            )
+            .ok()
+            .flatten()
+        });
+    if let Some(control) = first {
+        let _ = control
+            .unchecked_into::<leptos::web_sys::HtmlElement>()
+            .focus();
     }
 }

@@ -183,7 +183,7 @@ fn SendEventForm(project: String, send: ServerAction<SendEvent>) -> impl IntoVie
                         })}
                     </Transition>
                 </div>
-                <FormError message=form_error />
+                <FormError message=form_error fields=errors />
                 <button type="submit" class="primary" disabled=move || send.pending().get()>"Send event"</button>
             </form>
         </details>

@@ -68,7 +68,7 @@ pub fn InboundPage() -> impl IntoView {
                         <FormField label="Type" name="object_type" errors placeholder="service" />
                         <FormField label="Name" name="name" errors placeholder="web" />
                     </div>
-                    <FormError message=form_error_of(create_object.value()) />
+                    <FormError message=form_error_of(create_object.value()) fields=errors />
                     <button type="submit" class="primary">"Create object"</button>
                 </ActionForm>
             </details>

@@ -72,7 +72,7 @@ fn CreateTokenForm(
                         </select>
                     </div>
                 </div>
-                <FormError message=form_error_of(create.value()) />
+                <FormError message=form_error_of(create.value()) fields=errors />
                 <button type="submit" class="primary" disabled=move || create.pending().get()>"Create token"</button>
             </ActionForm>
             {move || created().map(|token| view! { <NewTokenNotice token /> })}

@@ -35,7 +35,7 @@ pub fn UsersPage() -> impl IntoView {
                         <FormField label="Password" name="password" errors input_type="password" required=true hint="at least 8 characters" />
                         <label class="check"><input type="checkbox" name="is_admin" value="on" />"Administrator"</label>
                     </div>
-                    <FormError message=form_error_of(create.value()) />
+                    <FormError message=form_error_of(create.value()) fields=errors />
                     <button type="submit" class="primary" disabled=move || create.pending().get()>"Create user"</button>
                 </ActionForm>
             </details>

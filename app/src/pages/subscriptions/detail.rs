@@ -389,7 +389,7 @@ fn Recover(project: String, id: SubscriptionId) -> impl IntoView {
                 <button type="submit" disabled=move || recover.pending().get()>"Recover"</button>
                 {move || recover.pending().get().then(|| view! { <progress aria-label="Recovering"></progress> })}
             </ActionForm>
-            <FormError message=form_error />
+            <FormError message=form_error fields=errors />
             {move || recover.value().get().and_then(Result::ok).map(|n| view! {
                 <p class="muted" data-testid="recovered">{n} " deliveries queued again."</p>
             })}

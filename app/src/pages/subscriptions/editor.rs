@@ -192,7 +192,7 @@ fn SubscriptionEditor(
                     <CheckControl form label="Enabled" name="enabled" access=access!(enabled: bool) />
                 </div>
             </fieldset> }.into_any()}
-            <FormError message=form_error />
+            <FormError message=form_error fields=errors />
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>
                     {move || if save.pending().get() { "Saving…" } else if id.is_some() { "Save changes" } else { "Create subscription" }}
