@@ -14,19 +14,20 @@ const PAGES = [
   '/channels',
 ];
 
-test('the project switcher moves between projects', async ({ page, playwright, baseURL }) => {
+test('the project switcher moves between projects, staying on the same kind of page', async ({ page, playwright, baseURL }) => {
   const api = await apiClient(page, playwright, baseURL);
   const project = uniqueName('shop');
   const created = await api.post('/api/v1/projects', { data: { name: project } });
   expect(created.status()).toBe(201);
   await api.dispose();
 
+  // From a project's page of one kind to the same kind in the other project.
   await openHydrated(page, '/projects/default/subscriptions');
   await page.getByTestId('project-switcher').selectOption(project);
-  await expect(page).toHaveURL(new RegExp(`/projects/${project}$`));
-  await expect(page.getByRole('heading', { name: `Overview of ${project}` })).toBeVisible();
-  await page.getByRole('link', { name: 'Subscriptions' }).click();
+  await expect(page).toHaveURL(new RegExp(`/projects/${project}/subscriptions$`));
   await expect(page.getByText('No subscriptions match')).toBeVisible();
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await expect(page.getByRole('heading', { name: `Overview of ${project}` })).toBeVisible();
 });
 
 test('breadcrumbs lead back; unknown pages and ids say so', async ({ page, consoleGuard }) => {
@@ -76,6 +77,33 @@ for (const width of [1280, 390]) {
     }
   });
 }
+
+test('at 390 px a list row shows its state and controls without scrolling sideways', async ({
+  page,
+  playwright,
+  baseURL,
+  receiver,
+}) => {
+  const api = await apiClient(page, playwright, baseURL);
+  const name = uniqueName('narrow');
+  const created = await api.post('/api/v1/projects/default/subscriptions', {
+    data: { name, url: receiver.url(`/ok/${name}`), labels: { team: 'mobile' } },
+  });
+  expect(created.status()).toBe(201);
+  await api.dispose();
+
+  await page.setViewportSize({ width: 390, height: 900 });
+  await openHydrated(page, `/projects/default/subscriptions?query=${name}`);
+  const row = page.locator(`tr[data-subscription="${name}"]`);
+  for (const control of [row.getByText('enabled', { exact: true }), row.getByRole('button', { name: `Disable ${name}` })]) {
+    const box = (await control.boundingBox())!;
+    expect(box.x + box.width, 'inside the window').toBeLessThanOrEqual(390);
+  }
+  const wrap = page.locator('.table-wrap');
+  expect(await wrap.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  await row.getByRole('button', { name: `Disable ${name}` }).click();
+  await expect(row.getByText('disabled', { exact: true })).toBeVisible();
+});
 
 test('the dark theme follows the system setting', async ({ page }, testInfo) => {
   await page.emulateMedia({ colorScheme: 'dark' });

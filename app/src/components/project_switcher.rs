@@ -13,6 +13,22 @@ pub fn project_in(path: &str) -> Option<String> {
     Some(name.to_owned())
 }
 
+/// The same kind of page in project `to`: the section of `path` (subscriptions, events …) and
+/// its "new" form, but not an id, which names something of the project left behind.
+pub fn same_page_in(path: &str, to: &str) -> String {
+    let mut parts = path
+        .strip_prefix("/projects/")
+        .unwrap_or_default()
+        .split('/')
+        .skip(1)
+        .filter(|part| !part.is_empty());
+    match (parts.next(), parts.next()) {
+        (Some(section), Some("new")) => format!("/projects/{to}/{section}/new"),
+        (Some(section), _) => format!("/projects/{to}/{section}"),
+        (None, _) => format!("/projects/{to}"),
+    }
+}
+
 #[component]
 pub fn ProjectSwitcher() -> impl IntoView {
     let location = use_location();
@@ -22,7 +38,8 @@ pub fn ProjectSwitcher() -> impl IntoView {
     let navigate = StoredValue::new(use_navigate());
     let choose = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);
-        navigate.with_value(|go| go(&format!("/projects/{name}"), Default::default()));
+        let target = same_page_in(&location.pathname.get_untracked(), &name);
+        navigate.with_value(|go| go(&target, Default::default()));
     };
     view! {
         <Transition fallback=|| ()>
@@ -51,7 +68,7 @@ pub fn ProjectSwitcher() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::project_in;
+    use super::{project_in, same_page_in};
 
     #[test]
     fn the_project_is_read_from_the_path() {
@@ -62,5 +79,25 @@ mod tests {
         assert_eq!(project_in("/projects/shop").as_deref(), Some("shop"));
         assert_eq!(project_in("/projects/"), None);
         assert_eq!(project_in("/tokens"), None);
+    }
+
+    #[test]
+    fn switching_keeps_the_kind_of_page_but_not_ids() {
+        let to = |path| same_page_in(path, "shop");
+        assert_eq!(
+            to("/projects/a/subscriptions"),
+            "/projects/shop/subscriptions"
+        );
+        assert_eq!(
+            to("/projects/a/subscriptions/01a2/edit"),
+            "/projects/shop/subscriptions"
+        );
+        assert_eq!(
+            to("/projects/a/subscriptions/new"),
+            "/projects/shop/subscriptions/new"
+        );
+        assert_eq!(to("/projects/a/events/01a2"), "/projects/shop/events");
+        assert_eq!(to("/projects/a"), "/projects/shop");
+        assert_eq!(to("/tokens"), "/projects/shop");
     }
 }
