@@ -80,3 +80,31 @@ test('a failing endpoint is retried, marked failed, and recovered from the dashb
   await expect(page.locator('tr[data-delivery]').first()).toContainText('succeeded');
   await screenshot(page, testInfo, 'deliveries');
 });
+
+test('an endpoint is flagged failing at its first failed delivery, its 500 in red', async ({
+  page,
+  playwright,
+  baseURL,
+  receiver,
+}) => {
+  const api = await apiClient(page, playwright, baseURL);
+  const name = uniqueName('wobbly');
+  const eventType = `${name}.happened`;
+  // Not retried: one failure, and no later one to turn it failed.
+  const id = await createSubscription(api, {
+    name,
+    url: receiver.url(`/flaky/${name}`),
+    event_types: [eventType],
+    retry: false,
+  });
+  const sent = await api.post('/api/v1/projects/default/events', { data: { type: eventType } });
+  expect(sent.status()).toBe(201);
+  await api.dispose();
+
+  await openHydrated(page, `/projects/default/subscriptions/${id}`);
+  await eventually(page, () => expect(page.locator('.page-title .badge')).toHaveText('failing'));
+  await openHydrated(page, `/projects/default/subscriptions?query=${name}`);
+  const row = page.locator(`tr[data-subscription="${name}"]`);
+  await expect(row.locator('.badge')).toHaveText('failing');
+  await expect(row.locator('.status-code.bad')).toHaveText('500');
+});

@@ -29,6 +29,6 @@ pub use loaded::Loaded;
 pub use page_head::PageHead;
 pub use pager::Pager;
 pub use project_switcher::ProjectSwitcher;
-pub use status_badge::StatusBadge;
+pub use status_badge::{StatusBadge, StatusCode};
 pub use ticker::use_ticker;
 pub use toast::{use_toasts, Toaster, Toasts};

@@ -17,7 +17,7 @@ use crate::{
     },
     components::{
         format::{maybe_when, when},
-        use_toasts, DataTable, JsonView, Loaded, PageHead, Pager, StatusBadge,
+        use_toasts, DataTable, JsonView, Loaded, PageHead, Pager, StatusBadge, StatusCode,
     },
 };
 
@@ -85,7 +85,12 @@ fn DeliveryTable(page: Paged<Delivery>, project: String) -> impl IntoView {
                     <td><A href=format!("{base}/deliveries/{}", d.id)>{when(d.created_at)}</A></td>
                     <td><StatusBadge status=d.status.as_str() /></td>
                     <td>{d.attempts}</td>
-                    <td>{d.last_status_code.map(|c| c.to_string()).or(d.last_error.clone()).unwrap_or_default()}</td>
+                    <td>
+                        {match (d.last_status_code, d.last_error.clone()) {
+                            (Some(code), _) => view! { <StatusCode code /> }.into_any(),
+                            (None, error) => view! { <span class="status-code bad">{error}</span> }.into_any(),
+                        }}
+                    </td>
                     <td>{if d.status == DeliveryStatus::Pending { maybe_when(d.next_attempt_at) } else { String::new() }}</td>
                     <td><A href=format!("{base}/subscriptions/{}", d.subscription_id)>"subscription"</A></td>
                     <td><A href=format!("{base}/events/{}", d.event_id)>"event"</A></td>

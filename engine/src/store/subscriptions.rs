@@ -21,7 +21,8 @@ macro_rules! select {
         concat!(
             "SELECT ",
             $extra,
-            "s.id, p.name AS project, s.spec, s.failed, s.disabled_reason, s.last_delivery_at,
+            "s.id, p.name AS project, s.spec, s.failed, s.failing_since, s.disabled_reason,
+                    s.last_delivery_at,
                     s.created_at, s.updated_at, u.id AS author_id, u.username AS author_username,
                     u.full_name AS author_full_name, u.email AS author_email, n.number,
                     s.name_key = s.name AS unique_name
@@ -41,6 +42,7 @@ struct Row {
     /// own, written with it, because queries select and hold deliveries by them.
     spec: Json<SubscriptionSpec>,
     failed: bool,
+    failing_since: Option<i64>,
     disabled_reason: Option<String>,
     last_delivery_at: Option<i64>,
     created_at: i64,
@@ -71,6 +73,7 @@ impl From<Row> for Subscription {
             project: row.project,
             spec,
             failed: row.failed,
+            failing_since: row.failing_since.map(from_millis),
             disabled_reason: row.disabled_reason,
             last_delivery_at: row.last_delivery_at.map(from_millis),
             created_at: from_millis(row.created_at),

@@ -109,6 +109,8 @@ pub struct Subscription {
     pub spec: SubscriptionSpec,
     /// Set when deliveries kept failing for the whole failure window; cleared by re-enabling.
     pub failed: bool,
+    /// When its current run of failed attempts began (none since the last success).
+    pub failing_since: Option<DateTime<Utc>>,
     pub disabled_reason: Option<String>,
     pub last_delivery_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -146,6 +148,17 @@ impl Subscription {
     pub fn holds_deliveries(&self) -> bool {
         !self.spec.enabled || self.failed
     }
+
+    /// Its state in one word: `failed` (stopped after failing for the whole window), `disabled`,
+    /// `failing` (its last attempts failed; it goes on trying) or `enabled`.
+    pub fn state(&self) -> &'static str {
+        match (self.failed, self.spec.enabled, self.failing_since.is_some()) {
+            (true, ..) => "failed",
+            (false, false, _) => "disabled",
+            (false, true, true) => "failing",
+            (false, true, false) => "enabled",
+        }
+    }
 }
 
 /// Builds stored-looking subscriptions for other modules' unit tests.
@@ -161,6 +174,7 @@ pub(crate) mod test_support {
             project: "default".into(),
             spec,
             failed: false,
+            failing_since: None,
             disabled_reason: None,
             last_delivery_at: None,
             created_at: Utc::now(),
@@ -169,5 +183,24 @@ pub(crate) mod test_support {
             author: None,
             unique_name: true,
         }
+    }
+
+    #[test]
+    fn a_state_in_one_word() {
+        let valid = SubscriptionSpec {
+            name: "s".into(),
+            url: "https://example.com".into(),
+            ..SubscriptionSpec::default()
+        }
+        .validate()
+        .unwrap();
+        let mut s = subscription_from(valid);
+        assert_eq!(s.state(), "enabled");
+        s.failing_since = Some(Utc::now());
+        assert_eq!(s.state(), "failing");
+        s.spec.enabled = false;
+        assert_eq!(s.state(), "disabled");
+        s.failed = true;
+        assert_eq!(s.state(), "failed");
     }
 }

@@ -79,13 +79,7 @@ fn Detail(
     };
     let (delete_project, delete_name) = (project.clone(), subscription.spec.name.clone());
     let edit_href = format!("{list}/{id}/edit");
-    let state = if subscription.failed {
-        "failed"
-    } else if enabled {
-        "enabled"
-    } else {
-        "disabled"
-    };
+    let state = subscription.state();
     view! {
         <PageHead
             title=Signal::derive(move || name.clone())

@@ -17,6 +17,7 @@ use crate::{
     api::subscriptions::{list_subscriptions, SetSubscriptionEnabled},
     components::{
         format::percent, use_toasts, DataTable, Loaded, PageHead, Pager, Sparkline, StatusBadge,
+        StatusCode,
     },
 };
 
@@ -152,6 +153,7 @@ fn SubscriptionRow(
     project: String,
     set_enabled: ServerAction<SetSubscriptionEnabled>,
 ) -> impl IntoView {
+    let state = subscription.state();
     let Subscription {
         id, spec, failed, ..
     } = subscription;
@@ -179,20 +181,17 @@ fn SubscriptionRow(
     } else {
         event_types.join(", ")
     };
-    let state = match (enabled, failed) {
-        (_, true) => "failed",
-        (true, false) => "enabled",
-        (false, false) => "disabled",
-    };
     let health_view = health.map(|h| {
         let last = match (h.last_status, h.last_error) {
-            (Some(status), _) => status.to_string(),
-            (None, Some(kind)) => kind.as_str().to_owned(),
-            (None, None) => "—".to_owned(),
+            (Some(code), _) => view! { <StatusCode code /> }.into_any(),
+            (None, Some(kind)) => {
+                view! { <span class="status-code bad">{kind.as_str()}</span> }.into_any()
+            }
+            (None, None) => view! { <span class="muted">"—"</span> }.into_any(),
         };
         view! {
             <span class="health">
-                <span class="muted" title="Last status">{last}</span>
+                <span title="Last status">{last}</span>
                 <Sparkline values=h.hourly />
                 <span>{percent(h.success_rate)}</span>
             </span>
