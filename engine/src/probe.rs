@@ -56,6 +56,8 @@ pub struct TestIn {
     pub object_version: Option<String>,
     /// The payload's envelope for a bare URL (`hookhub` by default), as a subscription's.
     pub payload_format: Option<PayloadFormat>,
+    /// For a bare URL in UbiOps' envelope: whether the payload carries the object's result.
+    pub include_result: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -99,6 +99,7 @@ impl Engine {
                         headers: input.headers,
                         timeout_seconds: input.timeout_seconds.unwrap_or(defaults.timeout_seconds),
                         payload_format: input.payload_format.unwrap_or_default(),
+                        include_result: input.include_result,
                         ..defaults
                     })
                     .await?;

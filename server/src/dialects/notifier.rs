@@ -79,8 +79,17 @@ impl From<Subscription> for Hook {
 #[serde(default)]
 struct HookIn {
     callback_url: Option<String>,
-    filter: Option<Value>,
+    /// `Some(None)` when sent as `null`: a PATCH that way removes the filter.
+    #[serde(deserialize_with = "given")]
+    filter: Option<Option<Value>>,
     active: Option<bool>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`, the default).
+fn given<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<Value>>, D::Error> {
+    Option::<Value>::deserialize(deserializer).map(Some)
 }
 
 async fn list(
@@ -105,7 +114,7 @@ async fn create(
     let subscription = SubscriptionSpec {
         name: format!("hook-{}", Uuid::new_v4().simple()),
         url: input.callback_url.unwrap_or_default(),
-        filter: input.filter,
+        filter: input.filter.flatten(),
         enabled: input.active.unwrap_or(true),
         ..SubscriptionSpec::default()
     };

@@ -229,6 +229,7 @@ impl WebhookIn {
             object_name: self.object_name,
             object_version: self.version,
             payload_format: Some(PayloadFormat::Ubiops),
+            include_result: self.include_result.unwrap_or(false),
         })
     }
 }

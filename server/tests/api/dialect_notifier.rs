@@ -78,6 +78,25 @@ async fn hooks_are_pinged_before_they_are_registered_or_reactivated() {
     // Settled before the next scripted answer, which is meant for a ping, not this delivery.
     app.settled(&about_node, "succeeded").await;
 
+    // `"filter": null` removes the filter; leaving it out keeps it.
+    let kept: Value = call(&app, "PATCH", &path, Some(json!({"active": true})))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept["filter"], json!({"for_all": ["node"]}));
+    let unfiltered: Value = call(&app, "PATCH", &path, Some(json!({"filter": null})))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unfiltered["filter"], Value::Null);
+    let about_user = app
+        .ingest(json!({"type": "updated", "object": {"type": "user"}}))
+        .await;
+    assert_eq!(about_user["matched"], 1);
+    app.settled(&about_user, "succeeded").await;
+
     let pinged = call(&app, "POST", &format!("{path}/pings"), None).await;
     assert_eq!(pinged.status(), 204);
     receiver.answer(500, &[]);

@@ -120,6 +120,23 @@ async fn a_test_that_names_a_webhook_is_signed_with_its_secret() {
 }
 
 #[tokio::test]
+async fn a_test_of_a_url_carries_the_result_only_when_asked() {
+    let app = spawn_app().await;
+    let receiver = Receiver::start().await;
+    for (include_result, count) in [(true, 1), (false, 2)] {
+        let body = json!({"url": receiver.url, "object_type": "deployment",
+                          "object_name": "deployment-1", "event": "deployment_request_finished",
+                          "include_result": include_result});
+        let started = app.post_json(TESTS, body).await;
+        assert_eq!(started.status(), 201);
+        let test = received(&receiver, count).await;
+        let payload: Value = serde_json::from_slice(&test.body).unwrap();
+        assert_eq!(payload["event"], "deployment_request_finished");
+        assert_eq!(payload.get("result").is_some(), include_result, "{payload}");
+    }
+}
+
+#[tokio::test]
 async fn ubiops_answers_errors_in_its_shape_with_its_field_names() {
     let app = spawn_app().await;
     let cases = [

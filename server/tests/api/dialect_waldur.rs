@@ -71,6 +71,53 @@ async fn waldur_paths_take_dashed_uuids_and_answer_head_with_the_count() {
     assert_eq!(head.headers()["x-result-count"], "1");
 }
 
+#[tokio::test]
+async fn page_links_keep_the_lists_filters() {
+    let app = spawn_app().await;
+    for _ in 0..3 {
+        create_hook(&app, json!({"event_groups": ["customers"]})).await;
+    }
+    let inactive = create_hook(&app, json!({"event_groups": ["customers"]})).await;
+    let path = format!("/api/hooks-web/{}/", inactive["uuid"].as_str().unwrap());
+    let patched = app
+        .client
+        .patch(app.url(&path))
+        .json(&json!({"is_active": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+
+    let first = app
+        .client
+        .get(app.url("/api/hooks-web/?is_active=true&page_size=2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.headers()["x-result-count"], "3");
+    let links = first.headers()["link"].to_str().unwrap().to_owned();
+    let next = links
+        .split(", ")
+        .find(|link| link.ends_with("rel=\"next\""))
+        .expect("a next page");
+    assert!(
+        next.contains("is_active=true&page=2&page_size=2"),
+        "{links}"
+    );
+    let url = next.trim_start_matches('<').split('>').next().unwrap();
+    let second: Vec<Value> = app
+        .client
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 1, "the filter still applies on page 2");
+    assert!(second.iter().all(|hook| hook["is_active"] == true));
+}
+
 /// Creates a hook to `https://example.com/w` for `events` (types or groups); returns its JSON.
 async fn create_hook(app: &TestApp, events: Value) -> Value {
     let mut body = json!({"destination_url": "https://example.com/w"});

@@ -162,6 +162,7 @@ async fn list(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     ApiQuery(query): ApiQuery<query::ListQuery>,
 ) -> Result<Response, ApiError> {
     let listing = query.read()?;
@@ -181,8 +182,19 @@ async fn list(
         .take(size)
         .map(|s| WebHook::of(s, &base))
         .collect();
+    // Every page link keeps the request's filters, as Django REST framework's do.
+    let filters: Vec<(String, String)> =
+        url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+            .filter(|(key, _)| key != "page" && key != "page_size")
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
     let link = |n: usize, rel: &str| {
-        format!("<{base}/api/hooks-web/?page={n}&page_size={size}>; rel=\"{rel}\"")
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&filters)
+            .append_pair("page", &n.to_string())
+            .append_pair("page_size", &size.to_string())
+            .finish();
+        format!("<{base}/api/hooks-web/?{query}>; rel=\"{rel}\"")
     };
     let mut links = vec![link(1, "first")];
     if page > 1 {
