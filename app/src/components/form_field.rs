@@ -122,10 +122,13 @@ pub fn FormError(
     view! {
         <div node_ref=here class="form-feedback">
             {move || message.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            {move || match invalid() {
-                0 => None,
-                1 => Some(view! { <p class="notice error">"Not saved: one field needs attention."</p> }),
-                n => Some(view! { <p class="notice error">"Not saved: " {n} " fields need attention."</p> }),
+            {move || {
+                let summary = match invalid() {
+                    0 => return None,
+                    1 => "Not saved: one field needs attention.".to_owned(),
+                    n => format!("Not saved: {n} fields need attention."),
+                };
+                Some(view! { <p class="notice error">{summary}</p> })
             }}
         </div>
     }
