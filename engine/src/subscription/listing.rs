@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{parse_labels, Author, Labels, Subscription};
+use super::{parse_labels, Author, Labels, PayloadFormat, Subscription};
 use crate::{
     ids::UserId,
     matching::type_matches,
@@ -42,6 +42,8 @@ pub struct SubscriptionFilter {
     pub url: Option<String>,
     /// `json` or `form`.
     pub content_type: Option<String>,
+    /// Only subscriptions whose payloads take this envelope (`hookhub`, `waldur`, `wazo`, `ubiops`).
+    pub payload_format: Option<PayloadFormat>,
     /// Created by this user (id).
     pub author_id: Option<UserId>,
     /// Created by the user with exactly this username.
@@ -72,6 +74,7 @@ pub struct Selection {
     channel: Option<String>,
     url: Option<String>,
     content_type: Option<String>,
+    payload_format: Option<PayloadFormat>,
     author_id: Option<UserId>,
     author_username: Option<String>,
     author_email: Option<String>,
@@ -99,6 +102,7 @@ impl SubscriptionFilter {
             channel: given(&self.channel),
             url: given(&self.url),
             content_type: given(&self.content_type),
+            payload_format: self.payload_format,
             author_id: self.author_id,
             author_username: given(&self.author_username),
             author_email: given(&self.author_email),
@@ -140,6 +144,9 @@ impl Selection {
                 .content_type
                 .as_ref()
                 .is_none_or(|c| c == s.spec.content_type.as_str())
+            && self
+                .payload_format
+                .is_none_or(|f| f == s.spec.payload_format)
             && self
                 .delivered_since
                 .is_none_or(|since| s.last_delivery_at.is_some_and(|at| at >= since))

@@ -249,14 +249,26 @@ async fn list(
     ApiPath(project): ApiPath<String>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<ApiJson<Vec<Webhook>>, ApiError> {
+    // UbiOps lists its webhooks (subscriptions in its envelope), and `event` names a webhook's
+    // own event rather than any subscription that would receive it.
     let filter = SubscriptionFilter {
         label: query.labels,
         object_type: query.object_type.map(|t| t.as_str().to_owned()),
-        event_type: query.event,
+        payload_format: Some(PayloadFormat::Ubiops),
         ..SubscriptionFilter::default()
     };
     let all = engine.all_subscriptions(&caller, &project, filter).await?;
-    Ok(ApiJson(all.into_iter().map(Webhook::from).collect()))
+    let webhooks = all
+        .into_iter()
+        .filter(|s| {
+            query
+                .event
+                .as_ref()
+                .is_none_or(|e| s.spec.event_types.contains(e))
+        })
+        .map(Webhook::from)
+        .collect();
+    Ok(ApiJson(webhooks))
 }
 
 async fn create(

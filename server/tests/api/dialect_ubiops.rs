@@ -120,6 +120,34 @@ async fn a_test_that_names_a_webhook_is_signed_with_its_secret() {
 }
 
 #[tokio::test]
+async fn the_list_shows_ubiops_webhooks_and_event_names_a_webhooks_own_event() {
+    let app = spawn_app().await;
+    create_webhook(&app, "finished", "https://example.com/a").await;
+    let body = json!({"name": "created", "url": "https://example.com/b", "object_type": "deployment",
+                      "object_name": "deployment-1", "event": "deployment_version_created"});
+    assert_eq!(app.post_json(WEBHOOKS, body).await.status(), 201);
+    // A native subscription to every event: not a UbiOps webhook, and not "for" any event.
+    app.create_subscription(json!({"name": "everything", "url": "https://example.com/c"}))
+        .await;
+
+    let names = |list: Value| -> Vec<String> {
+        let mut names: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["name"].as_str().unwrap().to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(app.get_json(WEBHOOKS).await), ["created", "finished"]);
+    let finished = app
+        .get_json(&format!("{WEBHOOKS}?event=deployment_request_finished"))
+        .await;
+    assert_eq!(names(finished), ["finished"]);
+}
+
+#[tokio::test]
 async fn a_test_of_a_url_carries_the_result_only_when_asked() {
     let app = spawn_app().await;
     let receiver = Receiver::start().await;
