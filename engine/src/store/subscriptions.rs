@@ -55,13 +55,6 @@ struct Row {
     unique_name: bool,
 }
 
-impl Row {
-    /// The spec with header values in clear, for sending and changing.
-    fn clear_spec(&self) -> SubscriptionSpec {
-        self.spec.0.clone()
-    }
-}
-
 /// Rows become the public shape: protected header values never leave this module in clear
 /// except for sending (the roster's [`with_secrets_of_project`]) and changing ([`editable`]).
 impl From<Row> for Subscription {
@@ -232,7 +225,7 @@ pub async fn with_secrets_of_project(
                 current: with.secret,
                 retired: with.previous_secrets.0,
             };
-            let clear = with.row.clear_spec();
+            let clear = with.row.spec.0.clone();
             (Subscription::from(with.row), keyring, clear)
         })
         .collect())

@@ -28,6 +28,8 @@ pub struct SubscriptionFilter {
     pub label: Option<String>,
     /// Subscriptions that would receive an event of this type.
     pub event_type: Option<String>,
+    /// Subscriptions that list exactly this event type (not a pattern or catch-all that covers it).
+    pub lists_event_type: Option<String>,
     /// Only subscriptions scoped to objects of this type.
     pub object_type: Option<String>,
     /// Only enabled (`true`) or disabled (`false`) subscriptions.
@@ -68,6 +70,7 @@ pub struct Selection {
     query: Option<String>,
     labels: Labels,
     event_type: Option<String>,
+    lists_event_type: Option<String>,
     object_type: Option<String>,
     enabled: Option<bool>,
     failed: Option<bool>,
@@ -96,6 +99,7 @@ impl SubscriptionFilter {
             query: given(&self.query).map(|q| q.to_lowercase()),
             labels,
             event_type: given(&self.event_type),
+            lists_event_type: given(&self.lists_event_type),
             object_type: given(&self.object_type),
             enabled: self.enabled,
             failed: self.failed,
@@ -132,6 +136,10 @@ impl Selection {
                 s.spec.event_types.is_empty()
                     || s.spec.event_types.iter().any(|p| type_matches(p, t))
             })
+            && self
+                .lists_event_type
+                .as_ref()
+                .is_none_or(|t| s.spec.event_types.contains(t))
             && self
                 .object_type
                 .as_ref()

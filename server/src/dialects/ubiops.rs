@@ -254,21 +254,12 @@ async fn list(
     let filter = SubscriptionFilter {
         label: query.labels,
         object_type: query.object_type.map(|t| t.as_str().to_owned()),
+        lists_event_type: query.event,
         payload_format: Some(PayloadFormat::Ubiops),
         ..SubscriptionFilter::default()
     };
     let all = engine.all_subscriptions(&caller, &project, filter).await?;
-    let webhooks = all
-        .into_iter()
-        .filter(|s| {
-            query
-                .event
-                .as_ref()
-                .is_none_or(|e| s.spec.event_types.contains(e))
-        })
-        .map(Webhook::from)
-        .collect();
-    Ok(ApiJson(webhooks))
+    Ok(ApiJson(all.into_iter().map(Webhook::from).collect()))
 }
 
 async fn create(
