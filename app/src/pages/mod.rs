@@ -2,6 +2,7 @@
 
 mod channels;
 mod deliveries;
+mod delivery;
 mod events;
 mod inbound;
 mod login;
@@ -14,7 +15,8 @@ mod tokens;
 mod users;
 
 pub use channels::ChannelsPage;
-pub use deliveries::{DeliveriesPage, DeliveryPage};
+pub use deliveries::DeliveriesPage;
+pub use delivery::DeliveryPage;
 pub use events::{EventPage, EventsPage};
 pub use inbound::InboundPage;
 pub use login::LoginPage;
