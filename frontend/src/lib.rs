@@ -6,8 +6,13 @@
 #![recursion_limit = "256"]
 
 #[cfg(target_arch = "wasm32")]
+mod typed_early;
+
+#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    let typed = typed_early::note();
     leptos::mount::hydrate_body(app::App);
+    typed_early::restore(typed);
 }

@@ -38,15 +38,18 @@ pub async fn get_subscription(
     Ok(engine.get_subscription(&caller, &project, id).await?)
 }
 
-/// Creates a subscription (no `id`) or replaces every field of one.
-#[server(prefix = "/_hookhub", input = Json)]
+/// Creates a subscription (no `id`) or replaces every field of one. Form-encoded, so that the
+/// editor's plain `<form method="post">` reaches it before the page hydrates (or without
+/// JavaScript); such a post then goes on to the saved subscription's page, and a refused one
+/// back to the form with its errors (server_fn's form redirects).
+#[server(prefix = "/_hookhub")]
 pub async fn save_subscription(
     project: String,
     id: Option<SubscriptionId>,
     form: SubscriptionForm,
 ) -> Result<Subscription, AppError> {
     let (engine, caller) = engine_and_caller()?;
-    Ok(match id {
+    let saved = match id {
         None => {
             let spec = form.into_spec()?;
             engine.create_subscription(&caller, &project, spec).await?
@@ -57,6 +60,23 @@ pub async fn save_subscription(
                 .update_subscription(&caller, &project, id, patch)
                 .await?
         }
+    };
+    if is_plain_form_post() {
+        leptos_axum::redirect(&format!("/projects/{project}/subscriptions/{}", saved.id));
+    }
+    Ok(saved)
+}
+
+/// Whether the browser itself posted a form (it asks for a page back), rather than the hydrated
+/// app calling (it asks for data and navigates itself).
+#[cfg(feature = "ssr")]
+fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|request| {
+        request
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
     })
 }
 

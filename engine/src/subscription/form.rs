@@ -31,21 +31,26 @@ pub fn format_labels(labels: &Labels) -> String {
 }
 
 /// A header row of the form. A protected header's stored value is never sent to the form: left
-/// blank, it keeps the stored value; typed, it replaces it.
+/// blank, it keeps the stored value; typed, it replaces it. (Defaults: a plain form post leaves
+/// an unticked checkbox out.)
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct HeaderForm {
     pub key: String,
     pub value: String,
     pub protected: bool,
 }
 
-/// Every field as the text a person typed (lists comma separated, JSON as text).
+/// Every field as the text a person typed (lists comma separated, JSON as text). A field left
+/// out takes its new subscription's default, except the checkboxes: a plain form post (the page
+/// not hydrated yet, or no JavaScript) leaves an unticked one out, so missing is `false`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SubscriptionForm {
     pub name: String,
     pub url: String,
     pub description: String,
+    #[serde(default)]
     pub enabled: bool,
     pub timeout_seconds: String,
     pub labels: String,
@@ -58,7 +63,9 @@ pub struct SubscriptionForm {
     pub headers: Vec<HeaderForm>,
     pub content_type: String,
     pub method: String,
+    #[serde(default)]
     pub retry: bool,
+    #[serde(default)]
     pub include_result: bool,
     pub rate_limit: String,
     pub channel: String,
@@ -248,6 +255,20 @@ fn json_text(errors: &mut FieldErrors, field: &str, text: &str) -> Option<Value>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a plain form post carries: unticked checkboxes are absent, so they read as off,
+    /// while text fields left out keep a new subscription's defaults.
+    #[test]
+    fn a_checkbox_left_out_is_off() {
+        let posted: SubscriptionForm = serde_json::from_value(serde_json::json!({
+            "name": "n",
+            "headers": [{"key": "X-Team", "value": "core"}],
+        }))
+        .unwrap();
+        assert!(!posted.enabled && !posted.retry && !posted.include_result);
+        assert!(!posted.headers[0].protected);
+        assert_eq!(posted.method, SubscriptionForm::default().method);
+    }
 
     #[test]
     fn labels_round_trip_through_text() {

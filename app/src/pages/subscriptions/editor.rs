@@ -1,6 +1,8 @@
 //! The subscription form, for creating and for editing: every field the engine has, grouped by
 //! what it decides, with the engine's field errors inline and a box to try the payload filter
-//! against a sample event.
+//! against a sample event. It is a real `<form method="post">` to the save function, named the
+//! way that function reads a form (`form[url]`, `form[headers][0][key]`), so it works before the
+//! page hydrates; once hydrated, the app sends it instead and shows the result in place.
 
 use engine::{
     ids::SubscriptionId,
@@ -9,7 +11,7 @@ use engine::{
     },
     FieldErrors,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_navigate;
 
 use super::super::params::{fetch_by_id, id_param, project_param};
@@ -134,7 +136,9 @@ fn SubscriptionEditor(
     // Each fieldset is erased to `AnyView`: the whole form as one type nests deeper than the
     // compiler's query limit in release builds.
     view! {
-        <form class="form editor" novalidate=true on:submit=submit>
+        <form class="form editor" method="post" action=SaveSubscription::PATH novalidate=true on:submit=submit>
+            <input type="hidden" name="project" value=project />
+            {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string() /> })}
             {view! { <fieldset class="card">
                 <legend>"Endpoint"</legend>
                 <div class="form-grid">
@@ -203,6 +207,12 @@ fn SubscriptionEditor(
     }
 }
 
+/// The name a field is posted under: the save function's `form` argument, as its form
+/// encoding nests it.
+fn posted_name(field: &str) -> String {
+    format!("form[{field}]")
+}
+
 /// How a control reads and writes its field of the form.
 type Access<T> = (fn(&SubscriptionForm) -> T, fn(&mut SubscriptionForm, T));
 
@@ -228,12 +238,12 @@ fn TextControl(
     let described = format!("{id}-error");
     let control = if multiline {
         view! {
-            <textarea id=id name=name rows="4" placeholder=placeholder prop:value=value on:input=on_input aria-invalid=invalid aria-describedby=described spellcheck="false"></textarea>
+            <textarea id=id name=posted_name(name) rows="4" placeholder=placeholder prop:value=value on:input=on_input aria-invalid=invalid aria-describedby=described spellcheck="false"></textarea>
         }
         .into_any()
     } else {
         view! {
-            <input id=id name=name type=input_type placeholder=placeholder list=(!list.is_empty()).then_some(list) prop:value=value on:input=on_input aria-invalid=invalid aria-describedby=described />
+            <input id=id name=posted_name(name) type=input_type placeholder=placeholder list=(!list.is_empty()).then_some(list) prop:value=value on:input=on_input aria-invalid=invalid aria-describedby=described />
         }
         .into_any()
     };
@@ -254,7 +264,7 @@ fn ChoiceControl(
     let current = form.with_untracked(read);
     view! {
         <Field label name errors>
-            <select id=field_id(name) name=name on:change=move |ev| form.update(|f| write(f, event_target_value(&ev)))>
+            <select id=field_id(name) name=posted_name(name) on:change=move |ev| form.update(|f| write(f, event_target_value(&ev)))>
                 {options
                     .into_iter()
                     .map(|(value, text)| {
@@ -279,7 +289,8 @@ fn CheckControl(
         <label class="check">
             <input
                 type="checkbox"
-                name=name
+                name=posted_name(name)
+                value="true"
                 prop:checked=move || form.with(read)
                 on:change=move |ev| form.update(|f| write(f, event_target_checked(&ev)))
             />
@@ -329,15 +340,18 @@ fn HeaderRow(
         })
     };
     let n = i + 1;
+    let part = move |name: &str| format!("form[headers][{i}][{name}]");
     view! {
         <div class="header-row" data-header=i>
             <input
+                name=part("key")
                 aria-label=format!("Header {n} name")
                 placeholder="Authorization"
                 prop:value=move || header().key
                 on:input=move |ev| edit(|h, ev| h.key = event_target_value(&ev), ev)
             />
             <input
+                name=part("value")
                 aria-label=format!("Header {n} value")
                 type=move || if header().protected { "password" } else { "text" }
                 placeholder=move || if header().protected { "••• stored — type to replace" } else { "value" }
@@ -347,6 +361,8 @@ fn HeaderRow(
             <label class="check">
                 <input
                     type="checkbox"
+                    name=part("protected")
+                    value="true"
                     prop:checked=move || header().protected
                     on:change=move |ev| edit(|h, ev| h.protected = event_target_checked(&ev), ev)
                 />

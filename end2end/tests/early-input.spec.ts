@@ -1,0 +1,98 @@
+// The subscription form before the app has hydrated: what is typed while the WebAssembly is on
+// its way survives hydration, and a submit before it (or with JavaScript off) is a plain form
+// post that still creates the subscription or comes back with the errors.
+import { test, expect, apiClient, statusLogged, uniqueName } from './fixtures';
+import type { Page } from '@playwright/test';
+
+const NEW = '/projects/default/subscriptions/new';
+
+/** Holds the bundle's download until the returned function is called. */
+async function holdWasm(page: Page) {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*.wasm', async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
+test('what is typed before hydration is still there after it, and saves', async ({ page, receiver }) => {
+  const release = await holdWasm(page);
+  await page.goto(NEW);
+  const name = uniqueName('early');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Endpoint URL').fill(receiver.url(`/ok/${name}`));
+  await page.getByLabel('Event types').fill('order.*');
+  await page.getByLabel('Retry failed deliveries').uncheck();
+  await page.getByLabel('Payload format').selectOption('ubiops');
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+
+  release();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
+  await expect(page.getByLabel('Event types')).toHaveValue('order.*');
+  await expect(page.getByLabel('Retry failed deliveries')).not.toBeChecked();
+  await expect(page.getByLabel('Payload format')).toHaveValue('ubiops');
+
+  await page.getByRole('button', { name: 'Create subscription' }).click();
+  await expect(page.getByRole('heading', { name, exact: true })).toBeVisible();
+  const summary = page.locator('.summary');
+  await expect(summary).toContainText('order.*');
+  await expect(summary).toContainText('ubiops');
+});
+
+test.describe('without the app', () => {
+  test('a submit before hydration posts the form and creates the subscription', async ({
+    page,
+    playwright,
+    baseURL,
+    receiver,
+    consoleGuard,
+  }) => {
+    const api = await apiClient(page, playwright, baseURL);
+    consoleGuard.allow(/net::ERR_FAILED|Failed to load resource/);
+    await page.route('**/*.wasm', (route) => route.abort());
+    await page.goto(NEW);
+    const name = uniqueName('posted');
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Endpoint URL').fill(receiver.url(`/ok/${name}`));
+    await page.getByLabel('Event types').fill('order.paid, refund.*');
+    await page.getByLabel('Retry failed deliveries').uncheck();
+    await page.getByRole('button', { name: 'Create subscription' }).click();
+
+    await expect(page).toHaveURL(/\/projects\/default\/subscriptions\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop();
+    const saved = await (await api.get(`/api/v1/projects/default/subscriptions/${id}`)).json();
+    expect(saved.name).toBe(name);
+    expect(saved.event_types).toEqual(['order.paid', 'refund.*']);
+    expect(saved.retry).toBe(false);
+    expect(saved.enabled).toBe(true);
+  });
+
+  test('a refused post comes back to the form with the errors', async ({ page, consoleGuard }) => {
+    consoleGuard.allow(/net::ERR_FAILED|Failed to load resource/);
+    consoleGuard.allow(statusLogged(422));
+    await page.route('**/*.wasm', (route) => route.abort());
+    await page.goto(NEW);
+    await page.getByLabel('Name', { exact: true }).fill(uniqueName('refused'));
+    await page.getByLabel('Endpoint URL').fill('not a url');
+    await page.getByRole('button', { name: 'Create subscription' }).click();
+
+    await expect(page).toHaveURL(/\/subscriptions\/new\?/);
+    await expect(page.locator('#field-url-error')).not.toBeEmpty();
+  });
+});
+
+test.describe('with JavaScript off', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the form still creates a subscription', async ({ page, receiver }) => {
+    await page.goto(NEW);
+    const name = uniqueName('nojs');
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Endpoint URL').fill(receiver.url(`/ok/${name}`));
+    await page.getByRole('button', { name: 'Create subscription' }).click();
+    await expect(page).toHaveURL(/\/projects\/default\/subscriptions\/[0-9a-f-]{36}$/);
+  });
+});
