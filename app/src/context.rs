@@ -1,6 +1,6 @@
-//! What the server puts in Leptos' context for every server function: the engine. (The caller
-//! comes with the request; see [`crate::auth`].) Both the login functions and the resource
-//! functions in [`crate::api`] start here.
+//! What the server puts in Leptos' context for every server function: the engine, and the
+//! request it answers. (The caller comes with the request; see [`crate::auth`].) Both the login
+//! functions and the resource functions in [`crate::api`] start here.
 
 use crate::error::AppError;
 
@@ -8,4 +8,24 @@ use crate::error::AppError;
 pub(crate) fn engine() -> Result<engine::Engine, AppError> {
     leptos::prelude::use_context::<engine::Engine>()
         .ok_or_else(|| engine::EngineError::internal("engine missing from context").into())
+}
+
+/// Whether the browser itself posted a form (it asks for a page back: the page had not hydrated,
+/// or runs without JavaScript) rather than the hydrated app calling (it asks for data). Such a
+/// post is answered with a redirect: server_fn sends it back to its page, with the error in the
+/// address when there is one.
+pub(crate) fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|request| {
+        request
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
+/// The response options of a server function's answer, to set its status and headers: none for
+/// a plain form post, whose answer must stay the redirect (see [`is_plain_form_post`]).
+pub(crate) fn response_options() -> Option<leptos_axum::ResponseOptions> {
+    leptos::prelude::use_context::<leptos_axum::ResponseOptions>().filter(|_| !is_plain_form_post())
 }

@@ -51,7 +51,7 @@ test.describe('without the app', () => {
     consoleGuard,
   }) => {
     const api = await apiClient(page, playwright, baseURL);
-    consoleGuard.allow(/net::ERR_FAILED|Failed to load resource/);
+    consoleGuard.allow(/net::ERR_FAILED|Failed to load resource|Failed to fetch/);
     await page.route('**/*.wasm', (route) => route.abort());
     await page.goto(NEW);
     const name = uniqueName('posted');
@@ -71,7 +71,7 @@ test.describe('without the app', () => {
   });
 
   test('a refused post comes back to the form with the errors', async ({ page, consoleGuard }) => {
-    consoleGuard.allow(/net::ERR_FAILED|Failed to load resource/);
+    consoleGuard.allow(/net::ERR_FAILED|Failed to load resource|Failed to fetch/);
     consoleGuard.allow(statusLogged(422));
     await page.route('**/*.wasm', (route) => route.abort());
     await page.goto(NEW);

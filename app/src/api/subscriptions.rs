@@ -61,23 +61,10 @@ pub async fn save_subscription(
                 .await?
         }
     };
-    if is_plain_form_post() {
+    if crate::context::is_plain_form_post() {
         leptos_axum::redirect(&format!("/projects/{project}/subscriptions/{}", saved.id));
     }
     Ok(saved)
-}
-
-/// Whether the browser itself posted a form (it asks for a page back), rather than the hydrated
-/// app calling (it asks for data and navigates itself).
-#[cfg(feature = "ssr")]
-fn is_plain_form_post() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|request| {
-        request
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|accept| accept.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
-    })
 }
 
 #[server(prefix = "/_hookhub")]

@@ -232,18 +232,21 @@ fn TextControl(
 ) -> impl IntoView {
     let (read, write) = access;
     let id = field_id(name);
+    // `prop:` values are set in the browser only: the attribute (and a text area's text) is what
+    // the server renders, so the form shows its values before hydration and without JavaScript.
+    let rendered = form.with_untracked(read);
     let value = move || form.with(read);
     let on_input = move |ev: leptos::ev::Event| form.update(|f| write(f, event_target_value(&ev)));
     let invalid = move || errors.with(|e| e.get(name).is_some()).to_string();
     let described = format!("{id}-error");
     let control = if multiline {
         view! {
-            <textarea id=id name=posted_name(name) rows="4" placeholder=placeholder prop:value=value on:input=on_input aria-invalid=invalid aria-describedby=described spellcheck="false"></textarea>
+            <textarea id=id name=posted_name(name) rows="4" placeholder=placeholder prop:value=value on:input=on_input aria-invalid=invalid aria-describedby=described spellcheck="false">{rendered}</textarea>
         }
         .into_any()
     } else {
         view! {
-            <input id=id name=posted_name(name) type=input_type placeholder=placeholder list=(!list.is_empty()).then_some(list) prop:value=value on:input=on_input aria-invalid=invalid aria-describedby=described />
+            <input id=id name=posted_name(name) type=input_type placeholder=placeholder list=(!list.is_empty()).then_some(list) value=rendered prop:value=value on:input=on_input aria-invalid=invalid aria-describedby=described />
         }
         .into_any()
     };
@@ -291,6 +294,7 @@ fn CheckControl(
                 type="checkbox"
                 name=posted_name(name)
                 value="true"
+                checked=form.with_untracked(read)
                 prop:checked=move || form.with(read)
                 on:change=move |ev| form.update(|f| write(f, event_target_checked(&ev)))
             />
@@ -341,18 +345,21 @@ fn HeaderRow(
     };
     let n = i + 1;
     let part = move |name: &str| format!("form[headers][{i}][{name}]");
+    let rendered = header();
     view! {
         <div class="header-row" data-header=i>
             <input
                 name=part("key")
                 aria-label=format!("Header {n} name")
                 placeholder="Authorization"
+                value=rendered.key
                 prop:value=move || header().key
                 on:input=move |ev| edit(|h, ev| h.key = event_target_value(&ev), ev)
             />
             <input
                 name=part("value")
                 aria-label=format!("Header {n} value")
+                value=rendered.value
                 type=move || if header().protected { "password" } else { "text" }
                 placeholder=move || if header().protected { "••• stored — type to replace" } else { "value" }
                 prop:value=move || header().value
@@ -363,6 +370,7 @@ fn HeaderRow(
                     type="checkbox"
                     name=part("protected")
                     value="true"
+                    checked=rendered.protected
                     prop:checked=move || header().protected
                     on:change=move |ev| edit(|h, ev| h.protected = event_target_checked(&ev), ev)
                 />
