@@ -236,7 +236,10 @@ mod tests {
         feed.publish(theirs, || [event(9), delivery(wanted)]);
         feed.publish(mine, || [first.clone(), second.clone(), third.clone()]);
         drop(feed);
-        assert_eq!(all.collect::<Vec<_>>().await, [first, second, third.clone()]);
+        assert_eq!(
+            all.collect::<Vec<_>>().await,
+            [first, second, third.clone()]
+        );
         assert_eq!(only.collect::<Vec<_>>().await, [third]);
     }
 

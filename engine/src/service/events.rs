@@ -196,8 +196,11 @@ impl Engine {
         self.metrics.events_ingested(created.len() as u64);
         // Before the worker is handed them: a delivery's creation is published before its
         // first attempt can be.
-        self.live
-            .publish(project_id, || created.iter().flat_map(|(event, recipients)| live_entries(event, recipients)));
+        self.live.publish(project_id, || {
+            created
+                .iter()
+                .flat_map(|(event, recipients)| live_entries(event, recipients))
+        });
         if let Some(reservation) = reservation {
             let jobs = created
                 .iter()
