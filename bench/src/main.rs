@@ -4,12 +4,14 @@
 //! loopback, then measures: the raw HTTP ceiling (the same client stack straight to the
 //! receiver), ingest (single events and batches), end-to-end deliveries to one busy
 //! subscription and to several, latency from ingest to the first attempt at a fixed rate and the
-//! highest paced rate whose p99 stays under a bound, a SIGKILL-and-restart drill, and memory idle
-//! and with a queued backlog (plus the time to drain it). Prints one table. Build the server
+//! highest paced rate whose p99 stays under a bound, the live stream's cost (deliveries per second
+//! with and without SSE clients watching, and what they were streamed), a SIGKILL-and-restart
+//! drill, and memory idle and with a queued backlog (plus the time to drain it). Prints one table. Build the server
 //! first: `cargo build --release -p server`.
 
 mod hookhub;
 mod kill;
+mod live;
 mod load;
 mod receiver;
 
@@ -69,6 +71,9 @@ struct Args {
     /// The p99 a paced rate must stay under to count as sustained.
     #[arg(long, default_value_t = 25)]
     latency_bound_ms: u64,
+    /// SSE clients watching the live stream while it delivers.
+    #[arg(long, default_value_t = 10)]
+    live_clients: usize,
     /// Events of the SIGKILL drill.
     #[arg(long, default_value_t = 10_000)]
     kill_events: usize,
@@ -111,6 +116,24 @@ async fn main() {
         format!("{rate:.0}"),
     );
     row("  ÷ ceiling", format!("{:.3}", rate / ceiling));
+
+    let clients = args.live_clients;
+    let live = live::cost(&args, &database("live"), clients).await;
+    row(
+        "live: deliveries/s, one subscription, unwatched",
+        format!("{:.0} ({:.3} ×)", live.alone, live.alone / ceiling),
+    );
+    row(
+        &format!("live: the same with {clients} SSE clients"),
+        format!("{:.0} ({:.3} ×)", live.watched, live.watched / ceiling),
+    );
+    row(
+        &format!("live: entries/s streamed to each of {clients}"),
+        format!(
+            "{:.0} ({} missed in all)",
+            live.streamed_per_client, live.missed
+        ),
+    );
 
     let receiver = Receiver::start().await;
     let client = reqwest::Client::new();

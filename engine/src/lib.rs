@@ -13,6 +13,7 @@ pub mod event;
 pub mod filter;
 pub mod ids;
 pub mod inbound;
+pub mod live;
 pub mod matching;
 pub mod overview;
 pub mod page;

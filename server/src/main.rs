@@ -102,6 +102,7 @@ async fn serve(
         engine: engine.clone(),
         leptos_options: startup::leptos_options(&args.site_root),
         rate_limiter: RateLimiter::new(args.rate_limit, args.ingest_rate_limit),
+        shutdown: shutdown.clone(),
     };
     let limits = HttpLimits {
         max_body_bytes: args.max_body_bytes,

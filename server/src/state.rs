@@ -3,6 +3,7 @@
 use axum::extract::FromRef;
 use engine::Engine;
 use leptos::prelude::LeptosOptions;
+use tokio_util::sync::CancellationToken;
 
 use crate::rate_limit::RateLimiter;
 
@@ -13,4 +14,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Requests per second per API token.
     pub rate_limiter: RateLimiter,
+    /// The one shutdown signal: responses that would otherwise never end (live streams) end
+    /// when it fires, so that they do not hold up the graceful shutdown.
+    pub shutdown: CancellationToken,
 }

@@ -14,7 +14,7 @@ use crate::{
     api::deliveries::list_deliveries,
     components::{
         format::{maybe_when, when},
-        DataTable, Loaded, PageHead, Pager, StatusBadge, StatusCode,
+        use_live, DataTable, LiveControls, Loaded, PageHead, Pager, StatusBadge, StatusCode, Watch,
     },
 };
 
@@ -30,7 +30,7 @@ pub fn DeliveriesPage() -> impl IntoView {
 }
 
 /// Deliveries newest first, of one subscription or event if given, with a status filter kept
-/// in the URL query.
+/// in the URL query; new ones appear as they arrive (see [`use_live`]).
 #[component]
 pub fn DeliveryList(
     project: String,
@@ -39,11 +39,18 @@ pub fn DeliveryList(
 ) -> impl IntoView {
     let status = query_param("status");
     let cursor = query_param("cursor");
+    let live = use_live(
+        project.clone(),
+        Watch::Deliveries {
+            subscription,
+            event,
+        },
+    );
     let deliveries = {
         let project = project.clone();
         Resource::new(
-            move || (status.get(), cursor.get()),
-            move |(status, cursor)| {
+            move || (status.get(), cursor.get(), live.version.get()),
+            move |(status, cursor, _)| {
                 list_deliveries(project.clone(), subscription, event, status, cursor)
             },
         )
@@ -63,6 +70,7 @@ pub fn DeliveryList(
             </label>
             <button type="submit">"Filter"</button>
         </Form>
+        <LiveControls live />
         <Loaded resource=deliveries what="deliveries" let:page>
             <DeliveryTable page project=project.clone() />
         </Loaded>

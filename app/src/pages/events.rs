@@ -1,5 +1,5 @@
-//! Events: the list (type and time filters in the URL query), the "Send event" form, and an
-//! event's page with its payload and the deliveries it caused.
+//! Events: the list (type and time filters in the URL query, new events shown as they arrive),
+//! the "Send event" form, and an event's page with its payload and the deliveries it caused.
 
 use engine::{
     event::{Event, EventForm},
@@ -19,8 +19,8 @@ use crate::{
         subscriptions::known_event_types,
     },
     components::{
-        errors_of, field_id, form_error_of, format::when, use_toasts, ConfirmButton, DataTable,
-        Field, FormError, JsonView, Loaded, PageHead, Pager,
+        errors_of, field_id, form_error_of, format::when, use_live, use_toasts, ConfirmButton,
+        DataTable, Field, FormError, JsonView, LiveControls, Loaded, PageHead, Pager, Watch,
     },
 };
 
@@ -36,6 +36,7 @@ pub fn EventsPage() -> impl IntoView {
     let hide = query_param("hide_operational");
     let hide_operational = Signal::derive(move || hide.get().is_some());
     let send = ServerAction::<SendEvent>::new();
+    let live = use_live(project.get_untracked(), Watch::Events);
     let events = Resource::new(
         move || {
             (
@@ -45,7 +46,7 @@ pub fn EventsPage() -> impl IntoView {
                 since.get(),
                 until.get(),
                 cursor.get(),
-                send.version().get(),
+                (send.version().get(), live.version.get()),
             )
         },
         |(project, event_type, hide_operational, since, until, cursor, _)| {
@@ -80,6 +81,7 @@ pub fn EventsPage() -> impl IntoView {
                 </label>
                 <button type="submit">"Filter"</button>
             </Form>
+            <LiveControls live />
             <Loaded resource=events what="events" let:page>
                 <EventTable page project=project.get_untracked() />
             </Loaded>

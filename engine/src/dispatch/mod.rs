@@ -32,7 +32,7 @@ use recorder::Finished;
 
 use crate::{
     bus::Bus, channel::Channels, error::chain, event::EventIn, group_commit::GroupCommit,
-    ids::ProjectId, metrics::Metrics, roster::Roster, settings::Settings, store::Store,
+    ids::ProjectId, live::Feed, metrics::Metrics, roster::Roster, settings::Settings, store::Store,
 };
 
 /// How a worker runs.
@@ -81,6 +81,7 @@ pub(crate) struct Context {
     pub roster: Roster,
     pub bus: Bus,
     pub metrics: Metrics,
+    pub live: Feed,
     pub queue: Queue,
     pub recorder: Recorder,
     pub report: Reporter,
@@ -96,6 +97,7 @@ pub(crate) struct Parts {
     pub roster: Roster,
     pub bus: Bus,
     pub metrics: Metrics,
+    pub live: Feed,
     pub report: Reporter,
 }
 
@@ -148,6 +150,7 @@ pub(crate) async fn run(
         roster: parts.roster,
         bus: parts.bus,
         metrics: parts.metrics,
+        live: parts.live,
         queue: local.queue,
         recorder,
         report: parts.report,

@@ -11,9 +11,11 @@ use uuid::Uuid;
 use super::Engine;
 use crate::{
     account::{Caller, Role},
+    delivery::DeliveryStatus,
     dispatch::Job,
     event::{Event, EventIn, BATCH_MAX},
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
+    live::{Live, LiveDelivery, LiveEvent},
     page::{PageRequest, Paged},
     roster::Members,
     store::{
@@ -192,6 +194,13 @@ impl Engine {
             .map(|(_, e)| e)
             .collect();
         self.metrics.events_ingested(created.len() as u64);
+        // Before the worker is handed them: a delivery's creation is published before its
+        // first attempt can be.
+        self.live.publish(project_id, || {
+            created
+                .iter()
+                .flat_map(|(event, recipients)| live_entries(event, recipients))
+        });
         if let Some(reservation) = reservation {
             let jobs = created
                 .iter()
@@ -303,6 +312,30 @@ impl Engine {
             e.id.to_string()
         }))
     }
+}
+
+/// An accepted event and the deliveries it created, as the live feed shows them.
+fn live_entries(event: &Event, recipients: &[Recipient]) -> Vec<Live> {
+    let accepted = Live::Event(LiveEvent {
+        id: event.id,
+        event_type: event.event_type.clone(),
+        created_at: event.created_at,
+    });
+    let created = recipients.iter().map(|r| {
+        Live::Delivery(LiveDelivery {
+            id: r.delivery,
+            event_id: event.id,
+            subscription_id: r.subscription,
+            status: match r.start {
+                Start::Held => DeliveryStatus::Held,
+                Start::Pending | Start::Leased => DeliveryStatus::Pending,
+            },
+            attempts: 0,
+            last_status_code: None,
+            at: event.created_at,
+        })
+    });
+    std::iter::once(accepted).chain(created).collect()
 }
 
 /// Matching more than this many (event, subscription) pairs runs off the async threads, so that

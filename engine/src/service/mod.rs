@@ -8,6 +8,7 @@ mod accounts;
 mod deliveries;
 mod events;
 mod inbound;
+mod live;
 mod overview;
 mod probes;
 mod projects;
@@ -37,6 +38,7 @@ use crate::{
     directory::Directory,
     dispatch::Local,
     group_commit::GroupCommit,
+    live::Feed,
     login_throttle::LoginThrottle,
     metrics::{Metrics, QueueGauges},
     roster::Roster,
@@ -64,6 +66,8 @@ pub struct Engine {
     roster: Roster,
     directory: Arc<Directory>,
     bus: Bus,
+    /// What happens in this process, for whoever watches it live.
+    live: Feed,
     /// This process's worker, while one runs: ingest hands it deliveries born claimed.
     local: Arc<RwLock<Option<Local>>>,
     ingester: Ingester,
@@ -106,6 +110,7 @@ impl Engine {
             roster,
             directory,
             bus,
+            live: Feed::default(),
             local: Arc::default(),
             metrics: Metrics::default(),
             logins: Arc::default(),

@@ -44,6 +44,7 @@ impl Engine {
             roster: self.roster.clone(),
             bus: self.bus.clone(),
             metrics: self.metrics.clone(),
+            live: self.live.clone(),
             report,
         };
         dispatch::run(parts, local, config, room, shutdown).await;

@@ -7,6 +7,7 @@
 mod channels;
 mod deliveries;
 mod events;
+mod live;
 mod objects;
 mod overview;
 mod probes;
@@ -50,6 +51,7 @@ struct Queued {
         (name = "subscriptions", description = "Where events are delivered"),
         (name = "events", description = "What happened, to be delivered"),
         (name = "deliveries", description = "One event to one subscription, with every attempt"),
+        (name = "live", description = "What happens in a project, as it happens"),
         (name = "tests", description = "On-demand endpoint tests"),
         (name = "channels", description = "Registered delivery services"),
         (name = "inbound", description = "Objects and the secret URLs that act on them"),
@@ -141,6 +143,7 @@ pub fn router() -> (Router<AppState>, Document) {
         .merge(projects::router())
         .merge(subscriptions::router())
         .merge(events::router())
+        .merge(live::router())
         .merge(deliveries::router())
         .merge(overview::router())
         .merge(probes::router())

@@ -138,13 +138,14 @@ async fn spawn_over(
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = format!("http://{}", listener.local_addr().unwrap());
     let token = bootstrap_admin(&engine).await;
+    let shutdown = CancellationToken::new();
     let state = AppState {
         engine,
         leptos_options,
         rate_limiter: limits,
+        shutdown: shutdown.clone(),
     };
     let handle = state.engine.clone();
-    let shutdown = CancellationToken::new();
     if let Some(worker) = worker {
         let (engine, shutdown) = (state.engine.clone(), shutdown.clone());
         tokio::spawn(async move { engine.run_worker(worker, shutdown).await });

@@ -13,6 +13,7 @@ mod dialect_wazo;
 mod faults;
 mod helpers;
 mod limits;
+mod live;
 mod migrations;
 mod operability;
 mod operations;
