@@ -12,7 +12,7 @@ use super::Engine;
 use crate::{
     account::{Caller, Role},
     dispatch::Job,
-    event::{Event, EventIn, BATCH_MAX},
+    event::{Event, EventIn, TypePattern, BATCH_MAX},
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
     page::{PageRequest, Paged},
     roster::Members,
@@ -277,18 +277,10 @@ impl Engine {
         let project = self.authorize(caller, project, Role::Read).await?;
         let page = filter.page.validate()?;
         let before = parse_cursor(page.cursor.as_deref())?;
-        let pattern = filter
-            .event_type
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default();
-        let (exact, prefix) = match pattern.strip_suffix('*') {
-            Some(prefix) => (None, Some(prefix).filter(|p| !p.is_empty())),
-            None => (Some(pattern).filter(|t| !t.is_empty()), None),
-        };
+        let types = TypePattern::parse(filter.event_type.as_deref());
         let query = EventQuery {
-            event_type: exact.map(str::to_owned),
-            type_prefix: prefix.map(str::to_owned),
+            event_type: types.exact,
+            type_prefix: types.prefix,
             hide_group: filter
                 .hide_operational
                 .unwrap_or_default()
