@@ -5,6 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{AttemptId, DeliveryId, EventId, SubscriptionId};
 
+/// The most deliveries one bulk retry names.
+pub const RETRY_MAX_IDS: usize = 1000;
+/// The longest search text of the delivery list (an event id, an idempotency key or a piece of
+/// payload): longer is refused rather than scanned for.
+pub const SEARCH_MAX_CHARS: usize = 256;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
@@ -57,7 +63,11 @@ impl DeliveryStatus {
 pub struct Delivery {
     pub id: DeliveryId,
     pub event_id: EventId,
+    /// The event's type, so that a list says what each delivery carries.
+    pub event_type: String,
     pub subscription_id: SubscriptionId,
+    /// The subscription's name, as it is now.
+    pub subscription_name: String,
     pub status: DeliveryStatus,
     pub attempts: u32,
     pub next_attempt_at: Option<DateTime<Utc>>,
@@ -67,6 +77,26 @@ pub struct Delivery {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A bulk retry: the deliveries to make due now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RetryMany {
+    /// 1 to 1000 delivery ids of the project; repeats count once.
+    pub ids: Vec<DeliveryId>,
+}
+
+/// What a bulk retry did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RetriedMany {
+    /// How many deliveries were made due now (one manual attempt each).
+    pub queued: u64,
+    /// Deliveries a worker was sending at that moment: left alone, as a single retry would.
+    pub skipped: Vec<DeliveryId>,
+    /// Ids that name no delivery of this project.
+    pub not_found: Vec<DeliveryId>,
 }
 
 /// Why an attempt failed.

@@ -102,6 +102,30 @@ pub fn event_name_rule() -> String {
     format!("may only contain letters, digits, '_', '-', '.' and ':', at most {EVENT_TYPE_MAX_CHARS} characters")
 }
 
+/// A type filter of a list, written as subscriptions write their types: `order.paid` exactly,
+/// `order.*` every type that starts `order.`, `*` or blank every type. The one reading of that
+/// rule for every list that filters by type (events, deliveries).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypePattern {
+    pub exact: Option<String>,
+    /// Types that start with this.
+    pub prefix: Option<String>,
+}
+
+impl TypePattern {
+    pub fn parse(text: Option<&str>) -> TypePattern {
+        let pattern = text.map(str::trim).unwrap_or_default();
+        let (exact, prefix) = match pattern.strip_suffix('*') {
+            Some(prefix) => (None, Some(prefix).filter(|p| !p.is_empty())),
+            None => (Some(pattern).filter(|t| !t.is_empty()), None),
+        };
+        TypePattern {
+            exact: exact.map(str::to_owned),
+            prefix: prefix.map(str::to_owned),
+        }
+    }
+}
+
 /// The result of ingesting one event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -225,6 +249,20 @@ mod tests {
             event_type: event_type.into(),
             ..EventIn::default()
         }
+    }
+
+    #[test]
+    fn type_filters_read_exact_prefix_or_all() {
+        let exact = TypePattern::parse(Some(" order.paid "));
+        assert_eq!(exact.exact.as_deref(), Some("order.paid"));
+        assert_eq!(exact.prefix, None);
+        let prefix = TypePattern::parse(Some("order.*"));
+        assert_eq!(
+            (prefix.exact, prefix.prefix.as_deref()),
+            (None, Some("order."))
+        );
+        assert_eq!(TypePattern::parse(Some("*")), TypePattern::default());
+        assert_eq!(TypePattern::parse(None), TypePattern::default());
     }
 
     #[test]

@@ -39,12 +39,27 @@ fn Errors(errors: ArcRwSignal<Errors>) -> impl IntoView {
                     errors
                         .get()
                         .into_iter()
-                        .map(|(_, error)| view! { <li>{error.to_string()}</li> })
+                        .map(|(_, error)| view! { <li>{described(&error)}</li> })
                         .collect_view()
                 }}
             </ul>
         </div>
     }
+}
+
+/// The error's words, and for invalid input each field with what is wrong with it (a filter in
+/// the address, say), since no form is there to show them beside.
+fn described(error: &leptos::error::Error) -> String {
+    let fields = error
+        .downcast_ref::<AppError>()
+        .map(|e| {
+            e.fields()
+                .iter()
+                .map(|(field, message)| format!("; {field} {message}"))
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    format!("{error}{fields}")
 }
 
 /// The login page, returning to where the user is now.

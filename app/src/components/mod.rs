@@ -16,6 +16,7 @@ mod pager;
 mod project_switcher;
 mod status_badge;
 mod ticker;
+mod time_ago;
 mod toast;
 
 pub use account_menu::AccountMenu;
@@ -33,4 +34,5 @@ pub use pager::Pager;
 pub use project_switcher::ProjectSwitcher;
 pub use status_badge::{StatusBadge, StatusCode};
 pub use ticker::use_ticker;
+pub use time_ago::{clock, use_now, TimeAgo};
 pub use toast::{use_toasts, Toaster, Toasts};

@@ -13,7 +13,7 @@ use crate::{
     account::{Caller, Role},
     delivery::DeliveryStatus,
     dispatch::Job,
-    event::{Event, EventIn, BATCH_MAX},
+    event::{Event, EventIn, TypePattern, BATCH_MAX},
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
     live::{Live, LiveDelivery, LiveEvent},
     page::{PageRequest, Paged},
@@ -286,18 +286,10 @@ impl Engine {
         let project = self.authorize(caller, project, Role::Read).await?;
         let page = filter.page.validate()?;
         let before = parse_cursor(page.cursor.as_deref())?;
-        let pattern = filter
-            .event_type
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default();
-        let (exact, prefix) = match pattern.strip_suffix('*') {
-            Some(prefix) => (None, Some(prefix).filter(|p| !p.is_empty())),
-            None => (Some(pattern).filter(|t| !t.is_empty()), None),
-        };
+        let types = TypePattern::parse(filter.event_type.as_deref());
         let query = EventQuery {
-            event_type: exact.map(str::to_owned),
-            type_prefix: prefix.map(str::to_owned),
+            event_type: types.exact,
+            type_prefix: types.prefix,
             hide_group: filter
                 .hide_operational
                 .unwrap_or_default()

@@ -6,10 +6,11 @@ use uuid::Uuid;
 
 use super::{
     events::{Recipient, Start},
-    from_millis, id_list, on_pool, with_id_set, Store,
+    from_millis, id_list, on_pool, storable, with_id_set, Store,
 };
 use crate::{
     delivery::{Delivery, DeliveryStatus},
+    event::TypePattern,
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
     EngineError,
 };
@@ -202,12 +203,18 @@ pub async fn release_expired(store: &Store, now: i64) -> Result<u64, EngineError
     Ok(released)
 }
 
+/// A delivery with what it is about: its event's type and its subscription's name. Both joins
+/// are on primary keys, one lookup per row returned, so a list stays as cheap as its walk over
+/// `deliveries`.
 macro_rules! select {
     ($tail:literal) => {
         concat!(
-            "SELECT id, event_id, subscription_id, status, attempts, next_attempt_at, manual,
-                    last_status_code, last_error, created_at, updated_at
-             FROM deliveries ",
+            "SELECT d.id, d.event_id, e.type AS event_type, d.subscription_id,
+                    s.name AS subscription_name, d.status, d.attempts, d.next_attempt_at, d.manual,
+                    d.last_status_code, d.last_error, d.created_at, d.updated_at
+             FROM deliveries d
+             JOIN events e ON e.id = d.event_id
+             JOIN subscriptions s ON s.id = d.subscription_id ",
             $tail
         )
     };
@@ -217,7 +224,9 @@ macro_rules! select {
 struct Row {
     id: Uuid,
     event_id: Uuid,
+    event_type: String,
     subscription_id: Uuid,
+    subscription_name: String,
     status: String,
     attempts: i32,
     next_attempt_at: i64,
@@ -234,7 +243,9 @@ impl From<Row> for Delivery {
         Delivery {
             id: DeliveryId(row.id),
             event_id: EventId(row.event_id),
+            event_type: row.event_type,
             subscription_id: SubscriptionId(row.subscription_id),
+            subscription_name: row.subscription_name,
             status,
             attempts: u32::try_from(row.attempts).unwrap_or_default(),
             next_attempt_at: (status == DeliveryStatus::Pending)
@@ -254,7 +265,7 @@ pub async fn get(
     id: DeliveryId,
 ) -> Result<Option<Delivery>, EngineError> {
     let row: Option<Row> = on_pool!(store, pool => {
-        sqlx::query_as(select!("WHERE project_id = $1 AND id = $2"))
+        sqlx::query_as(select!("WHERE d.project_id = $1 AND d.id = $2"))
             .bind(project.0)
             .bind(id.0)
             .fetch_optional(pool)
@@ -269,22 +280,70 @@ pub struct DeliveryQuery {
     pub subscription: Option<SubscriptionId>,
     pub event: Option<EventId>,
     pub status: Option<DeliveryStatus>,
+    /// The event's type, exactly or by prefix.
+    pub types: TypePattern,
+    /// Created at or after (epoch ms).
+    pub since: Option<i64>,
+    /// Created before (epoch ms).
+    pub until: Option<i64>,
+    pub search: Option<Search>,
     /// Newest first: deliveries older than this one.
     pub before: Option<DeliveryId>,
     pub limit: u32,
 }
 
+/// What a person looks for: an event id, an idempotency key or a piece of the payload.
+#[derive(Debug, Clone)]
+pub struct Search {
+    text: String,
+    /// The text read as an event id, when it is one.
+    event: Option<Uuid>,
+    /// `%text%` in lower case, its `\`, `%` and `_` escaped, so that they match themselves.
+    contains: String,
+}
+
+impl Search {
+    pub fn new(text: &str) -> Search {
+        let mut contains = String::with_capacity(text.len() + 2);
+        contains.push('%');
+        for c in text.to_lowercase().chars() {
+            if matches!(c, '\\' | '%' | '_') {
+                contains.push('\\');
+            }
+            contains.push(c);
+        }
+        contains.push('%');
+        Search {
+            text: storable(text).into_owned(),
+            event: text.parse().ok(),
+            contains: storable(&contains).into_owned(),
+        }
+    }
+}
+
+/// One page of the project's deliveries, newest first.
+///
+/// The common case (the project's latest, perhaps by status or subscription) walks the
+/// `(project_id, id)` index backwards from the cursor and stops after `limit` rows. A search by payload text reads each
+/// candidate's event data: it may scan, but only the project's deliveries, and it stops as soon
+/// as a page is full. Time bounds are on when the delivery was created.
 pub async fn list(
     store: &Store,
     project: ProjectId,
     query: &DeliveryQuery,
 ) -> Result<Vec<Delivery>, EngineError> {
+    let search = query.search.as_ref();
     let rows: Vec<Row> = on_pool!(store, pool => {
         sqlx::query_as(select!(
-            "WHERE project_id = $1 AND ($2 IS NULL OR subscription_id = $2)
-               AND ($3 IS NULL OR event_id = $3) AND ($4 IS NULL OR status = $4)
-               AND ($5 IS NULL OR id < $5)
-             ORDER BY id DESC LIMIT $6"
+            "WHERE d.project_id = $1 AND ($2 IS NULL OR d.subscription_id = $2)
+               AND ($3 IS NULL OR d.event_id = $3) AND ($4 IS NULL OR d.status = $4)
+               AND ($5 IS NULL OR d.id < $5)
+               AND ($7 IS NULL OR e.type = $7)
+               AND ($8 IS NULL OR substr(e.type, 1, length($8)) = $8)
+               AND ($9 IS NULL OR d.created_at >= $9) AND ($10 IS NULL OR d.created_at < $10)
+               AND ($11 IS NULL OR e.id = $12 OR e.idempotency_key = $11
+                    OR lower(CAST(e.data AS TEXT)) LIKE $13 ESCAPE '\\')
+             ORDER BY d.id DESC LIMIT $6"
         ))
         .bind(project.0)
         .bind(query.subscription.map(|s| s.0))
@@ -292,10 +351,72 @@ pub async fn list(
         .bind(query.status.map(DeliveryStatus::as_str))
         .bind(query.before.map(|d| d.0))
         .bind(i64::from(query.limit))
+        .bind(query.types.exact.as_deref().map(storable))
+        .bind(query.types.prefix.as_deref().map(storable))
+        .bind(query.since)
+        .bind(query.until)
+        .bind(search.map(|s| s.text.as_str()))
+        .bind(search.and_then(|s| s.event))
+        .bind(search.map(|s| s.contains.as_str()))
         .fetch_all(pool)
         .await?
     });
     Ok(rows.into_iter().map(Delivery::from).collect())
+}
+
+/// Makes the project's deliveries among `ids` due now, as manual attempts, except those a worker
+/// is sending at this moment. Returns the ids it queued and every id of the project it found
+/// (the difference was being sent). Ids of other projects are never touched.
+pub async fn retry_many(
+    store: &Store,
+    project: ProjectId,
+    ids: &[Uuid],
+    now: i64,
+) -> Result<(HashSet<Uuid>, HashSet<Uuid>), EngineError> {
+    macro_rules! retry_sql {
+        ($open:literal, $close:literal) => {
+            concat!(
+                "UPDATE deliveries SET status = 'pending', next_attempt_at = $3, manual = TRUE,
+                     updated_at = $3
+                 WHERE project_id = $1 AND id IN ",
+                $open,
+                "$2",
+                $close,
+                " AND status <> 'sending'
+                 RETURNING id"
+            )
+        };
+    }
+    macro_rules! found_sql {
+        ($open:literal, $close:literal) => {
+            concat!(
+                "SELECT id FROM deliveries WHERE project_id = $1 AND id IN ",
+                $open,
+                "$2",
+                $close
+            )
+        };
+    }
+    let (retry, found) = (
+        with_id_set!(store, retry_sql),
+        with_id_set!(store, found_sql),
+    );
+    let ids = id_list(ids);
+    let queued: Vec<Uuid> = {
+        let _turn = store.writer_turn().await;
+        on_pool!(store, pool => {
+            sqlx::query_scalar(retry)
+                .bind(project.0)
+                .bind(&ids)
+                .bind(now)
+                .fetch_all(pool)
+                .await?
+        })
+    };
+    let found: Vec<Uuid> = on_pool!(store, pool => {
+        sqlx::query_scalar(found).bind(project.0).bind(&ids).fetch_all(pool).await?
+    });
+    Ok((queued.into_iter().collect(), found.into_iter().collect()))
 }
 
 /// Queues new deliveries of an event (a replay); returns how many.

@@ -1,9 +1,9 @@
-//! `/projects/{project}/deliveries`: deliveries with their status, each one's attempt log, and
-//! retrying one now.
+//! `/projects/{project}/deliveries`: finding deliveries (filters, search), each one's attempt
+//! log, and retrying one or many now.
 
 use axum::{extract::State, http::StatusCode};
 use engine::{
-    delivery::{Attempt, Delivery, DeliveryDetail},
+    delivery::{Attempt, Delivery, DeliveryDetail, RetriedMany, RetryMany},
     ids::DeliveryId,
     page::Paged,
     service::DeliveryFilter,
@@ -14,7 +14,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     auth::Authenticated,
     error::ApiError,
-    extract::{ApiJson, ApiPath, ApiQuery},
+    extract::{ApiJson, ApiPath, ApiQuery, StrictJson},
     state::AppState,
 };
 
@@ -24,14 +24,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(read))
         .routes(routes!(attempts))
         .routes(routes!(retry))
+        .routes(routes!(retry_many))
 }
 
 /// List deliveries
 ///
-/// Newest first; filter by subscription, event or status.
+/// Newest first, each with its event's type and its subscription's name; filter by
+/// subscription, event, event type (`order.*` by prefix), status and creation time, and search
+/// by event id, idempotency key or text in the payload. A value that cannot be used is a 422
+/// naming the field.
 #[utoipa::path(get, path = "/projects/{project}/deliveries", tag = "deliveries",
     params(("project" = String, Path, description = "Project name"), DeliveryFilter, engine::page::PageRequest),
-    responses((status = 200, body = Paged<Delivery>)))]
+    responses((status = 200, body = Paged<Delivery>), (status = 422, body = engine::ErrorBody)))]
 async fn list(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
@@ -70,6 +74,25 @@ async fn retry(
 ) -> Result<(StatusCode, ApiJson<Delivery>), ApiError> {
     let delivery = engine.retry_delivery(&caller, &project, id).await?;
     Ok((StatusCode::ACCEPTED, ApiJson(delivery)))
+}
+
+/// Retry many deliveries now
+///
+/// Up to 1000 deliveries of the project, each as "Retry a delivery now" would: one manual
+/// attempt each. A delivery being sent at that moment is skipped (listed in `skipped`); ids
+/// that name no delivery of this project are listed in `not_found`. Write role.
+#[utoipa::path(post, path = "/projects/{project}/deliveries/retry", tag = "deliveries",
+    params(("project" = String, Path, description = "Project name")),
+    request_body = RetryMany,
+    responses((status = 202, body = RetriedMany), (status = 422, body = engine::ErrorBody)))]
+async fn retry_many(
+    State(engine): State<Engine>,
+    Authenticated(caller): Authenticated,
+    ApiPath(project): ApiPath<String>,
+    StrictJson(request): StrictJson<RetryMany>,
+) -> Result<(StatusCode, ApiJson<RetriedMany>), ApiError> {
+    let result = engine.retry_deliveries(&caller, &project, request).await?;
+    Ok((StatusCode::ACCEPTED, ApiJson(result)))
 }
 
 /// List a delivery's attempts

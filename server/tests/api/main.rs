@@ -4,6 +4,7 @@ mod access;
 mod crash;
 mod dashboard;
 mod database;
+mod deliveries_search;
 mod delivery;
 mod dialect_notifier;
 mod dialect_tutum;
