@@ -222,16 +222,21 @@ impl UserIn {
 }
 
 /// An administrator's change to a user, as a JSON merge patch: only the fields present change.
+/// Serialized (for the audit log) with only the fields it changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct UserPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Administrator (`true`) or member (`false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_admin: Option<bool>,
     /// `true` disables the user (their sessions end and their tokens stop working at once);
     /// `false` enables them again.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
 }
 
