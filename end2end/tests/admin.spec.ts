@@ -90,8 +90,13 @@ for (const width of [1280, 390]) {
     await row.getByRole('button', { name: `Enable ${username}` }).click();
     await row.getByRole('button', { name: 'Yes, enable' }).click();
     await expect(row.getByTestId('status')).toHaveText('enabled');
-    await row.getByText('Reset password').click();
-    await row.getByLabel('New password').fill('the second password');
+    // The row is drawn again once the change is stored: open the form on the row as it is now.
+    const newPassword = row.getByLabel('New password');
+    await expect(async () => {
+      if (!(await newPassword.isVisible())) await row.locator('summary', { hasText: 'Reset password' }).click();
+      await expect(newPassword).toBeVisible({ timeout: 1000 });
+    }).toPass();
+    await newPassword.fill('the second password');
     await row.getByRole('button', { name: 'Set password' }).click();
     await expect(page.getByText(`Password of ${username} set`)).toBeVisible();
     const old = await logInAs(browser, baseURL, username, 'the first password');
