@@ -71,8 +71,10 @@ pub fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"Hookhub"</A>
                 <ProjectSwitcher />
                 <nav aria-label="Main">
+                    <A href="/projects">"Projects"</A>
                     <A href="/tokens">"API tokens"</A>
                     <A href="/users">"Users"</A>
+                    <A href="/audit">"Audit log"</A>
                     <A href="/channels">"Channels"</A>
                     <a href="/api/docs">"API reference"</a>
                 </nav>
@@ -87,6 +89,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/tokens") view=TokensPage />
                     <Route path=path!("/users") view=UsersPage />
+                    <Route path=path!("/audit") view=AuditPage />
+                    <Route path=path!("/projects") view=ProjectsPage />
                     <Route path=path!("/channels") view=ChannelsPage />
                     <ParentRoute path=path!("/projects/:project") view=ProjectLayout>
                         <Route path=path!("") view=OverviewPage />

@@ -166,9 +166,15 @@ pub struct User {
     pub email: String,
     pub is_admin: bool,
     pub created_at: DateTime<Utc>,
+    /// When an administrator disabled the user; `None` while they may log in.
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
 impl User {
+    pub fn is_enabled(&self) -> bool {
+        self.disabled_at.is_none()
+    }
+
     /// A dashboard session acts with the user's full role.
     pub fn role(&self) -> Role {
         if self.is_admin {
@@ -210,13 +216,68 @@ impl UserIn {
         if !self.email.is_empty() && !is_email(&self.email) {
             errors.add("email", "is not an email address");
         }
-        let length = self.password.chars().count();
-        if !(MIN_PASSWORD_LEN..=MAX_PASSWORD_LEN).contains(&length) {
-            errors.add(
-                "password",
-                format!("must be {MIN_PASSWORD_LEN} to {MAX_PASSWORD_LEN} characters"),
-            );
+        check_password(&mut errors, &self.password);
+        errors.into_result(self)
+    }
+}
+
+/// An administrator's change to a user, as a JSON merge patch: only the fields present change.
+/// Serialized (for the audit log) with only the fields it changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct UserPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Administrator (`true`) or member (`false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_admin: Option<bool>,
+    /// `true` disables the user (their sessions end and their tokens stop working at once);
+    /// `false` enables them again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+impl UserPatch {
+    pub fn validate(self) -> Result<UserPatch, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        errors.refuse_nul("", &self);
+        if let Some(full_name) = &self.full_name {
+            check_text(&mut errors, "full_name", full_name);
         }
+        if let Some(email) = self.email.as_deref().filter(|e| !e.is_empty()) {
+            if !is_email(email) {
+                errors.add("email", "is not an email address");
+            }
+        }
+        errors.into_result(self)
+    }
+
+    /// Whether the change takes administration away from a user who has it now: demoting or
+    /// disabling an enabled administrator.
+    pub fn removes_an_admin(&self, user: &User) -> bool {
+        let admin_now = user.is_admin && user.is_enabled();
+        let admin_after =
+            self.is_admin.unwrap_or(user.is_admin) && !self.disabled.unwrap_or(!user.is_enabled());
+        admin_now && !admin_after
+    }
+}
+
+/// A new password an administrator sets for a user; the same rules as when a user is created.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PasswordIn {
+    pub password: String,
+}
+
+impl PasswordIn {
+    pub fn validate(self) -> Result<PasswordIn, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        errors.refuse_nul("", &self);
+        check_password(&mut errors, &self.password);
         errors.into_result(self)
     }
 }
@@ -299,6 +360,50 @@ pub struct AuditEntry {
     pub created_at: DateTime<Utc>,
 }
 
+/// Which audit entries to list; each criterion is optional, and blank counts as absent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
+#[serde(default)]
+pub struct AuditFilter {
+    /// Only entries about this project (by name).
+    pub project: Option<String>,
+    /// Only this action (`user.updated`), or every action on a kind of object (`user`).
+    pub action: Option<String>,
+    /// Only what this user did (by username).
+    pub actor: Option<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", param(ignore))]
+    pub page: crate::page::PageRequest,
+}
+
+impl AuditFilter {
+    pub fn validate(self) -> Result<AuditFilter, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        errors.refuse_nul("", &self);
+        let mut criterion = |field: &str, value: Option<String>| {
+            let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+            if value
+                .as_ref()
+                .is_some_and(|v| v.chars().count() > MAX_NAME_LEN)
+            {
+                errors.add(field, format!("must be at most {MAX_NAME_LEN} characters"));
+            }
+            value
+        };
+        let filter = AuditFilter {
+            project: criterion("project", self.project),
+            action: criterion("action", self.action),
+            actor: criterion("actor", self.actor),
+            page: self.page,
+        };
+        errors.into_result(filter)
+    }
+}
+
 /// Where the browser may go after logging in: `next` when it is a path on this site, else `/`.
 ///
 /// Browsers read `//host`, `/\host` and such paths with tabs or line breaks removed as another
@@ -330,6 +435,16 @@ fn check_slug(errors: &mut FieldErrors, field: &str, value: &str) {
         errors.add(
             field,
             "must start with a lowercase letter or digit and contain only a-z, 0-9, - and _",
+        );
+    }
+}
+
+fn check_password(errors: &mut FieldErrors, password: &str) {
+    let length = password.chars().count();
+    if !(MIN_PASSWORD_LEN..=MAX_PASSWORD_LEN).contains(&length) {
+        errors.add(
+            "password",
+            format!("must be {MIN_PASSWORD_LEN} to {MAX_PASSWORD_LEN} characters"),
         );
     }
 }
@@ -429,5 +544,68 @@ mod tests {
             ..Default::default()
         };
         assert!(valid.validate().is_ok());
+    }
+
+    fn user(is_admin: bool, disabled: bool) -> User {
+        User {
+            id: UserId::generate(),
+            username: "u".into(),
+            full_name: String::new(),
+            email: String::new(),
+            is_admin,
+            created_at: Utc::now(),
+            disabled_at: disabled.then(Utc::now),
+        }
+    }
+
+    #[test]
+    fn a_patch_removes_an_admin_only_when_an_enabled_admin_loses_the_role_or_is_disabled() {
+        let patch = |is_admin, disabled| UserPatch {
+            is_admin,
+            disabled,
+            ..Default::default()
+        };
+        let admin = user(true, false);
+        assert!(patch(Some(false), None).removes_an_admin(&admin));
+        assert!(patch(None, Some(true)).removes_an_admin(&admin));
+        assert!(!patch(Some(true), Some(false)).removes_an_admin(&admin));
+        assert!(!patch(None, None).removes_an_admin(&admin));
+        for someone in [user(false, false), user(true, true), user(false, true)] {
+            assert!(!patch(Some(false), Some(true)).removes_an_admin(&someone));
+        }
+    }
+
+    #[test]
+    fn passwords_set_by_an_admin_follow_the_rules_of_creation() {
+        let short = PasswordIn {
+            password: "short".into(),
+        };
+        assert!(short.validate().unwrap_err().get("password").is_some());
+        let long = PasswordIn {
+            password: "x".repeat(MAX_PASSWORD_LEN + 1),
+        };
+        assert!(long.validate().is_err());
+        let fine = PasswordIn {
+            password: "correct horse".into(),
+        };
+        assert!(fine.validate().is_ok());
+    }
+
+    #[test]
+    fn audit_filters_treat_blank_as_absent_and_bound_their_length() {
+        let filter = AuditFilter {
+            project: Some("  ".into()),
+            action: Some(" user ".into()),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(filter.project, None);
+        assert_eq!(filter.action.as_deref(), Some("user"));
+        let long = AuditFilter {
+            actor: Some("a".repeat(MAX_NAME_LEN + 1)),
+            ..Default::default()
+        };
+        assert!(long.validate().unwrap_err().get("actor").is_some());
     }
 }

@@ -1,8 +1,8 @@
-//! Server functions for accounts: projects, API tokens and users.
+//! Server functions for accounts: the project switcher's list, API tokens and users.
 
 use engine::{
     account::{ApiToken, NewToken, Project, User},
-    ids::TokenId,
+    ids::{TokenId, UserId},
     page::Paged,
 };
 use leptos::prelude::*;
@@ -83,4 +83,29 @@ pub async fn create_user(
         is_admin: is_admin.is_some(),
     };
     Ok(engine.create_user(Some(&caller), input).await?)
+}
+
+/// Makes a user an administrator or a member, or disables or enables them; admins only. Only
+/// what is given changes.
+#[server(prefix = "/_hookhub")]
+pub async fn update_user(
+    id: UserId,
+    is_admin: Option<bool>,
+    disabled: Option<bool>,
+) -> Result<User, AppError> {
+    let (engine, caller) = engine_and_caller()?;
+    let patch = engine::account::UserPatch {
+        is_admin,
+        disabled,
+        ..Default::default()
+    };
+    Ok(engine.update_user(&caller, id, patch).await?)
+}
+
+/// Sets the password an administrator chose for a user; admins only.
+#[server(prefix = "/_hookhub")]
+pub async fn reset_password(id: UserId, password: String) -> Result<(), AppError> {
+    let (engine, caller) = engine_and_caller()?;
+    let input = engine::account::PasswordIn { password };
+    Ok(engine.reset_password(&caller, id, input).await?)
 }

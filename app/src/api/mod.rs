@@ -3,10 +3,12 @@
 //! every input. One module per resource, like the native API.
 
 pub mod accounts;
+pub mod audit;
 pub mod deliveries;
 pub mod events;
 pub mod inbound;
 pub mod overview;
+pub mod projects;
 pub mod subscriptions;
 
 #[cfg(feature = "ssr")]

@@ -1,10 +1,14 @@
 //! The top bar's project picker: lists the projects the user can reach and goes to the one
-//! chosen, on the same kind of page.
+//! chosen, on the same kind of page; its last choice leads to the projects page.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::accounts::list_projects;
+
+/// The switcher's choice that opens the projects page rather than a project (not a valid
+/// project name, so no project can shadow it).
+const ALL_PROJECTS: &str = "*all";
 
 /// The project a path is about, if any (`/projects/<name>/…`).
 pub fn project_in(path: &str) -> Option<String> {
@@ -38,7 +42,10 @@ pub fn ProjectSwitcher() -> impl IntoView {
     let navigate = StoredValue::new(use_navigate());
     let choose = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);
-        let target = same_page_in(&location.pathname.get_untracked(), &name);
+        let target = match name.as_str() {
+            ALL_PROJECTS => "/projects".to_owned(),
+            _ => same_page_in(&location.pathname.get_untracked(), &name),
+        };
         navigate.with_value(|go| go(&target, Default::default()));
     };
     view! {
@@ -58,6 +65,7 @@ pub fn ProjectSwitcher() -> impl IntoView {
                                     view! { <option value=p.name.clone() selected=selected>{p.name.clone()}</option> }
                                 })
                                 .collect_view()}
+                            <option value=ALL_PROJECTS>"All projects…"</option>
                         </select>
                     </label>
                 })

@@ -1,5 +1,6 @@
 //! One module per page (or group of pages about one resource).
 
+mod audit;
 mod channels;
 mod deliveries;
 mod delivery;
@@ -10,10 +11,12 @@ mod not_found;
 mod overview;
 mod params;
 mod project_layout;
+mod projects;
 mod subscriptions;
 mod tokens;
 mod users;
 
+pub use audit::AuditPage;
 pub use channels::ChannelsPage;
 pub use deliveries::DeliveriesPage;
 pub use delivery::DeliveryPage;
@@ -23,6 +26,7 @@ pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use overview::OverviewPage;
 pub use project_layout::ProjectLayout;
+pub use projects::ProjectsPage;
 pub use subscriptions::{
     EditSubscriptionPage, NewSubscriptionPage, SubscriptionPage, SubscriptionsPage,
 };

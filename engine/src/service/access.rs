@@ -4,9 +4,10 @@ use serde_json::Value;
 
 use super::Engine;
 use crate::{
-    account::{Caller, Role},
+    account::{AuditEntry, AuditFilter, Caller, Role},
     error::chain,
     ids::ProjectId,
+    page::Paged,
     store::{audit, projects},
     EngineError,
 };
@@ -66,26 +67,38 @@ impl Engine {
         }
     }
 
-    /// The audit log, newest first; admins only. An admin whose credentials reach one project
-    /// reads only that project's entries: the rest of the installation stays out of sight.
+    /// The audit log, newest first, as `filter` narrows it; admins only. An admin whose
+    /// credentials reach one project reads only that project's entries: the rest of the
+    /// installation stays out of sight, and asking for another project is `NotFound`.
     pub async fn list_audit(
         &self,
         caller: &Caller,
-        page: crate::page::PageRequest,
-    ) -> Result<crate::page::Paged<crate::account::AuditEntry>, EngineError> {
+        filter: AuditFilter,
+    ) -> Result<Paged<AuditEntry>, EngineError> {
         caller.require(Role::Admin)?;
-        let page = page.validate()?;
+        let filter = filter.validate()?;
+        let page = filter.page.validate()?;
         let before = super::events::parse_cursor(page.cursor.as_deref())?;
-        let only = match caller.project {
-            Some(id) => Some(
-                projects::name_of(&self.store, id)
+        let project = match caller.project {
+            Some(id) => {
+                let own = projects::name_of(&self.store, id)
                     .await?
-                    .ok_or(EngineError::NotFound("project"))?,
-            ),
-            None => None,
+                    .ok_or(EngineError::NotFound("project"))?;
+                if filter.project.as_ref().is_some_and(|asked| *asked != own) {
+                    return Err(EngineError::NotFound("project"));
+                }
+                Some(own)
+            }
+            // Entries keep a deleted project's name, so any name may be asked for.
+            None => filter.project,
         };
-        let data = audit::list(&self.store, only.as_deref(), before, page.limit + 1).await?;
-        Ok(crate::page::Paged::from_overfetch(data, page.limit, |e| {
+        let only = audit::Only {
+            project: project.as_deref(),
+            action: filter.action.as_deref(),
+            actor: filter.actor.as_deref(),
+        };
+        let data = audit::list(&self.store, only, before, page.limit + 1).await?;
+        Ok(Paged::from_overfetch(data, page.limit, |e| {
             e.id.to_string()
         }))
     }

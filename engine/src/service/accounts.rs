@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::{events::parse_cursor, Engine};
 use crate::{
-    account::{ApiToken, Caller, NewToken, Role, TokenIn, User, UserIn},
+    account::{ApiToken, Caller, NewToken, PasswordIn, Role, TokenIn, User, UserIn, UserPatch},
     credentials::{bearer_hash, hash_password, random_bearer, verify_password, TOKEN_PREFIX_LEN},
     directory::Token,
     ids::{ProjectId, TokenId, UserId},
@@ -29,6 +29,7 @@ const LAST_USED_RESOLUTION_MS: i64 = 60_000;
 
 const BAD_LOGIN: EngineError = EngineError::Unauthenticated("wrong username or password");
 const BAD_TOKEN: EngineError = EngineError::Unauthenticated("unknown or revoked API token");
+const DISABLED: EngineError = EngineError::Unauthenticated("this account is disabled");
 
 impl Engine {
     /// Creates a user. `creator` is `None` only for the command line, which is trusted.
@@ -71,6 +72,85 @@ impl Engine {
         }))
     }
 
+    /// Changes a user; installation admins only. Nobody demotes or disables themself (another
+    /// administrator must), and the last enabled administrator is never demoted or disabled, so
+    /// the installation always keeps someone who can manage it. Disabling ends the user's
+    /// sessions and stops their tokens at once, here and in every other process.
+    pub async fn update_user(
+        &self,
+        caller: &Caller,
+        id: UserId,
+        patch: UserPatch,
+    ) -> Result<User, EngineError> {
+        caller.require_installation_admin()?;
+        let patch = patch.validate()?;
+        let user = self.user(id).await?;
+        let removes_an_admin = patch.removes_an_admin(&user);
+        if removes_an_admin && user.id == caller.user_id {
+            return Err(EngineError::Conflict(
+                "you cannot demote or disable yourself; another administrator must".into(),
+            ));
+        }
+        if !users::update(&self.store, id, &patch, removes_an_admin).await? {
+            return Err(EngineError::Conflict(format!(
+                "{:?} is the last enabled administrator: make someone else an administrator first",
+                user.username
+            )));
+        }
+        if patch.disabled == Some(true) {
+            sessions::delete_for_user(&self.store, id).await?;
+        }
+        if patch.disabled.is_some() || patch.is_admin.is_some() {
+            // Cached tokens carry their user's role and standing: read them again.
+            self.bus.tokens_changed();
+        }
+        self.audit(
+            &caller.username,
+            None,
+            "user.updated",
+            &id.to_string(),
+            json!({"username": user.username, "change": patch}),
+        )
+        .await;
+        self.user(id).await
+    }
+
+    /// Sets a new password an administrator chose (the same rules as at creation), and ends the
+    /// user's sessions: whoever logged in with the old one is logged out. Installation admins
+    /// only.
+    pub async fn reset_password(
+        &self,
+        caller: &Caller,
+        id: UserId,
+        input: PasswordIn,
+    ) -> Result<(), EngineError> {
+        caller.require_installation_admin()?;
+        let input = input.validate()?;
+        let user = self.user(id).await?;
+        let hash = self
+            .hash_work(move || hash_password(&input.password))
+            .await?;
+        if !users::set_password(&self.store, id, &hash).await? {
+            return Err(EngineError::NotFound("user"));
+        }
+        sessions::delete_for_user(&self.store, id).await?;
+        self.audit(
+            &caller.username,
+            None,
+            "user.password_reset",
+            &id.to_string(),
+            json!({"username": user.username}),
+        )
+        .await;
+        Ok(())
+    }
+
+    async fn user(&self, id: UserId) -> Result<User, EngineError> {
+        users::by_id(&self.store, id)
+            .await?
+            .ok_or(EngineError::NotFound("user"))
+    }
+
     pub async fn count_users(&self) -> Result<i64, EngineError> {
         users::count(&self.store).await
     }
@@ -99,6 +179,9 @@ impl Engine {
             .hash_work(move || Ok(verify_password(&password, &stored)))
             .await?;
         let user = user.filter(|_| matches).ok_or(BAD_LOGIN)?;
+        if !user.is_enabled() {
+            return Err(DISABLED);
+        }
         self.logins.succeeded(username, client);
         let secret = random_bearer("");
         let expires = Utc::now() + SESSION_LIFETIME;
@@ -124,7 +207,10 @@ impl Engine {
         let user_id = sessions::user(&self.store, &bearer_hash(session))
             .await?
             .ok_or(EXPIRED)?;
-        let user = users::by_id(&self.store, user_id).await?.ok_or(EXPIRED)?;
+        let user = users::by_id(&self.store, user_id)
+            .await?
+            .filter(User::is_enabled)
+            .ok_or(EXPIRED)?;
         Ok(Caller::in_person(user))
     }
 
@@ -259,6 +345,9 @@ impl Engine {
         let (user, _) = users::with_password(&self.store, username)
             .await?
             .ok_or(EngineError::NotFound("user"))?;
+        if !user.is_enabled() {
+            return Err(DISABLED);
+        }
         Ok(Caller::in_person(user))
     }
 }

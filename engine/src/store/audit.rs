@@ -45,11 +45,19 @@ struct Row {
     created_at: i64,
 }
 
-/// Up to `limit` entries older than the entry `before` (ids are time-ordered), newest first;
-/// only the project `only`'s entries when it is given.
+/// Which entries to list: each criterion given narrows the list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Only<'a> {
+    pub project: Option<&'a str>,
+    /// An action, or the kind of object before its dot (`user` for `user.created`, …).
+    pub action: Option<&'a str>,
+    pub actor: Option<&'a str>,
+}
+
+/// Up to `limit` entries older than the entry `before` (ids are time-ordered), newest first.
 pub async fn list(
     store: &Store,
-    only: Option<&str>,
+    only: Only<'_>,
     before: Option<Uuid>,
     limit: u32,
 ) -> Result<Vec<AuditEntry>, EngineError> {
@@ -57,11 +65,15 @@ pub async fn list(
         sqlx::query_as(
             "SELECT id, project, actor, action, target_id, detail, created_at FROM audit_log
              WHERE ($1 IS NULL OR id < $1) AND ($3 IS NULL OR project = $3)
+               AND ($4 IS NULL OR action = $4 OR substr(action, 1, length($4) + 1) = $4 || '.')
+               AND ($5 IS NULL OR actor = $5)
              ORDER BY id DESC LIMIT $2",
         )
         .bind(before)
         .bind(i64::from(limit))
-        .bind(only)
+        .bind(only.project)
+        .bind(only.action)
+        .bind(only.actor)
         .fetch_all(pool)
         .await?
     });

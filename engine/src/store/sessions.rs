@@ -53,3 +53,14 @@ pub async fn delete(store: &Store, hash: &str) -> Result<(), EngineError> {
     });
     Ok(())
 }
+
+/// Ends every session of `user` (they were disabled, or their password was reset).
+pub async fn delete_for_user(store: &Store, user: UserId) -> Result<(), EngineError> {
+    on_pool!(store, pool => {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user.0)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}

@@ -63,13 +63,13 @@ pub struct Credential {
     pub last_used_at: Option<i64>,
 }
 
-/// The live (not revoked) token whose hash is `hash`.
+/// The live (not revoked) token whose hash is `hash`, if its user is enabled.
 pub async fn by_hash(store: &Store, hash: &str) -> Result<Option<Credential>, EngineError> {
     Ok(on_pool!(store, pool => {
         sqlx::query_as(
             "SELECT t.id, t.user_id, u.username, u.is_admin, t.project_id, t.role, t.last_used_at
              FROM api_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
         )
         .bind(hash)
         .fetch_optional(pool)

@@ -3,9 +3,9 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{conflict_if_duplicate, from_millis, on_pool, storable, to_millis, Store};
+use super::{conflict_if_duplicate, from_millis, on_pool, storable, to_millis, Pool, Store};
 use crate::{
-    account::{User, UserIn},
+    account::{User, UserIn, UserPatch},
     ids::UserId,
     EngineError,
 };
@@ -18,6 +18,7 @@ struct Row {
     email: String,
     is_admin: bool,
     created_at: i64,
+    disabled_at: Option<i64>,
 }
 
 impl From<Row> for User {
@@ -29,11 +30,12 @@ impl From<Row> for User {
             email: row.email,
             is_admin: row.is_admin,
             created_at: from_millis(row.created_at),
+            disabled_at: row.disabled_at.map(from_millis),
         }
     }
 }
 
-const COLUMNS: &str = "id, username, full_name, email, is_admin, created_at";
+const COLUMNS: &str = "id, username, full_name, email, is_admin, created_at, disabled_at";
 
 /// Stores a validated user; a taken username is a `Conflict`.
 pub async fn insert(
@@ -113,4 +115,72 @@ pub async fn count(store: &Store) -> Result<i64, EngineError> {
     Ok(on_pool!(store, pool => {
         sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?
     }))
+}
+
+/// Applies an administrator's change to the user `id`. When it takes administration away from
+/// them (`removes_an_admin`), it applies only if another enabled administrator remains, so that
+/// two administrators demoting each other at once cannot both succeed: SQLite runs one writer
+/// at a time, and on PostgreSQL the table is locked against other changes of users first (each
+/// statement then sees the other's committed change). Returns whether the change applied.
+pub async fn update(
+    store: &Store,
+    id: UserId,
+    patch: &UserPatch,
+    removes_an_admin: bool,
+) -> Result<bool, EngineError> {
+    const UPDATE: &str = "UPDATE users SET
+            full_name = COALESCE($2, full_name),
+            email = COALESCE($3, email),
+            is_admin = COALESCE($4, is_admin),
+            disabled_at = CASE WHEN $5 IS NULL THEN disabled_at
+                               WHEN $5 THEN COALESCE(disabled_at, $6)
+                               ELSE NULL END
+         WHERE id = $1
+           AND ($7 = FALSE OR EXISTS (
+               SELECT 1 FROM users other
+               WHERE other.id <> $1 AND other.is_admin AND other.disabled_at IS NULL))";
+    let now = to_millis(Utc::now());
+    macro_rules! update {
+        () => {
+            sqlx::query(UPDATE)
+                .bind(id.0)
+                .bind(patch.full_name.as_deref())
+                .bind(patch.email.as_deref())
+                .bind(patch.is_admin)
+                .bind(patch.disabled)
+                .bind(now)
+                .bind(removes_an_admin)
+        };
+    }
+    let changed = match store.pool() {
+        Pool::Sqlite(pool) => update!().execute(pool).await?.rows_affected(),
+        Pool::Postgres(pool) => {
+            let mut transaction = pool.begin().await?;
+            if removes_an_admin {
+                sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+                    .execute(&mut *transaction)
+                    .await?;
+            }
+            let changed = update!().execute(&mut *transaction).await?.rows_affected();
+            transaction.commit().await?;
+            changed
+        }
+    };
+    Ok(changed == 1)
+}
+
+pub async fn set_password(
+    store: &Store,
+    id: UserId,
+    password_hash: &str,
+) -> Result<bool, EngineError> {
+    let changed = on_pool!(store, pool => {
+        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(password_hash)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(changed == 1)
 }

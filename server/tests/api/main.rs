@@ -1,6 +1,7 @@
 //! Integration tests: the real server on port 0, a fresh SQLite file per test, driven over HTTP.
 
 mod access;
+mod admin;
 mod crash;
 mod dashboard;
 mod database;
