@@ -64,7 +64,7 @@ for (const width of [1280, 390]) {
     await api.dispose();
 
     await openHydrated(page, '/projects/default/deliveries');
-    await page.getByLabel('Search').fill(key);
+    await page.getByLabel('Search', { exact: true }).fill(key);
     await page.getByRole('button', { name: 'Filter' }).click();
     await expect(page).toHaveURL(new RegExp(`q=${key}`));
     const rows = page.locator('tr[data-delivery]');
