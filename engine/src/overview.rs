@@ -1,10 +1,14 @@
-//! How a project's deliveries are doing: the figures the dashboard's overview and the
-//! subscription list's health columns show, and the arithmetic that turns counted rows into them.
+//! How a project's deliveries are doing: the figures the dashboard's overview, the subscription
+//! list's health columns and a subscription's health panel show, and the arithmetic that turns
+//! counted rows into them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{delivery::ErrorKind, ids::SubscriptionId};
+use crate::{
+    delivery::ErrorKind,
+    ids::{DeliveryId, SubscriptionId},
+};
 
 /// The span an overview covers, and how finely it is cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -85,6 +89,10 @@ pub struct Overview {
     pub queue_depth: u64,
     pub oldest_pending_at: Option<DateTime<Utc>>,
     pub attention: Vec<SubscriptionState>,
+    /// Whether the project has any subscription, and any event: with neither, the dashboard
+    /// shows the first steps instead of empty figures.
+    pub has_subscriptions: bool,
+    pub has_events: bool,
 }
 
 /// How many of the latest attempts the latency percentiles are taken over.
@@ -106,6 +114,48 @@ pub struct SubscriptionHealth {
     pub success_rate: Option<f64>,
     /// The success rate of each of the last [`HEALTH_HOURS`] hours, oldest first.
     pub hourly: Vec<Option<f64>>,
+}
+
+/// A subscription's health panel: its [`SubscriptionHealth`] and the details behind it, over the
+/// last [`HEALTH_HOURS`] hours unless said otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EndpointHealth {
+    #[serde(flatten)]
+    pub summary: SubscriptionHealth,
+    /// Attempts hour by hour, oldest first, every hour present.
+    pub hours: Vec<Bucket>,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// Attempt durations over its most recent attempts (up to [`LATENCY_SAMPLE`]).
+    pub latency_p50_ms: Option<u64>,
+    pub latency_p95_ms: Option<u64>,
+    /// Its latest failed attempt among its last [`LATENCY_SAMPLE`] attempts, at any time.
+    pub last_failure: Option<FailedAttempt>,
+    /// When an attempt last succeeded, at any time.
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// Failed attempts since the last success, counted among its last [`LATENCY_SAMPLE`].
+    pub consecutive_failures: u64,
+    /// When that run of failures began (none since the last success).
+    pub failing_since: Option<DateTime<Utc>>,
+}
+
+/// What one failed attempt came to, and which delivery it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FailedAttempt {
+    pub delivery_id: DeliveryId,
+    pub attempt_number: u32,
+    pub kind: ErrorKind,
+    /// The receiver's answer, if it answered.
+    pub status: Option<u16>,
+    pub message: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// How many of `outcomes` (latest first, `true` for a success) failed before the latest success.
+pub fn failures_in_a_row(outcomes: impl IntoIterator<Item = bool>) -> u64 {
+    outcomes.into_iter().take_while(|ok| !ok).count() as u64
 }
 
 /// Attempts counted in the slice that starts `index × width` after the epoch.
@@ -135,6 +185,13 @@ pub fn lay_out(counted: &[Counted], now_ms: i64, width_ms: i64, count: usize) ->
             }
         })
         .collect()
+}
+
+/// Succeeded and failed attempts over all of `buckets`.
+pub fn totals(buckets: &[Bucket]) -> (u64, u64) {
+    buckets
+        .iter()
+        .fold((0, 0), |(s, f), b| (s + b.succeeded, f + b.failed))
 }
 
 /// `succeeded / (succeeded + failed)`, or `None` when nothing was tried.
@@ -203,6 +260,14 @@ mod tests {
         assert_eq!(percentile(&mut values, 95.0), Some(95));
         assert_eq!(percentile(&mut [7], 95.0), Some(7));
         assert_eq!(percentile(&mut [1, 2], 0.0), Some(1));
+    }
+
+    #[test]
+    fn failures_in_a_row_stop_at_the_latest_success() {
+        assert_eq!(failures_in_a_row([]), 0);
+        assert_eq!(failures_in_a_row([true, false, false]), 0);
+        assert_eq!(failures_in_a_row([false, false, true, false]), 2);
+        assert_eq!(failures_in_a_row([false; 3]), 3);
     }
 
     #[test]

@@ -1,6 +1,9 @@
-//! Server function for a project's overview.
+//! Server functions for a project's overview and a subscription's health panel.
 
-use engine::overview::{Overview, Window};
+use engine::{
+    ids::SubscriptionId,
+    overview::{EndpointHealth, Overview, Window},
+};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -11,4 +14,13 @@ use crate::error::AppError;
 pub async fn project_overview(project: String, window: Window) -> Result<Overview, AppError> {
     let (engine, caller) = engine_and_caller()?;
     Ok(engine.overview(&caller, &project, window).await?)
+}
+
+#[server(prefix = "/_hookhub")]
+pub async fn get_endpoint_health(
+    project: String,
+    id: SubscriptionId,
+) -> Result<EndpointHealth, AppError> {
+    let (engine, caller) = engine_and_caller()?;
+    Ok(engine.endpoint_health(&caller, &project, id).await?)
 }

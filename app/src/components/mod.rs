@@ -4,6 +4,7 @@ mod account_menu;
 mod chart;
 mod confirm_button;
 mod copy_button;
+pub mod curl;
 mod data_table;
 mod error_list;
 mod form_field;

@@ -1,5 +1,6 @@
 //! A project's overview: attempts over the last hour or day, success rate, latency, the queue,
 //! and the subscriptions that need attention. Polls while open, so it moves without a reload.
+//! A project with neither subscriptions nor events shows the first steps instead.
 
 use std::time::Duration;
 
@@ -11,8 +12,9 @@ use super::params::{project_param, query_param};
 use crate::{
     api::overview::project_overview,
     components::{
+        curl::curl_command,
         format::{millis, percent, span},
-        use_ticker, AttemptsChart, Loaded, PageHead, StatusBadge,
+        use_ticker, AttemptsChart, CopyButton, Loaded, PageHead, StatusBadge,
     },
 };
 
@@ -49,7 +51,11 @@ pub fn OverviewPage() -> impl IntoView {
                 </nav>
             </PageHead>
             <Loaded resource=overview what="the overview" let:overview>
-                <Figures overview project=project.get_untracked() />
+                {if overview.has_subscriptions || overview.has_events {
+                    view! { <Figures overview project=project.get_untracked() /> }.into_any()
+                } else {
+                    view! { <FirstSteps project=project.get_untracked() /> }.into_any()
+                }}
             </Loaded>
         </section>
     }
@@ -106,8 +112,55 @@ fn Figures(overview: Overview, project: String) -> impl IntoView {
     }
 }
 
+/// What a new project needs: a subscription, an event sent with an API token (as a curl command
+/// against this very server), and a look at the deliveries that follow.
 #[component]
-fn Stat(label: &'static str, value: String) -> impl IntoView {
+fn FirstSteps(project: String) -> impl IntoView {
+    let base = format!("/projects/{project}");
+    // The page's own address, for a full URL; known once the page runs in a browser.
+    let origin = RwSignal::new(String::new());
+    Effect::new(move |_| origin.set(window().location().origin().unwrap_or_default()));
+    let command = Memo::new(move |_| {
+        let url = format!("{}/api/v1/projects/{project}/events", origin.get());
+        let headers = [
+            ("authorization", "Bearer YOUR_TOKEN"),
+            ("content-type", "application/json"),
+        ]
+        .map(|(name, value)| (name.to_owned(), value.to_owned()));
+        let body = r#"{"type": "hello.world", "data": {"greeting": "hello"}}"#;
+        curl_command("POST", &url, &headers, body)
+    });
+    view! {
+        <div class="card first-steps" data-testid="first-steps">
+            <h2>"First steps"</h2>
+            <p class="muted">"This project has no subscriptions and no events yet. Three steps get it going:"</p>
+            <ol>
+                <li>
+                    <strong>"Create a subscription"</strong>
+                    ": the URL Hookhub delivers to, and which events it wants (all of them by default). "
+                    <A href=format!("{base}/subscriptions/new")>"New subscription"</A>
+                </li>
+                <li>
+                    <strong>"Send a test event"</strong>
+                    " to the API, with an API token in place of "<code>"YOUR_TOKEN"</code>" ("
+                    <A href="/tokens">"create a token"</A>
+                    "):"
+                    <pre class="json" data-testid="first-event-curl">{command}</pre>
+                    {move || view! { <CopyButton text=command.get() label="Copy command" /> }}
+                </li>
+                <li>
+                    <strong>"Watch the deliveries"</strong>
+                    ": each attempt with its request and response, retried until the endpoint takes it. "
+                    <A href=format!("{base}/deliveries")>"Deliveries"</A>
+                </li>
+            </ol>
+        </div>
+    }
+}
+
+/// One labelled figure (the subscription page's health panel shows them too).
+#[component]
+pub(crate) fn Stat(label: &'static str, value: String) -> impl IntoView {
     view! {
         <div class="stat">
             <span class="stat-label">{label}</span>

@@ -1,5 +1,6 @@
-//! The figures the dashboard shows: a project's overview, its subscriptions' health, and the
-//! event types it has seen (to suggest when subscribing).
+//! The figures the dashboard shows: a project's overview, its subscriptions' health (a line per
+//! subscription for lists, a panel for one), and the event types it has seen (to suggest when
+//! subscribing).
 
 use chrono::Utc;
 
@@ -8,12 +9,12 @@ use crate::{
     account::{Caller, Role},
     delivery::ErrorKind,
     event::OPERATIONAL_TYPES,
-    ids::SubscriptionId,
+    ids::{ProjectId, SubscriptionId},
     overview::{
-        lay_out, percentile, rate, Overview, SubscriptionHealth, Window, ATTENTION_LIMIT,
-        HEALTH_HOURS, LATENCY_SAMPLE,
+        failures_in_a_row, lay_out, percentile, rate, totals, Bucket, Counted, EndpointHealth,
+        Overview, SubscriptionHealth, Window, ATTENTION_LIMIT, HEALTH_HOURS, LATENCY_SAMPLE,
     },
-    store::{from_millis, stats},
+    store::{from_millis, stats, subscriptions},
     EngineError,
 };
 
@@ -42,12 +43,11 @@ impl Engine {
             .map(|(_, counted)| counted)
             .collect();
         let buckets = lay_out(&counted, now.timestamp_millis(), width, window.buckets());
-        let (succeeded, failed) = buckets
-            .iter()
-            .fold((0, 0), |(s, f), b| (s + b.succeeded, f + b.failed));
+        let (succeeded, failed) = totals(&buckets);
         let mut durations =
             stats::recent_durations(&self.store, project, since, LATENCY_SAMPLE).await?;
         let (queue_depth, oldest) = stats::queue(&self.store, project).await?;
+        let (has_subscriptions, has_events) = stats::holds_anything(&self.store, project).await?;
         Ok(Overview {
             window,
             generated_at: now,
@@ -58,10 +58,12 @@ impl Engine {
             queue_depth,
             oldest_pending_at: oldest.map(from_millis),
             attention: stats::needing_attention(&self.store, project, ATTENTION_LIMIT).await?,
+            has_subscriptions,
+            has_events,
         })
     }
 
-    /// The last day's record of each of `ids` (subscriptions of other projects are skipped).
+    /// The last day's record of each of `ids` (another project's subscription shows no attempts).
     pub async fn subscription_health(
         &self,
         caller: &Caller,
@@ -69,34 +71,74 @@ impl Engine {
         ids: &[SubscriptionId],
     ) -> Result<Vec<SubscriptionHealth>, EngineError> {
         let project = self.authorize(caller, project, Role::Read).await?;
-        let now = Utc::now().timestamp_millis();
-        let since = (now.div_euclid(HOUR_MS) - HEALTH_HOURS as i64 + 1) * HOUR_MS;
-        let slices = stats::subscription_slices(&self.store, project, since, HOUR_MS).await?;
+        let day = LastDay::now();
+        let slices = stats::subscription_slices(&self.store, project, day.since, HOUR_MS).await?;
         let mut health = Vec::with_capacity(ids.len());
         for &id in ids {
-            let counted: Vec<_> = slices
-                .iter()
-                .filter(|(s, _)| *s == id)
-                .map(|(_, c)| *c)
-                .collect();
-            let hours = lay_out(&counted, now, HOUR_MS, HEALTH_HOURS);
-            let (succeeded, failed) = hours
-                .iter()
-                .fold((0, 0), |(s, f), b| (s + b.succeeded, f + b.failed));
-            let last = stats::last_attempt(&self.store, id).await?;
-            health.push(SubscriptionHealth {
-                id,
-                last_status: last
-                    .as_ref()
-                    .and_then(|(status, _)| status.and_then(|s| u16::try_from(s).ok())),
-                last_error: last
-                    .and_then(|(_, kind)| kind)
-                    .and_then(|kind| ErrorKind::parse(&kind)),
-                success_rate: rate(succeeded, failed),
-                hourly: hours.iter().map(|b| rate(b.succeeded, b.failed)).collect(),
-            });
+            health.push(
+                self.summary(project, id, &day.hours_of(&slices, id))
+                    .await?,
+            );
         }
         Ok(health)
+    }
+
+    /// One subscription's health panel: its last day hour by hour, latency, its latest failure,
+    /// its last success and the failures since. Another project's subscription is not found.
+    pub async fn endpoint_health(
+        &self,
+        caller: &Caller,
+        project: &str,
+        id: SubscriptionId,
+    ) -> Result<EndpointHealth, EngineError> {
+        let project = self.authorize(caller, project, Role::Read).await?;
+        let subscription = subscriptions::get(&self.store, project, id)
+            .await?
+            .ok_or(EngineError::NotFound("subscription"))?;
+        let day = LastDay::now();
+        let slices = stats::subscription_slices(&self.store, project, day.since, HOUR_MS).await?;
+        let hours = day.hours_of(&slices, id);
+        let latest = stats::latest_outcomes(&self.store, project, id, LATENCY_SAMPLE).await?;
+        let mut durations: Vec<u64> = latest
+            .iter()
+            .filter(|o| o.at_ms >= day.since)
+            .map(|o| o.duration_ms)
+            .collect();
+        let (succeeded, failed) = totals(&hours);
+        Ok(EndpointHealth {
+            summary: self.summary(project, id, &hours).await?,
+            succeeded,
+            failed,
+            latency_p50_ms: percentile(&mut durations, 50.0),
+            latency_p95_ms: percentile(&mut durations, 95.0),
+            last_failure: stats::last_failure(&self.store, project, id, LATENCY_SAMPLE).await?,
+            last_success_at: subscription.last_delivery_at,
+            consecutive_failures: failures_in_a_row(latest.iter().map(|o| !o.failed)),
+            failing_since: subscription.failing_since,
+            hours,
+        })
+    }
+
+    /// A subscription's list-row health from its hours and its latest attempt.
+    async fn summary(
+        &self,
+        project: ProjectId,
+        id: SubscriptionId,
+        hours: &[Bucket],
+    ) -> Result<SubscriptionHealth, EngineError> {
+        let (succeeded, failed) = totals(hours);
+        let last = stats::last_attempt(&self.store, project, id).await?;
+        Ok(SubscriptionHealth {
+            id,
+            last_status: last
+                .as_ref()
+                .and_then(|(status, _)| status.and_then(|s| u16::try_from(s).ok())),
+            last_error: last
+                .and_then(|(_, kind)| kind)
+                .and_then(|kind| ErrorKind::parse(&kind)),
+            success_rate: rate(succeeded, failed),
+            hourly: hours.iter().map(|b| rate(b.succeeded, b.failed)).collect(),
+        })
     }
 
     /// Event types worth suggesting: those among the project's latest events, and Hookhub's own.
@@ -111,5 +153,30 @@ impl Engine {
         types.sort();
         types.dedup();
         Ok(types)
+    }
+}
+
+/// The hours the health figures cover: the last [`HEALTH_HOURS`], the current one included.
+struct LastDay {
+    now_ms: i64,
+    /// The start of the oldest hour, so that it is counted whole.
+    since: i64,
+}
+
+impl LastDay {
+    fn now() -> LastDay {
+        let now_ms = Utc::now().timestamp_millis();
+        let since = (now_ms.div_euclid(HOUR_MS) - HEALTH_HOURS as i64 + 1) * HOUR_MS;
+        LastDay { now_ms, since }
+    }
+
+    /// `id`'s attempts hour by hour, from the project's per-subscription hourly counts.
+    fn hours_of(&self, slices: &[(SubscriptionId, Counted)], id: SubscriptionId) -> Vec<Bucket> {
+        let counted: Vec<_> = slices
+            .iter()
+            .filter(|(s, _)| *s == id)
+            .map(|(_, c)| *c)
+            .collect();
+        lay_out(&counted, self.now_ms, HOUR_MS, HEALTH_HOURS)
     }
 }

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use engine::{
     ids::SubscriptionId,
-    overview::{Overview, SubscriptionHealth, Window},
+    overview::{EndpointHealth, Overview, Window},
     Engine,
 };
 use serde::Deserialize;
@@ -50,16 +50,19 @@ async fn overview(
 
 /// Read a subscription's health
 ///
-/// Its latest attempt's status and its success rate over the last day, hour by hour.
+/// Over the last day: attempts hour by hour (`hours`, and `hourly` success rates), success rate
+/// and counts, latency percentiles; its latest attempt's status, its latest failure (kind, status,
+/// message, time and delivery), its last success, and the failures in a row since then.
 #[utoipa::path(get, path = "/projects/{project}/subscriptions/{id}/health", tag = "subscriptions",
     params(("project" = String, Path, description = "Project name"), ("id" = SubscriptionId, Path)),
-    responses((status = 200, body = SubscriptionHealth)))]
+    responses((status = 200, body = EndpointHealth),
+        (status = 404, description = "No such subscription in this project", body = engine::ErrorBody)))]
 async fn health(
     State(engine): State<Engine>,
     Authenticated(caller): Authenticated,
     ApiPath((project, id)): ApiPath<(String, SubscriptionId)>,
-) -> Result<ApiJson<SubscriptionHealth>, ApiError> {
-    engine.get_subscription(&caller, &project, id).await?;
-    let mut health = engine.subscription_health(&caller, &project, &[id]).await?;
-    Ok(ApiJson(health.remove(0)))
+) -> Result<ApiJson<EndpointHealth>, ApiError> {
+    Ok(ApiJson(
+        engine.endpoint_health(&caller, &project, id).await?,
+    ))
 }

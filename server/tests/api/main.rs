@@ -13,6 +13,7 @@ mod dialect_ubiops;
 mod dialect_waldur;
 mod dialect_wazo;
 mod faults;
+mod health;
 mod helpers;
 mod limits;
 mod live;

@@ -1,28 +1,38 @@
 //! A subscription's page: what it is, its actions (edit, enable/disable, test, rotate the
-//! secret, recover failures, delete), the deliveries it holds while paused, and its deliveries.
+//! secret, recover failures, delete), how its endpoint is doing, the deliveries it holds while
+//! paused, and its deliveries.
+
+use std::time::Duration;
 
 use engine::{
     ids::SubscriptionId,
+    overview::{EndpointHealth, FailedAttempt},
     subscription::{format_labels, Subscription},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::{components::A, hooks::use_navigate};
 
 use super::{
-    super::params::{fetch_by_id, id_param, project_param},
+    super::{
+        overview::Stat,
+        params::{fetch_by_id, id_param, project_param},
+    },
     test_panel::TestPanel,
 };
 use crate::{
     api::{
         deliveries::{held_deliveries, DiscardHeldDeliveries, RecoverFailed},
+        overview::get_endpoint_health,
         subscriptions::{
             get_subscription, DeleteSubscription, RevealSecret, RotateSecret,
             SetSubscriptionEnabled,
         },
     },
     components::{
-        errors_of, form_error_of, format::maybe_when, use_toasts, ConfirmButton, CopyButton,
-        FormError, FormField, Loaded, PageHead, StatusBadge,
+        errors_of, form_error_of,
+        format::{maybe_when, millis, percent, when},
+        use_ticker, use_toasts, AttemptsChart, ConfirmButton, CopyButton, FormError, FormField,
+        Loaded, PageHead, StatusBadge, StatusCode,
     },
     pages::deliveries::DeliveryList,
 };
@@ -93,6 +103,7 @@ fn Detail(
         {subscription.disabled_reason.clone().map(|r| view! { <p class="notice error">{r}</p> })}
         {subscription.holds_deliveries().then(|| view! { <Held project=project.clone() id /> })}
         <Summary subscription=subscription.clone() />
+        <HealthPanel project=project.clone() id />
         <div class="columns">
             <TestPanel project=project.clone() id />
             <SigningSecret project=project.clone() id />
@@ -212,6 +223,78 @@ fn Summary(subscription: Subscription) -> impl IntoView {
                 .collect_view()}
         </dl>
     }
+}
+
+/// How often an open subscription page asks for fresh health figures.
+const HEALTH_REFRESH: Duration = Duration::from_secs(10);
+
+/// How the endpoint is doing over the last day: success rate and counts, latency, its last
+/// success, its latest failure (linked to its delivery), the failures in a row since the last
+/// success, and attempts hour by hour. Refreshes while the page is open.
+#[component]
+fn HealthPanel(project: String, id: SubscriptionId) -> impl IntoView {
+    let tick = use_ticker(HEALTH_REFRESH);
+    let health = {
+        let project = project.clone();
+        Resource::new(
+            move || tick.get(),
+            move |_| get_endpoint_health(project.clone(), id),
+        )
+    };
+    let deliveries = format!("/projects/{project}/deliveries");
+    view! {
+        <div class="card endpoint-health" data-testid="endpoint-health">
+            <h2>"Health, last 24 hours"</h2>
+            <Loaded resource=health what="the endpoint's health" let:health>
+                <HealthFigures health deliveries=deliveries.clone() />
+            </Loaded>
+        </div>
+    }
+}
+
+#[component]
+fn HealthFigures(health: EndpointHealth, deliveries: String) -> impl IntoView {
+    let attempts = format!("{} ok · {} failed", health.succeeded, health.failed);
+    let failing_since = health.failing_since.map_or_else(|| "—".to_owned(), when);
+    view! {
+        <div class="stats">
+            <Stat label="Success rate" value=percent(health.summary.success_rate) />
+            <Stat label="Attempts" value=attempts />
+            <Stat label="Latency p50" value=millis(health.latency_p50_ms) />
+            <Stat label="Latency p95" value=millis(health.latency_p95_ms) />
+            <Stat label="Last success" value=maybe_when(health.last_success_at) />
+            <Stat label="Failures in a row" value=health.consecutive_failures.to_string() />
+            <Stat label="Failing since" value=failing_since />
+        </div>
+        <LastFailure failure=health.last_failure deliveries />
+        <AttemptsChart buckets=health.hours caption="Attempts per hour, last day" />
+    }
+}
+
+/// The endpoint's latest failed attempt: why, what it answered, when, and a link to its delivery.
+#[component]
+fn LastFailure(failure: Option<FailedAttempt>, deliveries: String) -> impl IntoView {
+    let Some(failure) = failure else {
+        return view! {
+            <p class="muted" data-testid="last-failure">"No failed attempt among the latest ones."</p>
+        }
+        .into_any();
+    };
+    let href = format!("{deliveries}/{}", failure.delivery_id);
+    view! {
+        <div class="notice error last-failure" data-testid="last-failure">
+            <strong>"Last error: " {failure.kind.as_str()}</strong>
+            " · "
+            {match failure.status {
+                Some(code) => view! { <StatusCode code /> }.into_any(),
+                None => view! { <span>"no response"</span> }.into_any(),
+            }}
+            " · " {when(failure.at)} " · "
+            <A href=href>{format!("its delivery (attempt {})", failure.attempt_number)}</A>
+            {failure.message.map(|m| view! { <p class="failure-message">{m}</p> })}
+        </div>
+    }
+    .into_any()
 }
 
 /// Delete, after a second click that names what goes.
