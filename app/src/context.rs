@@ -12,8 +12,8 @@ pub(crate) fn engine() -> Result<engine::Engine, AppError> {
 
 /// Whether the browser itself posted a form (it asks for a page back: the page had not hydrated,
 /// or runs without JavaScript) rather than the hydrated app calling (it asks for data). Such a
-/// post is answered with a redirect: server_fn sends it back to its page, with the error in the
-/// address when there is one.
+/// post wants a redirect: server_fn sends it back to its page, with the error in the address
+/// when there is one.
 pub(crate) fn is_plain_form_post() -> bool {
     leptos::prelude::use_context::<http::request::Parts>().is_some_and(|request| {
         request
@@ -22,10 +22,4 @@ pub(crate) fn is_plain_form_post() -> bool {
             .and_then(|accept| accept.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"))
     })
-}
-
-/// The response options of a server function's answer, to set its status and headers: none for
-/// a plain form post, whose answer must stay the redirect (see [`is_plain_form_post`]).
-pub(crate) fn response_options() -> Option<leptos_axum::ResponseOptions> {
-    leptos::prelude::use_context::<leptos_axum::ResponseOptions>().filter(|_| !is_plain_form_post())
 }

@@ -43,7 +43,7 @@ impl FromServerFnError for AppError {
         );
         #[cfg(feature = "ssr")]
         if bad_arguments {
-            if let Some(response) = crate::context::response_options() {
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 response.set_status(http::StatusCode::BAD_REQUEST);
             }
         }
@@ -64,7 +64,7 @@ impl From<engine::EngineError> for AppError {
             tracing::error!(error = %engine::error::chain(&error), "server function failed");
         }
         if let (Some(response), Ok(status)) = (
-            crate::context::response_options(),
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
             http::StatusCode::from_u16(error.http_status()),
         ) {
             response.set_status(status);

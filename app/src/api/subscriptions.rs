@@ -40,31 +40,50 @@ pub async fn get_subscription(
 
 /// Creates a subscription (no `id`) or replaces every field of one. Form-encoded, so that the
 /// editor's plain `<form method="post">` reaches it before the page hydrates (or without
-/// JavaScript); such a post then goes on to the saved subscription's page, and a refused one
-/// back to the form with its errors (server_fn's form redirects).
+/// JavaScript): such a post goes on to the saved subscription's page, or back to the form with
+/// the error in its address (server_fn's form redirects).
 #[server(prefix = "/_hookhub")]
 pub async fn save_subscription(
     project: String,
     id: Option<SubscriptionId>,
     form: SubscriptionForm,
 ) -> Result<Subscription, AppError> {
+    let saved = save(&project, id, form).await;
+    if crate::context::is_plain_form_post() {
+        match &saved {
+            Ok(saved) => {
+                leptos_axum::redirect(&format!("/projects/{project}/subscriptions/{}", saved.id))
+            }
+            // The error's 4xx would turn the redirect back into an error page.
+            Err(_) => {
+                if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                    response.set_status(http::StatusCode::FOUND);
+                }
+            }
+        }
+    }
+    saved
+}
+
+#[cfg(feature = "ssr")]
+async fn save(
+    project: &str,
+    id: Option<SubscriptionId>,
+    form: SubscriptionForm,
+) -> Result<Subscription, AppError> {
     let (engine, caller) = engine_and_caller()?;
-    let saved = match id {
+    Ok(match id {
         None => {
             let spec = form.into_spec()?;
-            engine.create_subscription(&caller, &project, spec).await?
+            engine.create_subscription(&caller, project, spec).await?
         }
         Some(id) => {
             let patch = form.into_patch()?;
             engine
-                .update_subscription(&caller, &project, id, patch)
+                .update_subscription(&caller, project, id, patch)
                 .await?
         }
-    };
-    if crate::context::is_plain_form_post() {
-        leptos_axum::redirect(&format!("/projects/{project}/subscriptions/{}", saved.id));
-    }
-    Ok(saved)
+    })
 }
 
 #[server(prefix = "/_hookhub")]

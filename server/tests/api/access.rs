@@ -226,6 +226,14 @@ async fn every_documented_operation_is_routed() {
             .await
             .unwrap();
         assert_ne!(response.status(), 405, "{method} {path}");
+        // A stream (the live log) answers with its headers and never ends: routed.
+        let streams = response
+            .headers()
+            .get("content-type")
+            .is_some_and(|kind| kind.as_bytes().starts_with(b"text/event-stream"));
+        if streams {
+            continue;
+        }
         let body: Value = response.json().await.unwrap_or(Value::Null);
         assert_ne!(body["detail"], "no such API route", "{method} {path}");
     }
