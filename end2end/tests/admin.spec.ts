@@ -155,7 +155,7 @@ for (const width of [1280, 390]) {
     await openHydrated(page, '/audit');
     await page.getByLabel('Project', { exact: true }).fill(name);
     await page.getByLabel('Action').fill('project');
-    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`project=${name}`));
     const entry = page.locator('tr[data-action="project.created"]');
     await expect(entry).toHaveCount(1);

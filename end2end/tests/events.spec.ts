@@ -36,7 +36,7 @@ test('an event sent from the dashboard is listed, filterable, and shows its deli
 
   // The type filter is part of the URL.
   await page.locator('form[role="search"]').getByLabel('Type').fill(eventType);
-  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await expect(page).toHaveURL(/type=/);
   await expect(page.locator('tr[data-event]')).toHaveCount(1);
 
@@ -87,15 +87,15 @@ test('the event list takes a wildcard type and can hide Hookhub\'s own events', 
   await openHydrated(page, '/projects/default/events');
   const filters = page.locator('form[role="search"]');
   await filters.getByLabel('Type').fill(`${prefix}.*`);
-  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await expect(page.locator('tr[data-event]')).toHaveCount(2);
   await expect(page.locator(`tr[data-event="${prefix}.packed"]`)).toBeVisible();
 
   await filters.getByLabel('Type').fill('');
-  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await expect(page.locator('tr[data-event="delivery.exhausted"]').first()).toBeVisible();
   await filters.getByLabel("Hide Hookhub's own events").check();
-  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await expect(page).toHaveURL(/hide_operational=true/);
   await expect(page.locator(`tr[data-event="${prefix}.sent"]`)).toBeVisible();
   await expect(page.locator('tr[data-event="delivery.exhausted"]')).toHaveCount(0);

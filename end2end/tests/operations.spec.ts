@@ -65,7 +65,7 @@ for (const width of [1280, 390]) {
 
     await openHydrated(page, '/projects/default/deliveries');
     await page.getByLabel('Search', { exact: true }).fill(key);
-    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`q=${key}`));
     const rows = page.locator('tr[data-delivery]');
     await expect(rows).toHaveCount(1);
@@ -117,7 +117,7 @@ test('the filters narrow the list by subscription, event type, status and time',
   await openHydrated(page, '/projects/default/deliveries');
   await page.getByLabel('Subscription').selectOption({ label: `${name}-bad` });
   await page.getByLabel('Event type').fill(`${name}.*`);
-  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`subscription_id=${bad}`));
   const rows = page.locator('tr[data-delivery]');
   await expect(rows).toHaveCount(2);
@@ -126,7 +126,7 @@ test('the filters narrow the list by subscription, event type, status and time',
   await page.getByLabel('Event type').fill(`${name}.created`);
   await page.getByLabel('Subscription').selectOption({ label: 'any' });
   await page.getByLabel('Status').selectOption('succeeded');
-  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText(`${name}-good`);
   await expect(rows.first()).toContainText(`${name}.created`);
@@ -137,7 +137,7 @@ test('the filters narrow the list by subscription, event type, status and time',
 
   const later = new Date(Date.now() + 3_600_000).toISOString().slice(0, 16);
   await page.getByLabel('Since (UTC)').fill(later);
-  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await expect(page.getByText('No deliveries here.')).toBeVisible();
   await screenshot(page, testInfo, 'deliveries-filters');
 

@@ -118,7 +118,7 @@ test('filters live in the URL, survive a reload, and the switch enables and disa
   await openHydrated(page, LIST);
   await page.getByLabel('Label').fill(`team:${team}`);
   await page.getByLabel('Enabled').selectOption('true');
-  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`label=team%3A${team}.*enabled=true`));
   await expect(page.locator(`tr[data-subscription="${alpha}"]`)).toBeVisible();
   await expect(page.locator(`tr[data-subscription="${beta}"]`)).toHaveCount(0);
