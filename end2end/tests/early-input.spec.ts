@@ -23,7 +23,9 @@ test('what is typed before hydration is still there after it, and saves', async 
   const name = uniqueName('early');
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Endpoint URL').fill(receiver.url(`/ok/${name}`));
-  await page.getByLabel('Event types').fill('order.*');
+  // Every subscription here names its own event types: one that takes every event would
+  // receive the other specs' events and change what they count.
+  await page.getByLabel('Event types').fill(`${name}.*`);
   await page.getByLabel('Retry failed deliveries').uncheck();
   await page.getByLabel('Payload format').selectOption('ubiops');
   await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
@@ -31,14 +33,14 @@ test('what is typed before hydration is still there after it, and saves', async 
   release();
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
-  await expect(page.getByLabel('Event types')).toHaveValue('order.*');
+  await expect(page.getByLabel('Event types')).toHaveValue(`${name}.*`);
   await expect(page.getByLabel('Retry failed deliveries')).not.toBeChecked();
   await expect(page.getByLabel('Payload format')).toHaveValue('ubiops');
 
   await page.getByRole('button', { name: 'Create subscription' }).click();
   await expect(page.getByRole('heading', { name, exact: true })).toBeVisible();
   const summary = page.locator('.summary');
-  await expect(summary).toContainText('order.*');
+  await expect(summary).toContainText(`${name}.*`);
   await expect(summary).toContainText('ubiops');
 });
 
@@ -57,7 +59,7 @@ test.describe('without the app', () => {
     const name = uniqueName('posted');
     await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByLabel('Endpoint URL').fill(receiver.url(`/ok/${name}`));
-    await page.getByLabel('Event types').fill('order.paid, refund.*');
+    await page.getByLabel('Event types').fill(`${name}.paid, ${name}.refund.*`);
     await page.getByLabel('Retry failed deliveries').uncheck();
     await page.getByRole('button', { name: 'Create subscription' }).click();
 
@@ -65,7 +67,7 @@ test.describe('without the app', () => {
     const id = page.url().split('/').pop();
     const saved = await (await api.get(`/api/v1/projects/default/subscriptions/${id}`)).json();
     expect(saved.name).toBe(name);
-    expect(saved.event_types).toEqual(['order.paid', 'refund.*']);
+    expect(saved.event_types).toEqual([`${name}.paid`, `${name}.refund.*`]);
     expect(saved.retry).toBe(false);
     expect(saved.enabled).toBe(true);
   });
@@ -92,6 +94,7 @@ test.describe('with JavaScript off', () => {
     const name = uniqueName('nojs');
     await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByLabel('Endpoint URL').fill(receiver.url(`/ok/${name}`));
+    await page.getByLabel('Event types').fill(`${name}.*`);
     await page.getByRole('button', { name: 'Create subscription' }).click();
     await expect(page).toHaveURL(/\/projects\/default\/subscriptions\/[0-9a-f-]{36}$/);
   });
