@@ -66,7 +66,20 @@ test('every tab names its page', async ({ page, consoleGuard }) => {
 });
 
 for (const width of [1280, 390]) {
-  test(`every page renders at ${width} px without sideways scrolling`, async ({ page }, testInfo) => {
+  test(`every page renders at ${width} px without sideways scrolling`, async ({
+    page,
+    playwright,
+    baseURL,
+  }, testInfo) => {
+    // The longest name a subscription may have, in one word: lists and the deliveries' filter
+    // (a select as wide as its longest option) must still fit.
+    const api = await apiClient(page, playwright, baseURL);
+    const name = uniqueName('long').padEnd(128, 'x');
+    const created = await api.post('/api/v1/projects/default/subscriptions', {
+      data: { name, url: 'https://example.com/long', event_types: [`${uniqueName("long")}.never`], enabled: false },
+    });
+    expect(created.status()).toBe(201);
+    await api.dispose();
     await page.setViewportSize({ width, height: 900 });
     for (const path of PAGES) {
       await openHydrated(page, path);

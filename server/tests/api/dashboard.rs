@@ -171,3 +171,27 @@ async fn pages_and_server_functions_are_compressed_and_the_api_is_left_as_it_is(
     assert_eq!(api.status(), 200);
     assert!(!api.headers().contains_key("content-encoding"));
 }
+
+/// Every rule of the stylesheet is closed. Browsers forgive a missing `}` silently: everything
+/// after it becomes part of the open rule and never applies (three merges once did that).
+#[test]
+fn stylesheet_rules_are_all_closed() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../style/main.css");
+    let css = std::fs::read_to_string(path).unwrap();
+    let mut depth = 0_i32;
+    for (number, line) in css.lines().enumerate() {
+        let code = line.split("/*").next().unwrap_or_default();
+        depth += code.matches('{').count() as i32 - code.matches('}').count() as i32;
+        assert!(depth >= 0, "line {}: a `}}` closes nothing", number + 1);
+        // Top-level comments head each section: a section starting inside a rule lost a `}`.
+        if line.starts_with("/*") {
+            assert_eq!(
+                depth,
+                0,
+                "line {}: a section begins inside an open rule",
+                number + 1
+            );
+        }
+    }
+    assert_eq!(depth, 0, "the stylesheet ends inside an open rule");
+}
