@@ -6,6 +6,7 @@
 mod access;
 mod accounts;
 mod deliveries;
+mod event_types;
 mod events;
 mod inbound;
 mod live;
@@ -34,6 +35,7 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::{
     bus::Bus,
+    catalogue::cache::Catalogues,
     channel::{Channels, HttpChannel, LogChannel},
     directory::Directory,
     dispatch::Local,
@@ -65,6 +67,8 @@ pub struct Engine {
     settings: Arc<Settings>,
     roster: Roster,
     directory: Arc<Directory>,
+    /// Each project's event catalogue, compiled, for ingest.
+    catalogues: Catalogues,
     bus: Bus,
     /// What happens in this process, for whoever watches it live.
     live: Feed,
@@ -97,7 +101,13 @@ impl Engine {
         channels.register(LogChannel::new(settings.log_channel_dir.clone()));
         let roster = Roster::new(store.clone(), CACHE_MAX_AGE);
         let directory = Arc::new(Directory::new(CACHE_MAX_AGE));
-        let bus = Bus::new(store.clone(), roster.clone(), directory.clone());
+        let catalogues = Catalogues::new(store.clone(), CACHE_MAX_AGE);
+        let bus = Bus::new(
+            store.clone(),
+            roster.clone(),
+            directory.clone(),
+            catalogues.clone(),
+        );
         let alive = CancellationToken::new();
         tokio::spawn(bus.clone().listen(alive.clone()));
         tokio::spawn(store.clone().run_checkpoints(alive.clone()));
@@ -109,6 +119,7 @@ impl Engine {
             channels,
             roster,
             directory,
+            catalogues,
             bus,
             live: Feed::default(),
             local: Arc::default(),
