@@ -560,3 +560,38 @@ async fn the_api_document_describes_the_catalogue() {
     assert!(schemas["Event"]["properties"]["schema_errors"].is_object());
     assert!(schemas["ProjectPatch"]["properties"]["strict"].is_object());
 }
+
+/// The dialects keep accepting what their originals accept: Tutum's handler call (which emits
+/// `service.redeploy`, a type no catalogue here declares) works in a strict project, as do the
+/// native API's inbound handlers, which are the same call.
+#[tokio::test]
+async fn a_strict_catalogue_does_not_apply_to_what_hookhub_emits_itself() {
+    let app = spawn_app().await;
+    app.declare(json!({"name": "order.paid"})).await;
+    app.set_strict(true).await;
+    let response = app
+        .post_json(
+            "/api/v1/projects/default/objects",
+            json!({"type": "service", "name": "web"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let service: Value = response.json().await.unwrap();
+    let service = service["id"].as_str().unwrap();
+    let base = format!("/api/v1/service/{service}/webhook/handler/");
+    let response = app.post_json(&base, json!({"name": "ci"})).await;
+    assert_eq!(response.status(), 201);
+    let handler: Value = response.json().await.unwrap();
+    let call = handler["url"].as_str().unwrap();
+    let called = reqwest::Client::new()
+        .post(app.url(call))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(called.status(), 202);
+    let events = app
+        .get_json(&format!("{EVENTS}?type=service.redeploy"))
+        .await;
+    assert_eq!(events["data"].as_array().unwrap().len(), 1);
+    assert_eq!(events["data"][0]["schema_errors"], Value::Null);
+}
