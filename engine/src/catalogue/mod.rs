@@ -2,8 +2,8 @@
 //! optional JSON Schema (draft 2020-12) for the events' `data` and an example.
 //!
 //! This module holds the wire types and the rules every adapter shares (names, lengths, sizes);
-//! with the `server` feature, [`schema`] compiles schemas and checks data against them, and
-//! [`cache`] keeps each project's compiled catalogue in memory for ingest.
+//! with the `server` feature, `schema` compiles schemas and checks data against them, and `cache`
+//! keeps each project's compiled catalogue in memory for ingest.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};

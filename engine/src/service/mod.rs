@@ -51,9 +51,9 @@ use crate::{
 /// The project every fresh installation starts with.
 pub const DEFAULT_PROJECT: &str = "default";
 
-/// How long the roster and the directory trust what they read without hearing of a change: the
-/// limit on how stale a subscription, token or project can be when a change was announced where
-/// this process could not hear it (see [`crate::roster`]).
+/// How long the roster, the directory and the catalogue cache trust what they read without
+/// hearing of a change: the limit on how stale a subscription, token, project or event type can
+/// be when a change was announced where this process could not hear it (see [`crate::roster`]).
 const CACHE_MAX_AGE: Duration = Duration::from_secs(5);
 
 /// Stores ingested events with their deliveries, many requests per transaction.
