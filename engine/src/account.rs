@@ -117,6 +117,9 @@ pub struct Project {
     pub id: ProjectId,
     pub name: String,
     pub description: String,
+    /// Ingest refuses (422) events of types its event catalogue does not declare, and events
+    /// whose data fails their type's schema; otherwise they are accepted with `schema_errors`.
+    pub strict: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -134,6 +137,8 @@ pub struct ProjectIn {
 #[serde(default)]
 pub struct ProjectPatch {
     pub description: Option<String>,
+    /// See [`Project::strict`].
+    pub strict: Option<bool>,
 }
 
 impl ProjectIn {
@@ -449,7 +454,7 @@ fn check_password(errors: &mut FieldErrors, password: &str) {
     }
 }
 
-fn check_text(errors: &mut FieldErrors, field: &str, value: &str) {
+pub(crate) fn check_text(errors: &mut FieldErrors, field: &str, value: &str) {
     if value.chars().count() > MAX_TEXT_LEN {
         errors.add(field, format!("must be at most {MAX_TEXT_LEN} characters"));
     }

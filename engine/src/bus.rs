@@ -1,6 +1,7 @@
 //! Announcements between the processes sharing one database: work was queued (idle workers
 //! wake at once instead of at their next poll), a project's subscriptions changed (every roster
-//! forgets them), tokens or projects changed (every directory forgets them). In-process listeners are told directly; on PostgreSQL the news also
+//! forgets them), a project's event catalogue changed (every catalogue cache forgets it), tokens
+//! or projects changed (every directory forgets them). In-process listeners are told directly; on PostgreSQL the news also
 //! goes out with `NOTIFY` on channels every process `LISTEN`s to. On SQLite one process serves,
 //! so there is nobody else to tell.
 //!
@@ -14,6 +15,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    catalogue::cache::Catalogues,
     directory::Directory,
     ids::ProjectId,
     roster::Roster,
@@ -21,9 +23,11 @@ use crate::{
 };
 
 const QUEUED: &str = "hookhub_queued";
-/// Payload: a project's id (its subscriptions changed), or one of the words below.
+/// Payload: a project's id (its subscriptions changed), [`CATALOGUE`] and a project's id, or one
+/// of the words below. A process that does not know a payload forgets everything.
 const CHANGED: &str = "hookhub_changed";
 const TOKENS: &str = "tokens";
+const CATALOGUE: &str = "catalogue:";
 const EVERYTHING: &str = "everything";
 
 /// Tells this process's and every other process's listeners.
@@ -34,15 +38,22 @@ pub struct Bus {
     pub queued: Arc<Notify>,
     roster: Roster,
     directory: Arc<Directory>,
+    catalogues: Catalogues,
 }
 
 impl Bus {
-    pub fn new(store: Store, roster: Roster, directory: Arc<Directory>) -> Bus {
+    pub fn new(
+        store: Store,
+        roster: Roster,
+        directory: Arc<Directory>,
+        catalogues: Catalogues,
+    ) -> Bus {
         Bus {
             store,
             queued: Arc::default(),
             roster,
             directory,
+            catalogues,
         }
     }
 
@@ -65,6 +76,12 @@ impl Bus {
         self.notify(CHANGED, project.to_string());
     }
 
+    /// A project's event types or its strict flag changed: catalogue caches forget the project.
+    pub fn catalogue_changed(&self, project: ProjectId) {
+        self.catalogues.forget(project);
+        self.notify(CHANGED, format!("{CATALOGUE}{project}"));
+    }
+
     /// A token was revoked: directories forget their tokens.
     pub fn tokens_changed(&self) {
         self.directory.forget_tokens();
@@ -80,11 +97,18 @@ impl Bus {
     fn forget_everything(&self) {
         self.roster.forget_all();
         self.directory.forget_all();
+        self.catalogues.forget_all();
     }
 
     fn heard(&self, payload: &str) {
         match payload {
             TOKENS => self.directory.forget_tokens(),
+            catalogue if catalogue.starts_with(CATALOGUE) => {
+                match catalogue[CATALOGUE.len()..].parse() {
+                    Ok(project) => self.catalogues.forget(ProjectId(project)),
+                    Err(_) => self.forget_everything(),
+                }
+            }
             project => match project.parse() {
                 Ok(project) => self.roster.forget(ProjectId(project)),
                 Err(_) => self.forget_everything(),

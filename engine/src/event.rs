@@ -69,6 +69,11 @@ pub struct Event {
     pub occurred_at: DateTime<Utc>,
     pub idempotency_key: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Why the project's event catalogue would refuse this event (`{path: message}`, paths
+    /// like `type` or `data.amount`), when the project is not strict and accepted it anyway;
+    /// `null` when it passed or the project has no catalogue.
+    #[serde(default)]
+    pub schema_errors: Option<FieldErrors>,
 }
 
 impl Event {

@@ -6,6 +6,7 @@
 //! [`Engine`] that runs operations against it.
 
 pub mod account;
+pub mod catalogue;
 pub mod decode;
 pub mod delivery;
 pub mod error;

@@ -159,6 +159,7 @@ mod tests {
             occurred_at: Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap(),
             idempotency_key: None,
             created_at: Utc::now(),
+            schema_errors: None,
         }
     }
 

@@ -405,6 +405,7 @@ mod tests {
                 occurred_at: Utc::now(),
                 idempotency_key: None,
                 created_at: Utc::now(),
+                schema_errors: None,
             }),
             attempts: 0,
             manual: false,

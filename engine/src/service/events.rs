@@ -27,6 +27,17 @@ use crate::{
 
 pub use crate::event::Ingested;
 
+/// Whether ingest checks events against the project's event catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Catalogued {
+    /// Events a producer sends through the native API or the dashboard.
+    Checked,
+    /// Events Hookhub makes itself (its operational reports, inbound handler calls of the
+    /// dialects): the catalogue describes what producers send, and these are accepted as the
+    /// systems Hookhub stands in for accept them.
+    Exempt,
+}
+
 /// Filters of the event list.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(
@@ -61,7 +72,10 @@ impl Engine {
     ) -> Result<Ingested, EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
         let event = input.validate("")?;
-        let mut results = self.ingest(project_id, project, vec![event]).await?;
+        let checked = self
+            .catalogue_check(project_id, vec![event], |_| String::new())
+            .await?;
+        let mut results = self.ingest(project_id, project, checked).await?;
         Ok(results.remove(0))
     }
 
@@ -73,7 +87,8 @@ impl Engine {
         inputs: Vec<EventIn>,
     ) -> Result<Vec<Ingested>, EngineError> {
         let project_id = self.authorize(caller, project, Role::Write).await?;
-        self.ingest_batch(project_id, project, inputs).await
+        self.ingest_batch(project_id, project, inputs, Catalogued::Checked)
+            .await
     }
 
     /// Hookhub's own operational events: the engine reports on itself, so there is no caller.
@@ -85,7 +100,9 @@ impl Engine {
         let project = projects::name_of(&self.store, project_id)
             .await?
             .ok_or(EngineError::NotFound("project"))?;
-        self.ingest_batch(project_id, &project, inputs).await
+        // Hookhub's own reports are not the producers' to declare.
+        self.ingest_batch(project_id, &project, inputs, Catalogued::Exempt)
+            .await
     }
 
     pub(super) async fn ingest_batch(
@@ -93,6 +110,7 @@ impl Engine {
         project_id: ProjectId,
         project: &str,
         inputs: Vec<EventIn>,
+        catalogued: Catalogued,
     ) -> Result<Vec<Ingested>, EngineError> {
         let mut errors = FieldErrors::default();
         if inputs.is_empty() || inputs.len() > BATCH_MAX {
@@ -106,20 +124,61 @@ impl Engine {
             }
         }
         let valid = errors.into_result(valid)?;
-        self.ingest(project_id, project, valid).await
+        let checked = match catalogued {
+            Catalogued::Checked => {
+                self.catalogue_check(project_id, valid, |i| format!("events.{i}."))
+                    .await?
+            }
+            Catalogued::Exempt => valid.into_iter().map(|event| (event, None)).collect(),
+        };
+        self.ingest(project_id, project, checked).await
+    }
+
+    /// The events as the project's event catalogue judges them, before anything is stored: in
+    /// a strict project any violation refuses the whole request (422, each failing path named
+    /// after `prefix(position)`); otherwise each event carries its own violations (named from
+    /// the event itself: `type`, `data.amount`) to be stored with it. The catalogue comes from
+    /// memory, so a project without one costs no database round trip.
+    async fn catalogue_check(
+        &self,
+        project_id: ProjectId,
+        events: Vec<EventIn>,
+        prefix: impl Fn(usize) -> String,
+    ) -> Result<Vec<(EventIn, Option<FieldErrors>)>, EngineError> {
+        let catalogue = self.catalogues.get(project_id).await?;
+        if catalogue.is_inert() {
+            return Ok(events.into_iter().map(|event| (event, None)).collect());
+        }
+        if catalogue.strict {
+            let mut errors = FieldErrors::default();
+            for (i, event) in events.iter().enumerate() {
+                catalogue.check(event, &prefix(i), &mut errors);
+            }
+            let events = errors.into_result(events)?;
+            return Ok(events.into_iter().map(|event| (event, None)).collect());
+        }
+        Ok(events
+            .into_iter()
+            .map(|event| {
+                let mut errors = FieldErrors::default();
+                catalogue.check(&event, "", &mut errors);
+                let flagged = (!errors.is_empty()).then_some(errors);
+                (event, flagged)
+            })
+            .collect())
     }
 
     async fn ingest(
         &self,
         project_id: ProjectId,
         project: &str,
-        inputs: Vec<EventIn>,
+        inputs: Vec<(EventIn, Option<FieldErrors>)>,
     ) -> Result<Vec<Ingested>, EngineError> {
         let members = self.receivers(project_id).await?;
         let now = Utc::now();
         let events: Vec<Arc<Event>> = inputs
             .into_iter()
-            .map(|input| {
+            .map(|(input, schema_errors)| {
                 Arc::new(Event {
                     id: EventId::generate(),
                     project: project.to_owned(),
@@ -134,6 +193,7 @@ impl Engine {
                     occurred_at: input.occurred_at.unwrap_or(now),
                     idempotency_key: input.idempotency_key,
                     created_at: now,
+                    schema_errors,
                 })
             })
             .collect();

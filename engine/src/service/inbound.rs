@@ -252,7 +252,12 @@ impl Engine {
             ..EventIn::default()
         };
         let mut ingested = self
-            .ingest_batch(project_id, &object.project, vec![event])
+            .ingest_batch(
+                project_id,
+                &object.project,
+                vec![event],
+                super::events::Catalogued::Exempt,
+            )
             .await?;
         let ingested = ingested.remove(0);
         Ok(Call {

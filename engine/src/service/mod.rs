@@ -6,6 +6,7 @@
 mod access;
 mod accounts;
 mod deliveries;
+mod event_types;
 mod events;
 mod inbound;
 mod live;
@@ -34,6 +35,7 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::{
     bus::Bus,
+    catalogue::cache::Catalogues,
     channel::{Channels, HttpChannel, LogChannel},
     directory::Directory,
     dispatch::Local,
@@ -49,9 +51,9 @@ use crate::{
 /// The project every fresh installation starts with.
 pub const DEFAULT_PROJECT: &str = "default";
 
-/// How long the roster and the directory trust what they read without hearing of a change: the
-/// limit on how stale a subscription, token or project can be when a change was announced where
-/// this process could not hear it (see [`crate::roster`]).
+/// How long the roster, the directory and the catalogue cache trust what they read without
+/// hearing of a change: the limit on how stale a subscription, token, project or event type can
+/// be when a change was announced where this process could not hear it (see [`crate::roster`]).
 const CACHE_MAX_AGE: Duration = Duration::from_secs(5);
 
 /// Stores ingested events with their deliveries, many requests per transaction.
@@ -65,6 +67,8 @@ pub struct Engine {
     settings: Arc<Settings>,
     roster: Roster,
     directory: Arc<Directory>,
+    /// Each project's event catalogue, compiled, for ingest.
+    catalogues: Catalogues,
     bus: Bus,
     /// What happens in this process, for whoever watches it live.
     live: Feed,
@@ -97,7 +101,13 @@ impl Engine {
         channels.register(LogChannel::new(settings.log_channel_dir.clone()));
         let roster = Roster::new(store.clone(), CACHE_MAX_AGE);
         let directory = Arc::new(Directory::new(CACHE_MAX_AGE));
-        let bus = Bus::new(store.clone(), roster.clone(), directory.clone());
+        let catalogues = Catalogues::new(store.clone(), CACHE_MAX_AGE);
+        let bus = Bus::new(
+            store.clone(),
+            roster.clone(),
+            directory.clone(),
+            catalogues.clone(),
+        );
         let alive = CancellationToken::new();
         tokio::spawn(bus.clone().listen(alive.clone()));
         tokio::spawn(store.clone().run_checkpoints(alive.clone()));
@@ -109,6 +119,7 @@ impl Engine {
             channels,
             roster,
             directory,
+            catalogues,
             bus,
             live: Feed::default(),
             local: Arc::default(),

@@ -215,5 +215,6 @@ fn probe_event(project: &str, event_type: &str) -> Event {
         occurred_at: now,
         idempotency_key: None,
         created_at: now,
+        schema_errors: None,
     }
 }

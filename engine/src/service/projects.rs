@@ -69,6 +69,10 @@ impl Engine {
         if let Some(description) = &patch.description {
             rows::set_description(&self.store, id, description).await?;
         }
+        if let Some(strict) = patch.strict {
+            rows::set_strict(&self.store, id, strict).await?;
+            self.bus.catalogue_changed(id);
+        }
         self.audit(
             &caller.username,
             Some(name),

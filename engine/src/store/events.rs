@@ -11,7 +11,7 @@ use crate::{
     delivery::DeliveryStatus,
     event::{Event, ObjectRef},
     ids::{DeliveryId, EventId, ProjectId, SubscriptionId},
-    EngineError,
+    EngineError, FieldErrors,
 };
 
 macro_rules! select {
@@ -19,7 +19,7 @@ macro_rules! select {
         concat!(
             "SELECT e.id, p.name AS project, e.type AS event_type, e.group_name, e.object_type,
                     e.object_name, e.object_version, e.data, e.message, e.level, e.occurred_at,
-                    e.idempotency_key, e.created_at
+                    e.idempotency_key, e.created_at, e.schema_errors
              FROM events e JOIN projects p ON p.id = e.project_id ",
             $tail
         )
@@ -41,6 +41,7 @@ struct Row {
     occurred_at: i64,
     idempotency_key: Option<String>,
     created_at: i64,
+    schema_errors: Option<Json<FieldErrors>>,
 }
 
 impl From<Row> for Event {
@@ -61,6 +62,7 @@ impl From<Row> for Event {
             occurred_at: from_millis(row.occurred_at),
             idempotency_key: row.idempotency_key,
             created_at: from_millis(row.created_at),
+            schema_errors: row.schema_errors.map(|e| e.0),
         }
     }
 }
@@ -135,7 +137,8 @@ pub async fn insert_with_deliveries(
             let mut insert = QueryBuilder::new(
                 "INSERT INTO events
                      (id, project_id, type, group_name, object_type, object_name, object_version,
-                      data, message, level, occurred_at, idempotency_key, created_at) ",
+                      data, message, level, occurred_at, idempotency_key, created_at,
+                      schema_errors) ",
             );
             insert.push_values(rows, |mut row, (request, event)| {
                 let object = event.object.as_ref();
@@ -151,7 +154,8 @@ pub async fn insert_with_deliveries(
                     .push_bind(event.level.clone())
                     .push_bind(to_millis(event.occurred_at))
                     .push_bind(event.idempotency_key.clone())
-                    .push_bind(to_millis(event.created_at));
+                    .push_bind(to_millis(event.created_at))
+                    .push_bind(event.schema_errors.clone().map(Json));
             });
             insert.push(" ON CONFLICT (project_id, idempotency_key) DO NOTHING RETURNING id");
             let ids: Vec<Uuid> = insert.build_query_scalar().fetch_all(&mut *tx).await?;

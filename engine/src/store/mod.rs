@@ -21,6 +21,7 @@ pub mod attempts;
 pub mod audit;
 mod checkpoint;
 pub mod deliveries;
+pub mod event_types;
 pub mod events;
 pub mod inbound;
 pub mod probes;

@@ -15,6 +15,7 @@ struct Row {
     id: Uuid,
     name: String,
     description: String,
+    strict_events: bool,
     created_at: i64,
 }
 
@@ -24,6 +25,7 @@ impl From<Row> for Project {
             id: ProjectId(row.id),
             name: row.name,
             description: row.description,
+            strict: row.strict_events,
             created_at: from_millis(row.created_at),
         }
     }
@@ -51,7 +53,7 @@ pub async fn name_of(store: &Store, id: ProjectId) -> Result<Option<String>, Eng
 
 pub async fn by_name(store: &Store, name: &str) -> Result<Option<Project>, EngineError> {
     let row: Option<Row> = on_pool!(store, pool => {
-        sqlx::query_as("SELECT id, name, description, created_at FROM projects WHERE name = $1")
+        sqlx::query_as("SELECT id, name, description, strict_events, created_at FROM projects WHERE name = $1")
             .bind(storable(name))
             .fetch_optional(pool)
             .await?
@@ -68,7 +70,7 @@ pub async fn list(
 ) -> Result<Vec<Project>, EngineError> {
     let rows: Vec<Row> = on_pool!(store, pool => {
         sqlx::query_as(
-            "SELECT id, name, description, created_at FROM projects
+            "SELECT id, name, description, strict_events, created_at FROM projects
              WHERE ($1 IS NULL OR id = $1) AND ($2 IS NULL OR name > $2)
              ORDER BY name LIMIT $3",
         )
@@ -110,6 +112,18 @@ pub async fn set_description(
         sqlx::query("UPDATE projects SET description = $2 WHERE id = $1")
             .bind(id.0)
             .bind(description)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Whether the project refuses events its catalogue does not accept (see `catalogue`).
+pub async fn set_strict(store: &Store, id: ProjectId, strict: bool) -> Result<(), EngineError> {
+    on_pool!(store, pool => {
+        sqlx::query("UPDATE projects SET strict_events = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(strict)
             .execute(pool)
             .await?;
     });

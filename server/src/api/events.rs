@@ -32,6 +32,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 ///
 /// Stored with its deliveries before the answer: 201 for a new event, 200 when its
 /// `idempotency_key` was seen before (the body is then the first event).
+///
+/// When the project is `strict`, an event its catalogue does not accept (an undeclared type, or
+/// data that fails the type's schema) is refused with 422, `fields` naming each failing path
+/// (`type`, `data.amount`); otherwise it is accepted with them in `schema_errors`.
 #[utoipa::path(post, path = "/projects/{project}/events", tag = "events",
     params(("project" = String, Path, description = "Project name")),
     request_body = EventIn,
@@ -58,7 +62,8 @@ struct Batch {
 
 /// Send a batch of events
 ///
-/// All or none: one invalid event rejects the batch.
+/// All or none: one invalid event rejects the batch (in a `strict` project, also one its
+/// catalogue does not accept: `fields` names `events.<i>.type` or `events.<i>.data.…`).
 #[utoipa::path(post, path = "/projects/{project}/events/batch", tag = "events",
     params(("project" = String, Path, description = "Project name")),
     request_body = Batch,

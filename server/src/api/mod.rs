@@ -6,6 +6,7 @@
 
 mod channels;
 mod deliveries;
+mod event_types;
 mod events;
 mod live;
 mod objects;
@@ -50,6 +51,7 @@ struct Queued {
         (name = "projects", description = "The unit of tenancy"),
         (name = "subscriptions", description = "Where events are delivered"),
         (name = "events", description = "What happened, to be delivered"),
+        (name = "event-types", description = "The project's event catalogue: declared types and their data schemas"),
         (name = "deliveries", description = "One event to one subscription, with every attempt"),
         (name = "live", description = "What happens in a project, as it happens"),
         (name = "tests", description = "On-demand endpoint tests"),
@@ -143,6 +145,7 @@ pub fn router() -> (Router<AppState>, Document) {
         .merge(projects::router())
         .merge(subscriptions::router())
         .merge(events::router())
+        .merge(event_types::router())
         .merge(live::router())
         .merge(deliveries::router())
         .merge(overview::router())

@@ -2,6 +2,11 @@
 //! work unchanged. Each module only translates field names, shapes and status codes onto the
 //! engine; storage, validation and delivery are the engine's. [`shape`] answers errors as each
 //! original does; [`body`] reads request bodies so that type errors are field errors.
+//!
+//! A project's event catalogue does not apply here, strict or not: the only events a dialect
+//! makes Hookhub emit (Tutum's handler calls, `service.redeploy`) are Hookhub's own doing, which
+//! the originals accept without any catalogue, and which no producer could declare or fix. The
+//! engine ingests them exempt from the catalogue (see its `Catalogued::Exempt`).
 
 mod body;
 mod notifier;

@@ -12,6 +12,7 @@ mod dialect_tutum;
 mod dialect_ubiops;
 mod dialect_waldur;
 mod dialect_wazo;
+mod event_types;
 mod faults;
 mod health;
 mod helpers;
