@@ -102,6 +102,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("events/:id") view=EventPage />
                         <Route path=path!("deliveries") view=DeliveriesPage />
                         <Route path=path!("deliveries/:id") view=DeliveryPage />
+                        <Route path=path!("event-types") view=EventTypesPage />
                         <Route path=path!("inbound") view=InboundPage />
                     </ParentRoute>
                 </Routes>

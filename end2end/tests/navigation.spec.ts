@@ -8,6 +8,7 @@ const PAGES = [
   '/projects/default/subscriptions/new',
   '/projects/default/events',
   '/projects/default/deliveries',
+  '/projects/default/event-types',
   '/projects/default/inbound',
   '/tokens',
   '/users',

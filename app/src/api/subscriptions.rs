@@ -137,13 +137,6 @@ pub async fn get_test(project: String, id: TestId) -> Result<EndpointTest, AppEr
     Ok(engine.get_test(&caller, &project, id).await?)
 }
 
-/// Event types to suggest in the form.
-#[server(prefix = "/_hookhub")]
-pub async fn known_event_types(project: String) -> Result<Vec<String>, AppError> {
-    let (engine, caller) = engine_and_caller()?;
-    Ok(engine.known_event_types(&caller, &project).await?)
-}
-
 /// The delivery channels this server has, with their config keys.
 #[server(prefix = "/_hookhub")]
 pub async fn list_channels() -> Result<Vec<ChannelInfo>, AppError> {

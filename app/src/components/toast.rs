@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use super::error_list::use_login_redirect;
 use crate::error::AppError;
@@ -15,7 +16,11 @@ struct Toast {
     id: u64,
     text: String,
     error: bool,
+    link: Option<Link>,
 }
+
+/// What a toast links to, as (label, href): where to see what just happened.
+pub type Link = (String, String);
 
 /// The page's toasts; provided once by the app, used through [`use_toasts`].
 #[derive(Debug, Clone, Copy)]
@@ -35,18 +40,24 @@ impl Toasts {
     }
 
     pub fn success(self, text: impl Into<String>) {
-        self.push(text.into(), false);
+        self.push(text.into(), false, None);
     }
 
     pub fn error(self, text: impl Into<String>) {
-        self.push(text.into(), true);
+        self.push(text.into(), true, None);
     }
 
-    fn push(self, text: String, error: bool) {
+    fn push(self, text: String, error: bool, link: Option<Link>) {
         self.issued.update_value(|n| *n += 1);
         let id = self.issued.get_value();
-        self.shown
-            .update(|shown| shown.push(Toast { id, text, error }));
+        self.shown.update(|shown| {
+            shown.push(Toast {
+                id,
+                text,
+                error,
+                link,
+            })
+        });
         set_timeout(
             move || self.shown.update(|shown| shown.retain(|t| t.id != id)),
             SHOWN_FOR,
@@ -60,9 +71,24 @@ impl Toasts {
         T: Clone + 'static,
         S: With<Value = Option<Result<T, AppError>>> + 'static,
     {
+        self.on_result_linked(result, move |value| (message(value), None));
+    }
+
+    /// As [`Toasts::on_result`], with a link in a success's toast (to what it made, say).
+    pub fn on_result_linked<T, S>(
+        self,
+        result: S,
+        message: impl Fn(&T) -> (String, Option<Link>) + 'static,
+    ) where
+        T: Clone + 'static,
+        S: With<Value = Option<Result<T, AppError>>> + 'static,
+    {
         let log_in = use_login_redirect();
         Effect::new(move |_| match result.with(Clone::clone) {
-            Some(Ok(value)) => self.success(message(&value)),
+            Some(Ok(value)) => {
+                let (text, link) = message(&value);
+                self.push(text, false, link);
+            }
             Some(Err(error)) if error.is_unauthenticated() => log_in(),
             Some(Err(error)) => self.error(error.to_string()),
             None => {}
@@ -81,6 +107,7 @@ pub fn Toaster(toasts: Toasts) -> impl IntoView {
             <For each=move || toasts.shown.get() key=|toast| toast.id let:toast>
                 <p class="toast" class:error=toast.error data-testid="toast">
                     {toast.text}
+                    {toast.link.map(|(label, href)| view! { " " <A href=href>{label}</A> })}
                 </p>
             </For>
         </div>

@@ -14,8 +14,8 @@ use super::params::{project_param, query_param};
 use crate::{
     api::deliveries::{list_deliveries, subscription_choices, DeliverySearch, RetryDeliveries},
     components::{
-        clock, use_live, use_now, use_toasts, ConfirmButton, DataTable, LiveControls, Loaded,
-        PageHead, Pager, StatusBadge, StatusCode, TimeAgo, Watch,
+        clock, use_live, use_now, use_toasts, ConfirmButton, DataTable, EventTypeOptions,
+        LiveControls, Loaded, PageHead, Pager, StatusBadge, StatusCode, TimeAgo, Watch,
     },
 };
 
@@ -141,6 +141,9 @@ fn DeliveryFilters(project: String, pick_subscription: bool) -> impl IntoView {
     let text = |name: &'static str| query_param(name).get_untracked().unwrap_or_default();
     let current_status = text("status");
     let current_limit = text("limit");
+    let type_options = view! {
+        <EventTypeOptions project=Signal::stored(project.clone()) id="delivery-event-types" />
+    };
     let subscriptions = pick_subscription.then(|| {
         let current = text("subscription_id");
         let choices = Resource::new(move || project.clone(), subscription_choices);
@@ -178,7 +181,8 @@ fn DeliveryFilters(project: String, pick_subscription: bool) -> impl IntoView {
             {subscriptions}
             <label class="filter">
                 <span>"Event type"</span>
-                <input name="event_type" value=text("event_type") placeholder="order.paid or order.*" />
+                <input name="event_type" list="delivery-event-types" value=text("event_type") placeholder="order.paid or order.*" />
+                {type_options}
             </label>
             <label class="filter">
                 <span>"Status"</span>

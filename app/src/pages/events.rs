@@ -1,5 +1,6 @@
 //! Events: the list (type and time filters in the URL query, new events shown as they arrive),
-//! the "Send event" form, and an event's page with its payload and the deliveries it caused.
+//! the "Send event" form, and an event's page with its payload (beside its declared type, and
+//! under the catalogue's objections to it) and the deliveries it caused.
 
 use engine::{
     event::{Event, EventForm},
@@ -11,18 +12,20 @@ use leptos_router::components::{Form, A};
 
 use super::{
     deliveries::DeliveryList,
+    event_types::{CatalogueEntry, SchemaErrors},
     params::{fetch_by_id, id_param, project_param, query_param},
 };
 use crate::{
-    api::{
-        events::{get_event, list_events, ReplayEvent, SendEvent},
-        subscriptions::known_event_types,
-    },
+    api::events::{get_event, list_events, ReplayEvent, SendEvent},
     components::{
         errors_of, field_id, form_error_of, format::when, use_live, use_toasts, ConfirmButton,
-        DataTable, Field, FormError, JsonView, LiveControls, Loaded, PageHead, Pager, Watch,
+        DataTable, EventTypeOptions, Field, FormError, JsonView, LiveControls, Loaded, PageHead,
+        Pager, Watch,
     },
 };
+
+/// The datalist of the page's type inputs (the filter's and the send form's).
+const TYPE_OPTIONS: &str = "event-type-options";
 
 #[component]
 pub fn EventsPage() -> impl IntoView {
@@ -56,11 +59,12 @@ pub fn EventsPage() -> impl IntoView {
     view! {
         <section class="page">
             <PageHead title=Signal::derive(|| "Events".to_owned()) />
+            <EventTypeOptions project id=TYPE_OPTIONS />
             <SendEventForm project=project.get_untracked() send />
             <Form method="GET" action="" attr:class="filters" attr:role="search">
                 <label class="filter">
                     <span>"Type"</span>
-                    <input name="type" value=event_type.get_untracked() placeholder="order.paid or order.*" />
+                    <input name="type" list=TYPE_OPTIONS value=event_type.get_untracked() placeholder="order.paid or order.*" />
                 </label>
                 <label class="filter check">
                     <input
@@ -132,13 +136,6 @@ fn SendEventForm(project: String, send: ServerAction<SendEvent>) -> impl IntoVie
             ingested.event.event_type, ingested.matched
         )
     });
-    let types = Resource::new(
-        {
-            let project = project.clone();
-            move || project.clone()
-        },
-        known_event_types,
-    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         send.dispatch(SendEvent {
@@ -154,7 +151,7 @@ fn SendEventForm(project: String, send: ServerAction<SendEvent>) -> impl IntoVie
             <Field label name errors>
                 <input
                     id=field_id(name)
-                    list=(name == "type").then_some("known-types")
+                    list=(name == "type").then_some(TYPE_OPTIONS)
                     prop:value=move || form.with(read)
                     on:input=move |ev| form.update(|f| write(f, event_target_value(&ev)))
                 />
@@ -178,12 +175,6 @@ fn SendEventForm(project: String, send: ServerAction<SendEvent>) -> impl IntoVie
                             on:input=move |ev| form.update(|f| f.data = event_target_value(&ev))
                         ></textarea>
                     </Field>
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let types = types.await.unwrap_or_default();
-                            view! { <datalist id="known-types">{types.into_iter().map(|t| view! { <option value=t /> }).collect_view()}</datalist> }
-                        })}
-                    </Transition>
                 </div>
                 <FormError message=form_error fields=errors />
                 <button type="submit" class="primary" disabled=move || send.pending().get()>"Send event"</button>
@@ -218,6 +209,8 @@ fn EventView(event: Event, project: String) -> impl IntoView {
     let id = event.id;
     let title = event.event_type.clone();
     let document = serde_json::to_string(&event.document()).unwrap_or_default();
+    let schema_errors = event.schema_errors.clone();
+    let event_type = event.event_type.clone();
     let replay_all = {
         let project = project.clone();
         Callback::new(move |()| {
@@ -242,9 +235,13 @@ fn EventView(event: Event, project: String) -> impl IntoView {
                 on_confirm=replay_all
             />
         </PageHead>
-        <div class="card">
-            <h2>"Payload"</h2>
-            <JsonView text=document />
+        {schema_errors.map(|errors| view! { <SchemaErrors errors /> })}
+        <div class="event-body">
+            <div class="card">
+                <h2>"Payload"</h2>
+                <JsonView text=document />
+            </div>
+            <CatalogueEntry project=project.clone() event_type />
         </div>
         <div class="card">
             <h2>"Deliveries"</h2>

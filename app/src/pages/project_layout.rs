@@ -22,6 +22,7 @@ pub fn ProjectLayout() -> impl IntoView {
             {tab("subscriptions", "Subscriptions")}
             {tab("events", "Events")}
             {tab("deliveries", "Deliveries")}
+            {tab("event-types", "Event types")}
             {tab("inbound", "Inbound")}
         </nav>
         <Outlet />

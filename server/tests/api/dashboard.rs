@@ -195,3 +195,51 @@ fn stylesheet_rules_are_all_closed() {
     }
     assert_eq!(depth, 0, "the stylesheet ends inside an open rule");
 }
+
+/// A page of the dashboard as the logged-in administrator gets it, before any hydration.
+async fn rendered(app: &crate::helpers::TestApp, path: &str, session: &str) -> String {
+    let response = reqwest::Client::new()
+        .get(app.url(path))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "GET {path}");
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_catalogue_and_an_events_declared_type_are_rendered_on_the_server() {
+    let app = spawn_app().await;
+    let declared = app
+        .post_json(
+            "/api/v1/projects/default/event-types",
+            json!({
+                "name": "order.paid",
+                "description": "An order was paid in full.",
+                "schema": {"type": "object", "required": ["amount"]},
+                "example": {"amount": 5}
+            }),
+        )
+        .await;
+    assert_eq!(declared.status(), 201);
+    let flagged = app.ingest(json!({"type": "order.paid", "data": {}})).await;
+    let session = app.login(ADMIN, ADMIN_PASSWORD).await;
+
+    let catalogue = rendered(&app, "/projects/default/event-types", &session).await;
+    assert!(catalogue.contains("<h1>Event types"), "{catalogue}");
+    assert!(catalogue.contains("order.paid"));
+    assert!(catalogue.contains("Send example"));
+
+    let id = flagged["event"]["id"].as_str().unwrap();
+    let event = rendered(&app, &format!("/projects/default/events/{id}"), &session).await;
+    assert!(
+        event.contains("This event does not match its type"),
+        "{event}"
+    );
+    // The missing property is reported at the object that lacks it.
+    let errors = flagged["event"]["schema_errors"].as_object().unwrap();
+    let path = errors.keys().next().unwrap();
+    assert!(event.contains(&format!("<code>{path}")), "{event}");
+    assert!(event.contains("An order was paid in full."));
+}

@@ -16,12 +16,10 @@ use leptos_router::hooks::use_navigate;
 
 use super::super::params::{fetch_by_id, id_param, project_param};
 use crate::{
-    api::subscriptions::{
-        get_subscription, known_event_types, list_channels, SaveSubscription, TryFilter,
-    },
+    api::subscriptions::{get_subscription, list_channels, SaveSubscription, TryFilter},
     components::{
-        errors_of, field_id, form_error_of, use_toasts, Field, FormError, Loaded, PageHead,
-        StatusBadge,
+        errors_of, field_id, form_error_of, use_toasts, EventTypeOptions, Field, FormError, Loaded,
+        PageHead, StatusBadge,
     },
 };
 
@@ -118,13 +116,7 @@ fn SubscriptionEditor(
             });
         }
     };
-    let suggestions = Resource::new(
-        {
-            let project = project.clone();
-            move || project.clone()
-        },
-        known_event_types,
-    );
+    let type_options = Signal::stored(project.clone());
     let channels = Resource::new(|| (), |_| list_channels());
     let choice = |options: Vec<String>| {
         options
@@ -158,16 +150,7 @@ fn SubscriptionEditor(
                 <legend>"What it receives"</legend>
                 <div class="form-grid">
                     <TextControl form errors label="Event types" name="event_types" access=access!(event_types: String) list="event-type-suggestions" placeholder="order.paid, refund.*" hint="comma separated; blank: every event; * and prefix.* are wildcards" />
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let types = suggestions.await.unwrap_or_default();
-                            view! {
-                                <datalist id="event-type-suggestions">
-                                    {types.into_iter().map(|t| view! { <option value=t /> }).collect_view()}
-                                </datalist>
-                            }
-                        })}
-                    </Transition>
+                    <EventTypeOptions project=type_options id="event-type-suggestions" />
                     <TextControl form errors label="Event groups" name="event_groups" access=access!(event_groups: String) placeholder="deployments" hint="comma separated" />
                     <TextControl form errors label="Object type" name="object_type" access=access!(object_type: String) placeholder="service" />
                     <TextControl form errors label="Object name" name="object_name" access=access!(object_name: String) />
