@@ -62,14 +62,16 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn UserTable(page: Paged<User>, update: ServerAction<UpdateUser>) -> impl IntoView {
     let is_empty = page.data.is_empty();
-    let rows = page
-        .data
-        .into_iter()
-        .map(|user| view! { <UserRow user update /> })
-        .collect_view();
+    let users = page.data;
+    // Every change refetches the list; rows keyed by that change are built anew rather than
+    // patched, so a refused change puts back what is stored: a patch would leave a select where
+    // the user left it, since its stored value (hence its markup) did not change.
+    let change = update.version().get_untracked();
     view! {
         <DataTable columns=&["Username", "Name", "Email", "Role", "Status", "Created", ""] is_empty empty="No users.">
-            {rows}
+            <For each=move || users.clone() key=move |user| (user.id, change) let:user>
+                <UserRow user update />
+            </For>
         </DataTable>
         <Pager next_cursor=page.next_cursor />
     }
