@@ -82,7 +82,8 @@ impl Bus {
         self.notify(CHANGED, format!("{CATALOGUE}{project}"));
     }
 
-    /// A token was revoked: directories forget their tokens.
+    /// A token was revoked, or its user's role or standing changed: directories forget their
+    /// tokens (a cached token carries its user's role and whether the user is enabled).
     pub fn tokens_changed(&self) {
         self.directory.forget_tokens();
         self.notify(CHANGED, TOKENS.to_owned());
