@@ -93,7 +93,11 @@ export const test = base.extend<
         received: (path) => log.get(path) ?? [],
         heal: (path) => healed.add(path),
       });
-      await new Promise((resolve) => server.close(resolve));
+      // Hookhub keeps its connections to the receiver alive and may still be sending retries:
+      // `close` alone would wait for those connections to go quiet, which they need not do.
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await closed;
     },
     { scope: 'worker' },
   ],
