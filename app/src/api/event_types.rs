@@ -1,70 +1,16 @@
 //! Server functions for the event catalogue: list, look up, save, delete, send a type's example,
 //! and the type names the dashboard's event-type inputs suggest.
 
-use engine::{catalogue::EventTypeOut, event::Ingested, page::Paged};
+use engine::{
+    catalogue::{form::EventTypeForm, EventTypeOut},
+    event::Ingested,
+    page::Paged,
+};
 use leptos::{prelude::*, server_fn::codec::Json};
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::engine_and_caller;
 use crate::error::AppError;
-
-/// The catalogue editor's form, as typed: the schema and the example are JSON text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EventTypeForm {
-    pub name: String,
-    pub group: String,
-    pub description: String,
-    pub schema: String,
-    pub example: String,
-    pub deprecated: bool,
-}
-
-impl EventTypeForm {
-    /// A declared type, to edit: its documents pretty-printed.
-    pub fn of(declared: &EventTypeOut) -> EventTypeForm {
-        let text = |document: &Option<serde_json::Value>| {
-            document
-                .as_ref()
-                .and_then(|d| serde_json::to_string_pretty(d).ok())
-                .unwrap_or_default()
-        };
-        EventTypeForm {
-            name: declared.name.clone(),
-            group: declared.group.clone().unwrap_or_default(),
-            description: declared.description.clone(),
-            schema: text(&declared.schema),
-            example: text(&declared.example),
-            deprecated: declared.deprecated,
-        }
-    }
-
-    /// The type the form describes, not yet validated (the engine does that). Fails only when a
-    /// document is not JSON, reported under the field's own name; blank means none.
-    #[cfg(feature = "ssr")]
-    fn into_input(self) -> Result<engine::catalogue::EventTypeIn, engine::FieldErrors> {
-        let mut errors = engine::FieldErrors::default();
-        let mut document = |field: &str, text: &str| match text.trim() {
-            "" => None,
-            text => serde_json::from_str(text)
-                .map_err(|e| errors.add(field, format!("is not JSON: {e}")))
-                .ok(),
-        };
-        let (schema, example) = (
-            document("schema", &self.schema),
-            document("example", &self.example),
-        );
-        errors.into_result(engine::catalogue::EventTypeIn {
-            name: self.name,
-            description: self.description,
-            group: Some(self.group),
-            schema,
-            example,
-            deprecated: self.deprecated,
-        })
-    }
-}
 
 /// One page of the project's event types, in name order.
 #[server(prefix = "/_hookhub")]

@@ -17,6 +17,7 @@ use crate::{
 
 #[cfg(feature = "server")]
 pub(crate) mod cache;
+pub mod form;
 #[cfg(feature = "server")]
 pub(crate) mod schema;
 

@@ -242,7 +242,7 @@ fn choice<T: DeserializeOwned + Default>(errors: &mut FieldErrors, field: &str, 
         .unwrap_or_default()
 }
 
-fn json_text(errors: &mut FieldErrors, field: &str, text: &str) -> Option<Value> {
+pub(crate) fn json_text(errors: &mut FieldErrors, field: &str, text: &str) -> Option<Value> {
     let text = text.trim();
     if text.is_empty() {
         return None;

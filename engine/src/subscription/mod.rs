@@ -3,7 +3,7 @@
 //! [`spec`] is the one list of what a caller sets; [`validate`] holds the rules it must pass;
 //! [`patch`] changes some of it; [`form`] reads the dashboard's text fields.
 
-mod form;
+pub(crate) mod form;
 mod listing;
 mod patch;
 mod spec;

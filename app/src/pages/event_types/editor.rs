@@ -1,11 +1,11 @@
 //! The catalogue's form: declares a type, or changes the one a row's "Edit" loaded into it. The
 //! schema and the example are JSON text; the engine's objections show beside their fields.
 
-use engine::catalogue::EventTypeOut;
+use engine::catalogue::{form::EventTypeForm, EventTypeOut};
 use leptos::prelude::*;
 
 use crate::{
-    api::event_types::{EventTypeForm, SaveEventType},
+    api::event_types::SaveEventType,
     components::{errors_of, field_id, form_error_of, use_toasts, Field, FormError},
 };
 
