@@ -1,14 +1,19 @@
 // Prints what a cold first load of a dashboard page transfers: each response's bytes on the wire
 // (headers and body, as compressed) and encoding, then the total. Logs in first, then loads the
-// page with the browser cache off, waits until it has hydrated and the network is idle.
+// page with the browser cache off, waits until it has hydrated and the network is idle, and says
+// how long the page took to show and to hydrate (become able to act). With --slow, the load runs
+// on DevTools' "Slow 4G" network (562.5 ms round trip, 1.44 Mbit/s down, 675 kbit/s up) with the
+// CPU slowed 4×.
 //
-//   HOOKHUB_URL=http://127.0.0.1:3000 HOOKHUB_PASSWORD=… node first-load.mjs [/projects/default]
+//   HOOKHUB_URL=http://127.0.0.1:3000 HOOKHUB_PASSWORD=… node first-load.mjs [--slow] [/projects/default]
 import { chromium } from '@playwright/test';
 
 const base = process.env.HOOKHUB_URL ?? 'http://127.0.0.1:3000';
 const username = process.env.HOOKHUB_USER ?? 'admin';
 const password = process.env.HOOKHUB_PASSWORD;
-const path = process.argv[2] ?? '/projects/default';
+const args = process.argv.slice(2);
+const slow = args.includes('--slow');
+const path = args.find((arg) => !arg.startsWith('--')) ?? '/projects/default';
 if (!password) throw new Error('HOOKHUB_PASSWORD is required');
 
 const browser = await chromium.launch({
@@ -27,6 +32,16 @@ const page = await context.newPage();
 const cdp = await context.newCDPSession(page);
 await cdp.send('Network.enable');
 await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+if (slow) {
+  // DevTools' "Slow 4G" preset, as its own numbers (throughputs in bytes per second).
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 562.5,
+    downloadThroughput: (1.6 * 1000 * 1000 * 0.9) / 8,
+    uploadThroughput: (750 * 1000 * 0.9) / 8,
+  });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+}
 const responses = new Map();
 cdp.on('Network.responseReceived', ({ requestId, response }) => {
   const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -37,8 +52,12 @@ cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
   if (response) response.bytes = encodedDataLength;
 });
 
-await page.goto(base + path);
-await page.locator('body[data-hydrated="true"]').waitFor();
+const started = Date.now();
+await page.goto(base + path, { waitUntil: 'commit' });
+await page.locator('main').waitFor();
+const shown = Date.now() - started;
+await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 60_000 });
+const hydrated = Date.now() - started;
 await page.waitForLoadState('networkidle');
 await browser.close();
 
@@ -48,3 +67,5 @@ for (const { url, encoding, bytes } of responses.values()) {
   console.log(`${(bytes / 1024).toFixed(1).padStart(9)} KB  ${encoding.padEnd(5)}  ${url.replace(base, '')}`);
 }
 console.log(`${(total / 1024).toFixed(1).padStart(9)} KB  total, cold first load of ${path}`);
+const profile = slow ? 'Slow 4G + 4× CPU' : 'no throttling';
+console.log(`shown after ${shown} ms, hydrated after ${hydrated} ms (${profile})`);

@@ -1,8 +1,7 @@
 //! The browser entry point: hydrates the server-rendered dashboard into a live Leptos app.
 
-// Release builds keep the pages' full view types (debug builds erase them), which nest deeper
-// than the default limit here. Both sides must agree: an erased bundle does not hydrate a page
-// the release server rendered unerased.
+// Views are type-erased in every cargo-leptos build (`always-erase-components`); a build without
+// `--cfg erase_components` keeps their full types, which nest deeper than the default limit here.
 #![recursion_limit = "256"]
 
 #[cfg(target_arch = "wasm32")]
