@@ -132,3 +132,42 @@ for (const width of [1280, 390]) {
     }
   });
 }
+
+test.describe('without the app', () => {
+  test('the catalogue form declares a type as a plain post, and comes back with the objections', async ({
+    page,
+    playwright,
+    baseURL,
+    consoleGuard,
+  }) => {
+    const api = await apiClient(page, playwright, baseURL);
+    const project = uniqueName('catalogue-post');
+    expect((await api.post('/api/v1/projects', { data: { name: project } })).status()).toBe(201);
+    consoleGuard.allow(/net::ERR_FAILED|Failed to load resource|Failed to fetch/);
+    await page.route('**/*.wasm', (route) => route.abort());
+    await page.goto(`/projects/${project}/event-types`);
+    const editor = page.locator('details.catalogue-editor');
+    const type = `${uniqueName('order')}.paid`;
+
+    await editor.getByLabel('Name', { exact: true }).fill(type);
+    await editor.getByLabel('Schema (JSON Schema 2020-12)').fill('{"type": "nonsense"}');
+    await editor.getByRole('button', { name: 'Declare type' }).click();
+    await expect(page).toHaveURL(new RegExp(`/projects/${project}/event-types\\?`));
+    await expect(page.locator('#field-schema-error')).not.toBeEmpty();
+    expect((await api.get(`/api/v1/projects/${project}/event-types/${type}`)).status()).toBe(404);
+
+    await editor.getByLabel('Name', { exact: true }).fill(type);
+    await editor.getByLabel('Description').fill('Posted before the app.');
+    await editor.getByLabel('Schema (JSON Schema 2020-12)').fill(SCHEMA);
+    await editor.getByLabel('Deprecated: producers should move off it').check();
+    await editor.getByRole('button', { name: 'Declare type' }).click();
+    await expect(page).toHaveURL(new RegExp(`/projects/${project}/event-types$`));
+    const row = page.locator(`tr[data-event-type="${type}"]`);
+    await expect(row).toContainText('Posted before the app.');
+    await expect(row).toContainText('deprecated');
+    const declared = await (await api.get(`/api/v1/projects/${project}/event-types/${type}`)).json();
+    expect(declared.schema).toEqual(JSON.parse(SCHEMA));
+    expect(declared.deprecated).toBe(true);
+    await api.dispose();
+  });
+});

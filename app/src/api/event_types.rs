@@ -6,7 +6,7 @@ use engine::{
     event::Ingested,
     page::Paged,
 };
-use leptos::{prelude::*, server_fn::codec::Json};
+use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::engine_and_caller;
@@ -42,17 +42,30 @@ pub async fn find_event_type(
 }
 
 /// Declares the type (`editing` none) or replaces every field of the declared type `editing`
-/// (whose name does not change).
-#[server(prefix = "/_hookhub", input = Json)]
+/// (whose name does not change). Form-encoded, so that the catalogue's plain `<form
+/// method="post">` reaches it before the page hydrates (or without JavaScript): such a post goes
+/// back to the catalogue, with the error in its address when there is one.
+#[server(prefix = "/_hookhub")]
 pub async fn save_event_type(
     project: String,
+    editing: Option<String>,
+    form: EventTypeForm,
+) -> Result<EventTypeOut, AppError> {
+    let saved = save(&project, editing, form).await;
+    crate::context::answer_plain_post(&saved, |_| format!("/projects/{project}/event-types"));
+    saved
+}
+
+#[cfg(feature = "ssr")]
+async fn save(
+    project: &str,
     editing: Option<String>,
     form: EventTypeForm,
 ) -> Result<EventTypeOut, AppError> {
     let (engine, caller) = engine_and_caller()?;
     let input = form.into_input()?;
     Ok(match editing {
-        None => engine.create_event_type(&caller, &project, input).await?,
+        None => engine.create_event_type(&caller, project, input).await?,
         Some(name) => {
             let patch = engine::catalogue::EventTypePatch {
                 description: Some(Some(input.description)),
@@ -62,7 +75,7 @@ pub async fn save_event_type(
                 deprecated: Some(Some(input.deprecated)),
             };
             engine
-                .update_event_type(&caller, &project, &name, patch)
+                .update_event_type(&caller, project, &name, patch)
                 .await?
         }
     })

@@ -49,19 +49,9 @@ pub async fn save_subscription(
     form: SubscriptionForm,
 ) -> Result<Subscription, AppError> {
     let saved = save(&project, id, form).await;
-    if crate::context::is_plain_form_post() {
-        match &saved {
-            Ok(saved) => {
-                leptos_axum::redirect(&format!("/projects/{project}/subscriptions/{}", saved.id))
-            }
-            // The error's 4xx would turn the redirect back into an error page.
-            Err(_) => {
-                if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                    response.set_status(http::StatusCode::FOUND);
-                }
-            }
-        }
-    }
+    crate::context::answer_plain_post(&saved, |saved| {
+        format!("/projects/{project}/subscriptions/{}", saved.id)
+    });
     saved
 }
 

@@ -13,6 +13,12 @@ pub fn field_id(name: &str) -> String {
     format!("field-{}", name.replace('.', "-"))
 }
 
+/// The name a field is posted under when its form is a save function's `form` argument, as the
+/// function's form encoding nests it (`form[url]`), so that a plain form post reaches it.
+pub fn posted_name(field: &str) -> String {
+    format!("form[{field}]")
+}
+
 #[component]
 pub fn Field(
     /// The visible label, also the control's accessible name.

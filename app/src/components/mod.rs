@@ -28,7 +28,9 @@ pub use copy_button::CopyButton;
 pub use data_table::DataTable;
 pub use error_list::ErrorList;
 pub use event_type_options::EventTypeOptions;
-pub use form_field::{errors_of, field_id, form_error_of, Field, FormError, FormField};
+pub use form_field::{
+    errors_of, field_id, form_error_of, posted_name, Field, FormError, FormField,
+};
 pub use json_view::JsonView;
 pub use live::{use_live, LiveControls, Watch};
 pub use loaded::Loaded;

@@ -1,12 +1,15 @@
 //! The catalogue's form: declares a type, or changes the one a row's "Edit" loaded into it. The
-//! schema and the example are JSON text; the engine's objections show beside their fields.
+//! schema and the example are JSON text; the engine's objections show beside their fields. It is
+//! a real `<form method="post">` to the save function, its fields named the way that function
+//! reads a form, so declaring works before the page hydrates (or without JavaScript); once
+//! hydrated, the app sends it instead and shows the result in place.
 
 use engine::catalogue::{form::EventTypeForm, EventTypeOut};
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use crate::{
     api::event_types::SaveEventType,
-    components::{errors_of, field_id, form_error_of, use_toasts, Field, FormError},
+    components::{errors_of, field_id, form_error_of, posted_name, use_toasts, Field, FormError},
 };
 
 #[component]
@@ -58,6 +61,7 @@ pub fn EventTypeEditor(
             <Field label name errors>
                 <input
                     id=field_id(name)
+                    name=posted_name(name)
                     placeholder=placeholder
                     // The name is the type's key: it stays as it is while the rest changes.
                     readonly=move || name == "name" && is_editing()
@@ -76,6 +80,7 @@ pub fn EventTypeEditor(
             <Field label name errors hint wide=true>
                 <textarea
                     id=field_id(name)
+                    name=posted_name(name)
                     rows="8"
                     spellcheck="false"
                     prop:value=move || form.with(read)
@@ -87,13 +92,16 @@ pub fn EventTypeEditor(
     view! {
         <details class="card catalogue-editor" open=true node_ref=card>
             <summary>{heading}</summary>
-            <form class="form" novalidate=true on:submit=submit>
+            <form class="form" method="post" action=SaveEventType::PATH novalidate=true on:submit=submit>
+                <input type="hidden" name="project" value=move || project.get() />
+                {move || editing.with(|e| e.as_ref().map(|t| view! { <input type="hidden" name="editing" value=t.name.clone() /> }))}
                 <div class="form-grid">
                     {input("Name", "name", "order.paid", |f| f.name.clone(), |f, v| f.name = v)}
                     {input("Group", "group", "orders", |f| f.group.clone(), |f, v| f.group = v)}
                     <Field label="Description" name="description" errors wide=true>
                         <input
                             id=field_id("description")
+                            name=posted_name("description")
                             prop:value=move || form.with(|f| f.description.clone())
                             on:input=move |ev| form.update(|f| f.description = event_target_value(&ev))
                         />
@@ -103,6 +111,8 @@ pub fn EventTypeEditor(
                     <label class="check">
                         <input
                             type="checkbox"
+                            name=posted_name("deprecated")
+                            value="true"
                             prop:checked=move || form.with(|f| f.deprecated)
                             on:change=move |ev| form.update(|f| f.deprecated = event_target_checked(&ev))
                         />

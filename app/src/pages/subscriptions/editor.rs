@@ -18,8 +18,8 @@ use super::super::params::{fetch_by_id, id_param, project_param};
 use crate::{
     api::subscriptions::{get_subscription, list_channels, SaveSubscription, TryFilter},
     components::{
-        errors_of, field_id, form_error_of, use_toasts, EventTypeOptions, Field, FormError, Loaded,
-        PageHead, StatusBadge,
+        errors_of, field_id, form_error_of, posted_name, use_toasts, EventTypeOptions, Field,
+        FormError, Loaded, PageHead, StatusBadge,
     },
 };
 
@@ -188,12 +188,6 @@ fn SubscriptionEditor(
             </div>
         </form>
     }
-}
-
-/// The name a field is posted under: the save function's `form` argument, as its form
-/// encoding nests it.
-fn posted_name(field: &str) -> String {
-    format!("form[{field}]")
 }
 
 /// How a control reads and writes its field of the form.
