@@ -171,3 +171,33 @@ test.describe('without the app', () => {
     await api.dispose();
   });
 });
+
+test('an admin makes the catalogue strict and lenient again, and ingest follows at once', async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  const api = await apiClient(page, playwright, baseURL);
+  const project = uniqueName('strict');
+  expect((await api.post('/api/v1/projects', { data: { name: project } })).status()).toBe(201);
+  const send = async () =>
+    (await api.post(`/api/v1/projects/${project}/events`, { data: { type: 'undeclared.thing', data: {} } })).status();
+  expect(await send()).toBe(201);
+
+  await openHydrated(page, `/projects/${project}/event-types`);
+  const strictness = page.locator('form.strictness');
+  await expect(strictness).toHaveAttribute('data-strict', 'false');
+  await expect(strictness).toContainText('Lenient.');
+  await strictness.getByRole('button', { name: 'Refuse them instead' }).click();
+  await expect(strictness).toHaveAttribute('data-strict', 'true');
+  await expect(strictness).toContainText('Strict.');
+  await expect(page.getByTestId('toast').last()).toContainText(`${project}: Strict.`);
+  expect(await send()).toBe(422);
+  const shown = await (await api.get(`/api/v1/projects/${project}`)).json();
+  expect(shown.strict).toBe(true);
+
+  await strictness.getByRole('button', { name: 'Accept and flag them instead' }).click();
+  await expect(strictness).toHaveAttribute('data-strict', 'false');
+  expect(await send()).toBe(201);
+  await api.dispose();
+});

@@ -1,15 +1,16 @@
-//! The event catalogue page: the project's declared event types, a form to declare or change
-//! one, and from each type "Send example" (its example ingested as an event) and delete. Also
-//! what the event page shows of an event's declared type.
+//! The event catalogue page: whether the project is strict, the project's declared event types, a
+//! form to declare or change one, and from each type "Send example" (its example ingested as an
+//! event) and delete. Also what the event page shows of an event's declared type.
 
 mod editor;
 mod entry;
+mod strictness;
 
 use engine::{catalogue::EventTypeOut, page::Paged};
 use leptos::prelude::*;
 
-use self::editor::EventTypeEditor;
 pub use self::entry::{CatalogueEntry, SchemaErrors};
+use self::{editor::EventTypeEditor, strictness::Strictness};
 use super::params::{project_param, query_param};
 use crate::{
     api::event_types::{list_event_types, DeleteEventType, SaveEventType, SendExample},
@@ -48,10 +49,8 @@ pub fn EventTypesPage() -> impl IntoView {
     view! {
         <section class="page">
             <PageHead title=Signal::derive(|| "Event types".to_owned()) />
-            <p class="muted">
-                "The events this project expects. Events whose data fails their type's schema are "
-                "flagged, or refused when the project is strict."
-            </p>
+            <p class="muted">"The events this project expects."</p>
+            <Strictness project />
             <EventTypeEditor project save editing />
             <Loaded resource=types what="event types" let:page>
                 <EventTypeTable page project delete send editing />
