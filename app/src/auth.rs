@@ -66,6 +66,13 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Whether the logged-in user is an administrator: pages show the controls only administrators
+/// may use (the engine refuses them to anyone else either way) to them alone.
+#[server(prefix = "/_hookhub", endpoint = "is_admin")]
+pub async fn is_admin() -> Result<bool, AppError> {
+    Ok(logged_in().is_some_and(|caller| caller.role == engine::account::Role::Admin))
+}
+
 /// The logged-in user's name; `None` before logging in.
 #[server(prefix = "/_hookhub", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<String>, AppError> {

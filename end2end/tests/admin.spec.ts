@@ -1,5 +1,6 @@
 // Administration pages: users (create, change a role, disable and enable, set a password),
-// projects (list and create), the audit log, and the registered delivery channels.
+// projects (list and create), the audit log, and the registered delivery channels; a member sees
+// none of the administrators' controls.
 import type { Browser, Page } from '@playwright/test';
 import { test, expect, openHydrated, screenshot, statusLogged, uniqueName } from './fixtures';
 
@@ -49,6 +50,29 @@ test('an administrator creates a user, who is then listed', async ({ page, conso
   await expect(page.locator(`tr[data-user="${username}"]`)).toContainText('Ops Person');
   await expect(page.locator('tr[data-user="admin"]')).toContainText('admin');
   await screenshot(page, testInfo, 'users');
+});
+
+test("a member sees projects and the catalogue's mode, without the administrators' controls", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  const password = 'a long enough password';
+  const username = await createUser(page, password);
+  await openHydrated(page, '/projects');
+  await expect(page.getByText('New project')).toBeVisible();
+  await openHydrated(page, '/projects/default/event-types');
+  await expect(page.locator('.strictness').getByRole('button')).toHaveCount(1);
+
+  const member = await logInAs(browser, baseURL, username, password);
+  await expect(member.getByTestId('username')).toHaveText(username);
+  await openHydrated(member, '/projects');
+  await expect(member.locator('tr', { hasText: 'default' }).first()).toBeVisible();
+  await expect(member.getByText('New project')).toHaveCount(0);
+  await openHydrated(member, '/projects/default/event-types');
+  await expect(member.locator('.strictness')).toContainText(/Lenient\.|Strict\./);
+  await expect(member.locator('.strictness').getByRole('button')).toHaveCount(0);
+  await member.context().close();
 });
 
 for (const width of [1280, 390]) {

@@ -185,7 +185,7 @@ test('an admin makes the catalogue strict and lenient again, and ingest follows 
   expect(await send()).toBe(201);
 
   await openHydrated(page, `/projects/${project}/event-types`);
-  const strictness = page.locator('form.strictness');
+  const strictness = page.locator('.strictness');
   await expect(strictness).toHaveAttribute('data-strict', 'false');
   await expect(strictness).toContainText('Lenient.');
   await strictness.getByRole('button', { name: 'Refuse them instead' }).click();

@@ -1,6 +1,7 @@
 //! Components the pages share.
 
 mod account_menu;
+mod admin_only;
 mod chart;
 mod confirm_button;
 mod copy_button;
@@ -22,6 +23,7 @@ mod time_ago;
 mod toast;
 
 pub use account_menu::AccountMenu;
+pub use admin_only::AdminOnly;
 pub use chart::{AttemptsChart, Sparkline};
 pub use confirm_button::ConfirmButton;
 pub use copy_button::CopyButton;

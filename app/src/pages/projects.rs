@@ -9,8 +9,8 @@ use super::params::query_param;
 use crate::{
     api::projects::{project_page, CreateProject},
     components::{
-        errors_of, form_error_of, format::when, use_toasts, DataTable, FormError, FormField,
-        Loaded, PageHead, Pager,
+        errors_of, form_error_of, format::when, use_toasts, AdminOnly, DataTable, FormError,
+        FormField, Loaded, PageHead, Pager,
     },
 };
 
@@ -28,22 +28,24 @@ pub fn ProjectsPage() -> impl IntoView {
     view! {
         <section class="page">
             <PageHead title=Signal::derive(|| "Projects".to_owned()) />
-            <details class="card">
-                <summary>"New project"</summary>
-                <ActionForm action=create attr:class="form" attr:novalidate=true>
-                    <div class="form-grid">
-                        <FormField label="Name" name="name" errors required=true placeholder="team-a" hint="a-z, 0-9, - and _; used in URLs" />
-                        <FormField label="Description" name="description" errors />
-                    </div>
-                    <FormError message=form_error_of(create.value()) fields=errors />
-                    <button type="submit" class="primary" disabled=move || create.pending().get()>"Create project"</button>
-                </ActionForm>
-                {move || created().map(|p| view! {
-                    <p class="notice success" role="status">
-                        "Project " <A href=format!("/projects/{}", p.name)>{p.name.clone()}</A> " created."
-                    </p>
-                })}
-            </details>
+            <AdminOnly>
+                <details class="card">
+                    <summary>"New project"</summary>
+                    <ActionForm action=create attr:class="form" attr:novalidate=true>
+                        <div class="form-grid">
+                            <FormField label="Name" name="name" errors required=true placeholder="team-a" hint="a-z, 0-9, - and _; used in URLs" />
+                            <FormField label="Description" name="description" errors />
+                        </div>
+                        <FormError message=form_error_of(create.value()) fields=errors />
+                        <button type="submit" class="primary" disabled=move || create.pending().get()>"Create project"</button>
+                    </ActionForm>
+                    {move || created().map(|p| view! {
+                        <p class="notice success" role="status">
+                            "Project " <A href=format!("/projects/{}", p.name)>{p.name.clone()}</A> " created."
+                        </p>
+                    })}
+                </details>
+            </AdminOnly>
             <Loaded resource=projects what="projects" let:page>
                 <ProjectTable page />
             </Loaded>

@@ -1,14 +1,14 @@
 //! Whether the project's catalogue is strict (ingest refuses events of undeclared types and
 //! events whose data fails their type's schema) or lenient (accepts and flags them), and the
-//! button that changes it. A form posted to the server function, so it works before the page
-//! hydrates too; the engine lets only the project's admins change it.
+//! button that changes it, for administrators. A form posted to the server function, so it works
+//! before the page hydrates too.
 
 use engine::account::Project;
 use leptos::{form::ActionForm, prelude::*};
 
 use crate::{
     api::projects::{get_project, SetProjectStrict},
-    components::{use_toasts, Loaded},
+    components::{use_toasts, AdminOnly, Loaded},
 };
 
 #[component]
@@ -25,18 +25,24 @@ pub fn Strictness(project: Signal<String>) -> impl IntoView {
         <Loaded resource=found what="the project" let:found>
             {
                 let (mode, what) = explain(found.strict);
+                // Stored: the administrators' form is built anew whenever it is shown.
+                let (name, strict) = (StoredValue::new(found.name), found.strict);
                 view! {
-                    <ActionForm action=set attr:class="card strictness" attr:data-strict=found.strict.to_string()>
-                        <input type="hidden" name="project" value=found.name.clone() />
-                        <input type="hidden" name="strict" value=(!found.strict).to_string() />
+                    <div class="card strictness" data-strict=strict.to_string()>
                         <p><strong>{mode}</strong> " " {what}</p>
-                        <button type="submit" disabled=move || set.pending().get()>
-                            {match found.strict {
-                                true => "Accept and flag them instead",
-                                false => "Refuse them instead",
-                            }}
-                        </button>
-                    </ActionForm>
+                        <AdminOnly>
+                            <ActionForm action=set>
+                                <input type="hidden" name="project" value=name.get_value() />
+                                <input type="hidden" name="strict" value=(!strict).to_string() />
+                                <button type="submit" disabled=move || set.pending().get()>
+                                    {match strict {
+                                        true => "Accept and flag them instead",
+                                        false => "Refuse them instead",
+                                    }}
+                                </button>
+                            </ActionForm>
+                        </AdminOnly>
+                    </div>
                 }
             }
         </Loaded>
