@@ -4,7 +4,7 @@
 //
 // Each test has a project of its own: once a project declares a type, every event of a type it
 // does not declare is flagged, and other specs send such events to `default`.
-import { test, expect, apiClient, openHydrated, screenshot, statusLogged, uniqueName } from './fixtures';
+import { test, expect, apiClient, createProject, openHydrated, screenshot, statusLogged, uniqueName } from './fixtures';
 
 const SCHEMA = JSON.stringify({
   type: 'object',
@@ -22,8 +22,7 @@ for (const width of [1280, 390]) {
     consoleGuard.allow(statusLogged(422));
     await page.setViewportSize({ width, height: 900 });
     const api = await apiClient(page, playwright, baseURL);
-    const project = uniqueName('catalogue');
-    expect((await api.post('/api/v1/projects', { data: { name: project } })).status()).toBe(201);
+    const project = await createProject(api, 'catalogue');
     const type = `${uniqueName('order')}.paid`;
 
     await openHydrated(page, `/projects/${project}/event-types`);
@@ -93,8 +92,7 @@ for (const width of [1280, 390]) {
   }, testInfo) => {
     await page.setViewportSize({ width, height: 900 });
     const api = await apiClient(page, playwright, baseURL);
-    const project = uniqueName('flagged');
-    expect((await api.post('/api/v1/projects', { data: { name: project } })).status()).toBe(201);
+    const project = await createProject(api, 'flagged');
     const type = `${uniqueName('refund')}.issued`;
     const declared = await api.post(`/api/v1/projects/${project}/event-types`, {
       data: { name: type, description: 'A refund went out.', schema: JSON.parse(SCHEMA) },
@@ -141,8 +139,7 @@ test.describe('without the app', () => {
     consoleGuard,
   }) => {
     const api = await apiClient(page, playwright, baseURL);
-    const project = uniqueName('catalogue-post');
-    expect((await api.post('/api/v1/projects', { data: { name: project } })).status()).toBe(201);
+    const project = await createProject(api, 'catalogue-post');
     consoleGuard.allow(/net::ERR_FAILED|Failed to load resource|Failed to fetch/);
     await page.route('**/*.wasm', (route) => route.abort());
     await page.goto(`/projects/${project}/event-types`);
@@ -178,8 +175,7 @@ test('an admin makes the catalogue strict and lenient again, and ingest follows 
   baseURL,
 }) => {
   const api = await apiClient(page, playwright, baseURL);
-  const project = uniqueName('strict');
-  expect((await api.post('/api/v1/projects', { data: { name: project } })).status()).toBe(201);
+  const project = await createProject(api, 'strict');
   const send = async () =>
     (await api.post(`/api/v1/projects/${project}/events`, { data: { type: 'undeclared.thing', data: {} } })).status();
   expect(await send()).toBe(201);

@@ -133,6 +133,14 @@ export async function apiClient(page: Page, playwright: any, baseURL: string | u
   }) as Promise<import('@playwright/test').APIRequestContext>;
 }
 
+/** Creates a project of its own through the native API; returns its name. */
+export async function createProject(api: import('@playwright/test').APIRequestContext, prefix: string) {
+  const name = uniqueName(prefix);
+  const response = await api.post('/api/v1/projects', { data: { name } });
+  expect(response.status(), await response.text()).toBe(201);
+  return name;
+}
+
 /** Creates a subscription through the native API; returns its id. */
 export async function createSubscription(
   api: import('@playwright/test').APIRequestContext,
