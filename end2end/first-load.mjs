@@ -1,5 +1,5 @@
 // Prints what a cold first load of a dashboard page transfers: each response's bytes on the wire
-// (headers and body, as compressed) and encoding, then the total. Logs in first, then loads the
+// (headers and body, as compressed), its encoding and its size once decoded, then the totals. Logs in first, then loads the
 // page with the browser cache off, waits until it has hydrated and the network is idle, and says
 // how long the page took to show and to hydrate (become able to act). With --slow, the load runs
 // on DevTools' "Slow 4G" network (562.5 ms round trip, 1.44 Mbit/s down, 675 kbit/s up) with the
@@ -45,7 +45,11 @@ if (slow) {
 const responses = new Map();
 cdp.on('Network.responseReceived', ({ requestId, response }) => {
   const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  responses.set(requestId, { url: response.url, encoding: headers['content-encoding'] ?? '-', bytes: 0 });
+  responses.set(requestId, { url: response.url, encoding: headers['content-encoding'] ?? '-', bytes: 0, decoded: 0 });
+});
+cdp.on('Network.dataReceived', ({ requestId, dataLength }) => {
+  const response = responses.get(requestId);
+  if (response) response.decoded += dataLength;
 });
 cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
   const response = responses.get(requestId);
@@ -61,11 +65,15 @@ const hydrated = Date.now() - started;
 await page.waitForLoadState('networkidle');
 await browser.close();
 
+const kb = (bytes) => `${(bytes / 1024).toFixed(1).padStart(9)} KB`;
 let total = 0;
-for (const { url, encoding, bytes } of responses.values()) {
-  total += bytes;
-  console.log(`${(bytes / 1024).toFixed(1).padStart(9)} KB  ${encoding.padEnd(5)}  ${url.replace(base, '')}`);
+let decoded = 0;
+console.log('  on the wire  encoding   decoded  response');
+for (const response of responses.values()) {
+  total += response.bytes;
+  decoded += response.decoded;
+  console.log(`${kb(response.bytes)}  ${response.encoding.padEnd(5)} ${kb(response.decoded)}  ${response.url.replace(base, '')}`);
 }
-console.log(`${(total / 1024).toFixed(1).padStart(9)} KB  total, cold first load of ${path}`);
+console.log(`${kb(total)}        ${kb(decoded)}  total, cold first load of ${path}`);
 const profile = slow ? 'Slow 4G + 4× CPU' : 'no throttling';
 console.log(`shown after ${shown} ms, hydrated after ${hydrated} ms (${profile})`);
