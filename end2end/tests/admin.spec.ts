@@ -70,7 +70,7 @@ test("a member sees projects and the catalogue's mode, without the administrator
   await expect(member.locator('tr', { hasText: 'default' }).first()).toBeVisible();
   await expect(member.getByText('New project')).toHaveCount(0);
   await openHydrated(member, '/projects/default/event-types');
-  await expect(member.locator('.strictness')).toContainText(/Lenient\.|Strict\./);
+  await expect(member.locator('.strictness [data-strict]')).toContainText(/Lenient\.|Strict\./);
   await expect(member.locator('.strictness').getByRole('button')).toHaveCount(0);
   await member.context().close();
 });

@@ -1,7 +1,7 @@
-// The subscription form before the app has hydrated: what is typed while the WebAssembly is on
-// its way survives hydration, and a submit before it (or with JavaScript off) is a plain form
-// post that still creates the subscription or comes back with the errors.
-import { test, expect, apiClient, statusLogged, uniqueName } from './fixtures';
+// The subscription and catalogue forms before the app has hydrated: what is typed while the
+// WebAssembly is on its way survives hydration, and a submit before it (or with JavaScript off) is
+// a plain form post that still creates the subscription or comes back with the errors.
+import { test, expect, apiClient, createProject, statusLogged, uniqueName } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const NEW = '/projects/default/subscriptions/new';
@@ -42,6 +42,35 @@ test('what is typed before hydration is still there after it, and saves', async 
   const summary = page.locator('.summary');
   await expect(summary).toContainText(`${name}.*`);
   await expect(summary).toContainText('ubiops');
+});
+
+test("the catalogue's form keeps what is typed before hydration, and declares it", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  const api = await apiClient(page, playwright, baseURL);
+  const project = await createProject(api, 'early-catalogue');
+  const release = await holdWasm(page);
+  await page.goto(`/projects/${project}/event-types`);
+  const editor = page.locator('details.catalogue-editor');
+  const type = `${uniqueName('early')}.paid`;
+  await editor.getByLabel('Name', { exact: true }).fill(type);
+  await editor.getByLabel('Description').fill('Typed before the app.');
+  await editor.getByLabel('Deprecated: producers should move off it').check();
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+
+  release();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(editor.getByLabel('Name', { exact: true })).toHaveValue(type);
+  await expect(editor.getByLabel('Description')).toHaveValue('Typed before the app.');
+  await expect(editor.getByLabel('Deprecated: producers should move off it')).toBeChecked();
+  await editor.getByRole('button', { name: 'Declare type' }).click();
+  await expect(page.getByTestId('toast').last()).toContainText(`Event type ${type} saved`);
+  const declared = await (await api.get(`/api/v1/projects/${project}/event-types/${type}`)).json();
+  expect(declared.description).toBe('Typed before the app.');
+  expect(declared.deprecated).toBe(true);
+  await api.dispose();
 });
 
 test.describe('without the app', () => {

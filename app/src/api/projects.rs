@@ -35,7 +35,7 @@ pub async fn get_project(project: String) -> Result<Project, AppError> {
 }
 
 /// Makes the project's catalogue strict (ingest refuses undeclared types and invalid data) or
-/// lenient (accepts and flags them); project admins only (the engine decides). A browser's own
+/// lenient (accepts and flags them); administrators only (the engine decides). A browser's own
 /// post (before hydration) goes back to the catalogue.
 #[server(prefix = "/_hookhub")]
 pub async fn set_project_strict(project: String, strict: bool) -> Result<Project, AppError> {

@@ -24,14 +24,18 @@ pub fn EventTypeEditor(
     let card = NodeRef::<leptos::html::Details>::new();
     let toasts = use_toasts();
     // "Edit" on a row loads that type here (and a save or "Cancel" empties the form), in view.
-    Effect::new(move |_| {
-        let current = editing.get();
-        form.set(current.as_ref().map(EventTypeForm::of).unwrap_or_default());
-        if let (Some(_), Some(card)) = (current, card.get_untracked()) {
-            card.set_open(true);
-            card.scroll_into_view();
-        }
-    });
+    // Only on a change: a first run after hydration would wipe what was typed before it.
+    Effect::watch(
+        move || editing.get(),
+        move |current, _, _| {
+            form.set(current.as_ref().map(EventTypeForm::of).unwrap_or_default());
+            if let (Some(_), Some(card)) = (current, card.get_untracked()) {
+                card.set_open(true);
+                card.scroll_into_view();
+            }
+        },
+        false,
+    );
     // A refusal stays in the form, beside its fields; a save empties it.
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
@@ -93,8 +97,8 @@ pub fn EventTypeEditor(
         <details class="card catalogue-editor" open=true node_ref=card>
             <summary>{heading}</summary>
             <form class="form" method="post" action=SaveEventType::PATH novalidate=true on:submit=submit>
+                // Only declaring works as a plain post: "Edit" loads a type once the page is live.
                 <input type="hidden" name="project" value=move || project.get() />
-                {move || editing.with(|e| e.as_ref().map(|t| view! { <input type="hidden" name="editing" value=t.name.clone() /> }))}
                 <div class="form-grid">
                     {input("Name", "name", "order.paid", |f| f.name.clone(), |f, v| f.name = v)}
                     {input("Group", "group", "orders", |f| f.group.clone(), |f, v| f.group = v)}

@@ -1,6 +1,6 @@
 //! Whether the project's catalogue is strict (ingest refuses events of undeclared types and
-//! events whose data fails their type's schema) or lenient (accepts and flags them), and the
-//! button that changes it, for administrators. A form posted to the server function, so it works
+//! events whose data fails their type's schema) or lenient (accepts and flags them), and, for
+//! administrators, the button that changes it: a form posted to the server function, so it works
 //! before the page hydrates too.
 
 use engine::account::Project;
@@ -8,7 +8,8 @@ use leptos::{form::ActionForm, prelude::*};
 
 use crate::{
     api::projects::{get_project, SetProjectStrict},
-    components::{use_toasts, AdminOnly, Loaded},
+    auth::is_admin,
+    components::{use_toasts, Loaded},
 };
 
 #[component]
@@ -17,22 +18,27 @@ pub fn Strictness(project: Signal<String>) -> impl IntoView {
     use_toasts().on_result(set.value(), |changed: &Project| {
         format!("{}: {}", changed.name, explain(changed.strict).0)
     });
+    // The project and whether the caller may switch it, together: one `Loaded`, no second
+    // suspense nested in the first, and the button is not rebuilt empty by each switch.
     let found = Resource::new(
         move || (project.get(), set.version().get()),
-        |(project, _)| get_project(project),
+        |(project, _)| async move {
+            let found = get_project(project).await?;
+            Ok((found, is_admin().await.unwrap_or(false)))
+        },
     );
     view! {
         <Loaded resource=found what="the project" let:found>
             {
-                let (mode, what) = explain(found.strict);
-                // Stored: the administrators' form is built anew whenever it is shown.
-                let (name, strict) = (StoredValue::new(found.name), found.strict);
+                let (found, admin) = found;
+                let strict = found.strict;
+                let (mode, what) = explain(strict);
                 view! {
-                    <div class="card strictness" data-strict=strict.to_string()>
-                        <p><strong>{mode}</strong> " " {what}</p>
-                        <AdminOnly>
+                    <div class="card strictness">
+                        <p data-strict=strict.to_string()><strong>{mode}</strong> " " {what}</p>
+                        {admin.then(|| view! {
                             <ActionForm action=set>
-                                <input type="hidden" name="project" value=name.get_value() />
+                                <input type="hidden" name="project" value=found.name />
                                 <input type="hidden" name="strict" value=(!strict).to_string() />
                                 <button type="submit" disabled=move || set.pending().get()>
                                     {match strict {
@@ -41,7 +47,7 @@ pub fn Strictness(project: Signal<String>) -> impl IntoView {
                                     }}
                                 </button>
                             </ActionForm>
-                        </AdminOnly>
+                        })}
                     </div>
                 }
             }
