@@ -63,17 +63,13 @@ async fn save(
     form: EventTypeForm,
 ) -> Result<EventTypeOut, AppError> {
     let (engine, caller) = engine_and_caller()?;
-    let input = form.into_input()?;
     Ok(match editing {
-        None => engine.create_event_type(&caller, project, input).await?,
+        None => {
+            let input = form.into_input()?;
+            engine.create_event_type(&caller, project, input).await?
+        }
         Some(name) => {
-            let patch = engine::catalogue::EventTypePatch {
-                description: Some(Some(input.description)),
-                group: Some(input.group),
-                schema: Some(input.schema),
-                example: Some(input.example),
-                deprecated: Some(Some(input.deprecated)),
-            };
+            let patch = form.into_patch()?;
             engine
                 .update_event_type(&caller, project, &name, patch)
                 .await?
@@ -87,34 +83,17 @@ pub async fn delete_event_type(project: String, name: String) -> Result<(), AppE
     Ok(engine.delete_event_type(&caller, &project, &name).await?)
 }
 
-/// Ingests the type's example as an event of that type (and group), as its producer would send
-/// it: it goes through the catalogue and to the subscriptions like any other.
+/// Ingests the type's example as an event of that type (see [`engine::Engine::send_example`]).
 #[server(prefix = "/_hookhub")]
 pub async fn send_example(project: String, name: String) -> Result<Ingested, AppError> {
     let (engine, caller) = engine_and_caller()?;
-    let declared = engine.get_event_type(&caller, &project, &name).await?;
-    let event = engine::event::EventIn {
-        event_type: declared.name,
-        group: declared.group,
-        data: declared.example,
-        ..Default::default()
-    };
-    Ok(engine.ingest_event(&caller, &project, event).await?)
+    Ok(engine.send_example(&caller, &project, &name).await?)
 }
 
-/// The event types to suggest in the dashboard's type inputs: the catalogue's (its first page:
-/// a suggestion list, not an index), then the types events came with lately and Hookhub's own.
+/// The event types to suggest in the dashboard's type inputs (see
+/// [`engine::Engine::known_event_types`]).
 #[server(prefix = "/_hookhub")]
 pub async fn event_type_suggestions(project: String) -> Result<Vec<String>, AppError> {
     let (engine, caller) = engine_and_caller()?;
-    let page = engine::page::PageRequest {
-        limit: Some(engine::page::MAX_PAGE_SIZE.into()),
-        cursor: None,
-    };
-    let declared = engine.list_event_types(&caller, &project, page).await?;
-    let mut names: Vec<String> = declared.data.into_iter().map(|t| t.name).collect();
-    names.extend(engine.known_event_types(&caller, &project).await?);
-    names.sort();
-    names.dedup();
-    Ok(names)
+    Ok(engine.known_event_types(&caller, &project).await?)
 }

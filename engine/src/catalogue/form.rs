@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{EventTypeIn, EventTypeOut};
+use super::{EventTypeIn, EventTypeOut, EventTypePatch};
 use crate::{subscription::form::json_text, FieldErrors};
 
 /// The catalogue editor's form, as typed.
@@ -51,6 +51,19 @@ impl EventTypeForm {
             schema,
             example,
             deprecated: self.deprecated,
+        })
+    }
+
+    /// The form as an edit of a declared type that sets every field it shows (the name, its key,
+    /// stays); blank documents clear theirs.
+    pub fn into_patch(self) -> Result<EventTypePatch, FieldErrors> {
+        let input = self.into_input()?;
+        Ok(EventTypePatch {
+            description: Some(Some(input.description)),
+            group: Some(input.group),
+            schema: Some(input.schema),
+            example: Some(input.example),
+            deprecated: Some(Some(input.deprecated)),
         })
     }
 }

@@ -8,6 +8,7 @@ use super::{events::parse_cursor, Engine};
 use crate::{
     account::{Caller, Role},
     catalogue::{schema::TypeSchema, EventTypeIn, EventTypeOut, EventTypePatch},
+    event::{EventIn, Ingested},
     page::{PageRequest, Paged},
     store::event_types as rows,
     EngineError, FieldErrors,
@@ -77,6 +78,24 @@ impl Engine {
         self.audit_event_type(caller, project, "event_type.updated", name)
             .await;
         self.get_event_type(caller, project, name).await
+    }
+
+    /// Ingests the type's example as an event of that type (and group), as its producer would
+    /// send it: it goes through the catalogue and to the subscriptions like any other.
+    pub async fn send_example(
+        &self,
+        caller: &Caller,
+        project: &str,
+        name: &str,
+    ) -> Result<Ingested, EngineError> {
+        let declared = self.get_event_type(caller, project, name).await?;
+        let event = EventIn {
+            event_type: declared.name,
+            group: declared.group,
+            data: declared.example,
+            ..Default::default()
+        };
+        self.ingest_event(caller, project, event).await
     }
 
     pub async fn delete_event_type(

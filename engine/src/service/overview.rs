@@ -14,7 +14,8 @@ use crate::{
         failures_in_a_row, lay_out, percentile, rate, totals, Bucket, Counted, EndpointHealth,
         Overview, SubscriptionHealth, Window, ATTENTION_LIMIT, HEALTH_HOURS, LATENCY_SAMPLE,
     },
-    store::{from_millis, stats, subscriptions},
+    page::MAX_PAGE_SIZE,
+    store::{event_types, from_millis, stats, subscriptions},
     EngineError,
 };
 
@@ -141,14 +142,17 @@ impl Engine {
         })
     }
 
-    /// Event types worth suggesting: those among the project's latest events, and Hookhub's own.
+    /// Event types worth suggesting: the catalogue's (its first page: a suggestion list, not an
+    /// index), those among the project's latest events, and Hookhub's own.
     pub async fn known_event_types(
         &self,
         caller: &Caller,
         project: &str,
     ) -> Result<Vec<String>, EngineError> {
         let project = self.authorize(caller, project, Role::Read).await?;
+        let declared = event_types::list(&self.store, project, None, MAX_PAGE_SIZE).await?;
         let mut types = stats::recent_event_types(&self.store, project, EVENT_TYPE_SAMPLE).await?;
+        types.extend(declared.into_iter().map(|t| t.name));
         types.extend(OPERATIONAL_TYPES.iter().map(|t| (*t).to_owned()));
         types.sort();
         types.dedup();
